@@ -1,0 +1,3 @@
+export { CloseCode, describeCloseCode, isFinalCloseCode } from './closeCodes.ts'
+export { BOARD_ID_PATTERN, isValidBoardId, newBoardId } from './boardId.ts'
+export { MessageType, PROTOCOL_VERSION, SyncStep, SYNC_PATH_PREFIX } from './messages.ts'

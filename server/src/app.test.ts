@@ -1,0 +1,65 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { defaultConfig } from './config.ts'
+import { silentLogger } from './logger.ts'
+import { createServer, type FabriqueServer } from './server.ts'
+
+let server: FabriqueServer
+let clientDir: string
+
+beforeAll(async () => {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'fabrique-app-'))
+  clientDir = path.join(dataDir, 'client')
+  fs.mkdirSync(path.join(clientDir, 'assets'), { recursive: true })
+  fs.writeFileSync(path.join(clientDir, 'index.html'), '<!doctype html><title>Fabrique</title>')
+  fs.writeFileSync(path.join(clientDir, 'assets', 'app-abc123.js'), 'console.log(1)')
+  server = await createServer(
+    { ...defaultConfig, port: 0, host: '127.0.0.1', dataDir, clientDir, tldrawLicenseKey: 'tldraw-key-123' },
+    { logger: silentLogger },
+  )
+})
+afterAll(() => server.close())
+
+describe('HTTP app', () => {
+  it('answers health checks', async () => {
+    const res = await server.app.request('/healthz')
+    expect(res.status).toBe(200)
+    expect(await res.json()).toMatchObject({ status: 'ok' })
+  })
+
+  it('serves the licence key at run time, never cached', async () => {
+    const res = await server.app.request('/api/config')
+    expect(await res.json()).toEqual({ tldrawLicenseKey: 'tldraw-key-123', protocolVersion: 1 })
+    expect(res.headers.get('cache-control')).toBe('no-store')
+  })
+
+  it('exposes Prometheus metrics', async () => {
+    const text = await (await server.app.request('/metrics')).text()
+    for (const name of ['fabrique_rooms_loaded', 'fabrique_connections', 'fabrique_sync_messages_in_total', 'fabrique_storage_append_seconds_bucket']) {
+      expect(text).toContain(name)
+    }
+  })
+
+  it('serves the client with a CSP that allows no other origin', async () => {
+    const res = await server.app.request('/b/some-board-id')
+    expect(res.status).toBe(200)
+    expect(await res.text()).toContain('<title>Fabrique</title>')
+    const csp = res.headers.get('content-security-policy') ?? ''
+    expect(csp).toContain("default-src 'self'")
+    expect(csp).not.toMatch(/https?:/)
+  })
+
+  it('caches hashed assets for a year', async () => {
+    const res = await server.app.request('/assets/app-abc123.js')
+    expect(res.status).toBe(200)
+    expect(res.headers.get('cache-control')).toContain('immutable')
+  })
+
+  it('answers unknown API addresses with a JSON error', async () => {
+    const res = await server.app.request('/api/nope')
+    expect(res.status).toBe(404)
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('not_found')
+  })
+})

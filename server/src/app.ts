@@ -1,0 +1,108 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import { serveStatic } from '@hono/node-server/serve-static'
+import { upgradeWebSocket } from '@hono/node-server'
+import { PROTOCOL_VERSION } from '@fabrique/protocol'
+import { Hono } from 'hono'
+import type { WebSocket } from 'ws'
+import type { Config } from './config.ts'
+import type { TokenSigner } from './auth/tokens.ts'
+import type { EventStore } from './events/types.ts'
+import { assetRoutes } from './http/assets.ts'
+import { clientAddress } from './http/clientAddress.ts'
+import { eventRoutes } from './http/events.ts'
+import { RateLimiter } from './http/rateLimit.ts'
+import { apiError } from './http/errors.ts'
+import { securityHeaders } from './http/securityHeaders.ts'
+import type { AssetStorage } from './storage/assets.ts'
+import type { BoardStorage } from './storage/types.ts'
+import type { Logger } from './logger.ts'
+import type { Metrics } from './metrics.ts'
+import type { BoardAccessPolicy } from './sync/access.ts'
+import type { SyncServer } from './sync/syncServer.ts'
+
+export interface AppDeps {
+  config: Config
+  logger: Logger
+  metrics: Metrics
+  sync: SyncServer
+  assets: AssetStorage
+  boardAccess: BoardAccessPolicy
+  events: EventStore
+  signer: TokenSigner
+  storage: BoardStorage
+}
+
+export function createApp({ config, logger, metrics, sync, assets, boardAccess, events, signer, storage }: AppDeps): Hono {
+  const app = new Hono()
+  app.use(securityHeaders)
+  app.onError((error, c) => {
+    logger.error('unexpected error in a request', { path: c.req.path, error: String(error) })
+    return apiError(c, 500, 'internal', 'Erreur inattendue du serveur. Réessayez.', 'Unexpected server error. Try again.')
+  })
+
+  app.get('/healthz', (c) => c.json({ status: 'ok', rooms: sync.rooms.loadedCount, connections: sync.connectionCount }))
+
+  app.get('/metrics', (c) => c.text(metrics.render(), 200, { 'content-type': 'text/plain; version=0.0.4' }))
+
+  // Runtime configuration for the browser: the licence key is set at deploy time, not build time.
+  app.get('/api/config', (c) =>
+    c.json({ tldrawLicenseKey: config.tldrawLicenseKey ?? null, protocolVersion: PROTOCOL_VERSION }, 200, {
+      'cache-control': 'no-store',
+    }),
+  )
+
+  app.route('/api', assetRoutes({ assets, maxAssetBytes: config.limits.maxAssetBytes }))
+  app.route(
+    '/api',
+    eventRoutes({
+      store: events,
+      signer,
+      joinLimiter: new RateLimiter(config.limits.joinAttemptsPerMinute, 60_000),
+      publicUrl: config.publicUrl,
+      disconnectMember: (memberId) => sync.disconnectMember(memberId),
+      presence: (boardIds) => sync.presence(boardIds),
+      boardStats: (boardIds) => storage.stats(boardIds),
+      maxBoardBytes: config.limits.maxBoardBytes,
+    }),
+  )
+  app.all('/api/*', (c) => apiError(c, 404, 'not_found', 'Adresse inconnue dans l’API.', 'Unknown API address.'))
+
+  app.get(
+    '/sync/:boardId',
+    upgradeWebSocket((c) => {
+      const boardId = c.req.param('boardId') ?? ''
+      const clientProtocolVersion = c.req.query('v')
+      const token = c.req.query('token')
+      return {
+        onOpen(_event, ws) {
+          const access = Promise.resolve().then(() => boardAccess(boardId, token))
+          sync.accept(ws.raw as WebSocket, boardId, { access, clientProtocolVersion, address: clientAddress(c) })
+        },
+      }
+    }),
+  )
+
+  if (config.clientDir) mountClient(app, config.clientDir)
+  return app
+}
+
+/** Serves the built client; hashed assets are cached for a year, index.html never. */
+function mountClient(app: Hono, clientDir: string): void {
+  const root = path.relative(process.cwd(), clientDir) || '.'
+  const indexHtml = path.join(clientDir, 'index.html')
+  app.use(
+    '/assets/*',
+    serveStatic({
+      root,
+      onFound: (_path, c) => {
+        c.header('cache-control', 'public, max-age=31536000, immutable')
+      },
+    }),
+  )
+  app.use('*', serveStatic({ root }))
+  app.get('*', (c) => {
+    if (!fs.existsSync(indexHtml)) return c.text('The client is not built: run `pnpm build`.', 503)
+    return c.html(fs.readFileSync(indexHtml, 'utf8'), 200, { 'cache-control': 'no-cache' })
+  })
+}

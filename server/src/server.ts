@@ -1,0 +1,126 @@
+import fs from 'node:fs'
+import type { AddressInfo } from 'node:net'
+import path from 'node:path'
+import { createAdaptorServer } from '@hono/node-server'
+import type { Hono } from 'hono'
+import { WebSocketServer } from 'ws'
+import { createApp } from './app.ts'
+import { eventBoardAccess } from './auth/eventBoardAccess.ts'
+import { TokenSigner } from './auth/tokens.ts'
+import { SqliteEventStore } from './events/sqliteEventStore.ts'
+import type { EventStore } from './events/types.ts'
+import type { Config } from './config.ts'
+import { createLogger, type Logger } from './logger.ts'
+import { Metrics } from './metrics.ts'
+import { type AssetStorage, PgAssetStorage, SqliteAssetStorage } from './storage/assets.ts'
+import { PgStorage } from './storage/pg.ts'
+import { openPg } from './storage/pgDatabase.ts'
+import { PgEventStore } from './events/pgEventStore.ts'
+import { openSqliteDatabase, SqliteStorage } from './storage/sqlite.ts'
+import type { BoardStorage } from './storage/types.ts'
+import type { BoardAccessPolicy } from './sync/access.ts'
+import { createSyncMetrics } from './sync/syncMetrics.ts'
+import { RedisRelay } from './sync/redisRelay.ts'
+import { SyncServer } from './sync/syncServer.ts'
+
+export interface FabriqueServer {
+  app: Hono
+  sync: SyncServer
+  storage: BoardStorage
+  events: EventStore
+  signer: TokenSigner
+  port: number
+  /** http://host:port */
+  url: string
+  /** Stops accepting, asks clients to reconnect, flushes storage and closes it. */
+  close(): Promise<void>
+}
+
+export interface ServerOverrides {
+  logger?: Logger
+  storage?: BoardStorage
+  assets?: AssetStorage
+  boardAccess?: BoardAccessPolicy
+}
+
+interface Databases {
+  storage: BoardStorage
+  assets: AssetStorage
+  events: EventStore
+  close(): Promise<void>
+}
+
+/** Boards, images and events share one database: PostgreSQL when DATABASE_URL is set, else a SQLite file. */
+async function openDatabases(config: Config): Promise<Databases> {
+  if (config.databaseUrl) {
+    const pool = await openPg({ connectionString: config.databaseUrl, schema: config.databaseSchema })
+    return { storage: new PgStorage(pool), assets: new PgAssetStorage(pool), events: new PgEventStore(pool), close: () => pool.end() }
+  }
+  fs.mkdirSync(config.dataDir, { recursive: true })
+  const db = openSqliteDatabase({ file: path.join(config.dataDir, 'fabrique.sqlite'), synchronous: config.sync.sqliteSynchronous })
+  return {
+    storage: new SqliteStorage({ db }),
+    assets: new SqliteAssetStorage(db),
+    events: new SqliteEventStore(db),
+    close: async () => {
+      if (db.open) db.close()
+    },
+  }
+}
+
+/** A Fabrique server listening on config.port (0 picks a free port). */
+export async function createServer(config: Config, overrides: ServerOverrides = {}): Promise<FabriqueServer> {
+  const logger = overrides.logger ?? createLogger(config.logLevel)
+  const databases = await openDatabases(config)
+  const storage = overrides.storage ?? databases.storage
+  const assets = overrides.assets ?? databases.assets
+  const events = databases.events
+  if (!config.secret) logger.warn('SECRET is not set: access links stop working when the server restarts. Set SECRET in production.')
+  const signer = new TokenSigner(config.secret)
+  const metrics = new Metrics()
+  const relay = config.redisUrl ? new RedisRelay(config.redisUrl, logger) : undefined
+  const sync = new SyncServer({
+    relay,
+    storage,
+    logger,
+    metrics: createSyncMetrics(metrics),
+    limits: config.limits,
+    roomIdleMs: config.sync.roomIdleMs,
+    compactAfterUpdates: config.sync.compactAfterUpdates,
+    heartbeatMs: config.sync.heartbeatMs,
+  })
+  metrics.gauge('fabrique_rooms_loaded', 'Boards held in memory', () => sync.rooms.loadedCount)
+  metrics.gauge('fabrique_connections', 'Open sync connections', () => sync.connectionCount)
+  metrics.gauge('fabrique_process_resident_bytes', 'Resident memory of the process', () => process.memoryUsage.rss())
+
+  const boardAccess = overrides.boardAccess ?? eventBoardAccess(events, signer)
+  const app = createApp({ config, logger, metrics, sync, assets, boardAccess, events, signer, storage })
+  // ws's own cap protects memory; anything between the configured limit and this cap is refused
+  // by the connection with 4413 and a readable reason.
+  const wss = new WebSocketServer({ noServer: true, maxPayload: config.limits.maxMessageBytes * 4 })
+  const httpServer = createAdaptorServer({ fetch: app.fetch, websocket: { server: wss } })
+
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject)
+    httpServer.listen(config.port, config.host, () => resolve())
+  })
+  const { port } = httpServer.address() as AddressInfo
+  const displayHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host
+  const url = `http://${displayHost}:${port}`
+
+  let closing: Promise<void> | undefined
+  const close = () => {
+    closing ??= (async () => {
+      const stopped = new Promise<void>((resolve) => httpServer.close(() => resolve()))
+      await sync.close()
+      if ('closeAllConnections' in httpServer) httpServer.closeAllConnections()
+      await stopped
+      await relay?.close()
+      if (overrides.storage) await storage.close()
+      await databases.close()
+    })()
+    return closing
+  }
+
+  return { app, sync, storage, events, signer, port, url, close }
+}

@@ -1,0 +1,79 @@
+import type pg from 'pg'
+import { mergeLog } from './mergeLog.ts'
+import { inTransaction, openPg, type PgOptions } from './pgDatabase.ts'
+import { type BoardStats, type BoardStorage, type CompactionResult, StorageError, type StoredLog } from './types.ts'
+
+/**
+ * Board logs in PostgreSQL, for several server instances sharing one database. Appends are one
+ * multi-row INSERT; compaction deletes exactly the rows it merged, so an update appended by
+ * another instance meanwhile is never lost.
+ */
+export class PgStorage implements BoardStorage {
+  constructor(private readonly pool: pg.Pool) {}
+
+  /** Opens its own pool (the tables are created if missing). */
+  static async open(options: PgOptions): Promise<PgStorage> {
+    return new PgStorage(await openPg(options))
+  }
+
+  async load(boardId: string): Promise<StoredLog> {
+    const { rows } = await this.pool.query<{ data: Buffer }>('SELECT data FROM board_updates WHERE board_id = $1 ORDER BY id', [boardId])
+    let bytes = 0
+    const updates = rows.map((row) => {
+      bytes += row.data.byteLength
+      return new Uint8Array(row.data.buffer, row.data.byteOffset, row.data.byteLength)
+    })
+    return { updates, bytes }
+  }
+
+  async append(boardId: string, updates: readonly Uint8Array[]): Promise<void> {
+    if (updates.length === 0) return
+    try {
+      await this.pool.query(
+        'INSERT INTO board_updates (board_id, data, created_at) SELECT $1, d, $3 FROM unnest($2::bytea[]) WITH ORDINALITY AS u(d, n) ORDER BY n',
+        [boardId, updates.map((u) => Buffer.from(u.buffer, u.byteOffset, u.byteLength)), Date.now()],
+      )
+    } catch (error) {
+      throw new StorageError(`could not store ${updates.length} update(s) of board ${boardId}`, { cause: error })
+    }
+  }
+
+  async compact(boardId: string): Promise<CompactionResult> {
+    try {
+      return await inTransaction(this.pool, async (client) => {
+        // One compaction of a board at a time across instances; appends are not blocked.
+        await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [boardId])
+        const { rows } = await client.query<{ id: string; data: Buffer; created_at: string }>(
+          'SELECT id, data, created_at FROM board_updates WHERE board_id = $1 ORDER BY id',
+          [boardId],
+        )
+        const bytesBefore = rows.reduce((sum, row) => sum + row.data.byteLength, 0)
+        if (rows.length <= 1) return { updatesBefore: rows.length, bytesBefore, bytesAfter: bytesBefore }
+        const { snapshot } = mergeLog(rows.map((row) => row.data))
+        const newest = rows.reduce((latest, row) => Math.max(latest, Number(row.created_at)), 0)
+        // Exactly the rows merged: one appended meanwhile by another instance stays.
+        await client.query('DELETE FROM board_updates WHERE id = ANY($1::bigint[])', [rows.map((row) => row.id)])
+        await client.query('INSERT INTO board_updates (board_id, data, created_at) VALUES ($1, $2, $3)', [boardId, Buffer.from(snapshot), newest])
+        return { updatesBefore: rows.length, bytesBefore, bytesAfter: snapshot.byteLength }
+      })
+    } catch (error) {
+      throw new StorageError(`could not compact board ${boardId}`, { cause: error })
+    }
+  }
+
+  async stats(boardIds: readonly string[]): Promise<Map<string, BoardStats>> {
+    const { rows } = await this.pool.query<{ board_id: string; bytes: string; at: string }>(
+      'SELECT board_id, SUM(octet_length(data)) AS bytes, MAX(created_at) AS at FROM board_updates WHERE board_id = ANY($1::text[]) GROUP BY board_id',
+      [boardIds],
+    )
+    return new Map(rows.map((row) => [row.board_id, { bytes: Number(row.bytes), lastActivity: Number(row.at) }]))
+  }
+
+  async remove(boardId: string): Promise<void> {
+    await this.pool.query('DELETE FROM board_updates WHERE board_id = $1', [boardId])
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end()
+  }
+}

@@ -1,0 +1,110 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import Database from 'better-sqlite3'
+import { mergeLog } from './mergeLog.ts'
+import { migrateSqlite } from './sqliteMigrations.ts'
+import { type BoardStats, type BoardStorage, type CompactionResult, StorageError, type StoredLog } from './types.ts'
+
+export interface SqliteStorageOptions {
+  /** Path of the database file, or ':memory:'. */
+  file: string
+  synchronous?: 'normal' | 'full'
+}
+
+/** Opens (or creates) the SQLite file in WAL mode; boards, metadata and images share it. */
+export function openSqliteDatabase({ file, synchronous }: SqliteStorageOptions): Database.Database {
+  if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true })
+  const db = new Database(file)
+  db.pragma('journal_mode = WAL')
+  db.pragma(`synchronous = ${synchronous === 'full' ? 'FULL' : 'NORMAL'}`)
+  db.pragma('busy_timeout = 5000')
+  db.pragma('foreign_keys = ON')
+  return db
+}
+
+/**
+ * The embedded default: one SQLite file in WAL mode. better-sqlite3 is synchronous, so every call
+ * completes before the next message is read; an append is one small transaction.
+ */
+export class SqliteStorage implements BoardStorage {
+  readonly db: Database.Database
+  private readonly statements
+
+  /** Takes an open database (shared with other tables) or opens the file itself. */
+  constructor(options: SqliteStorageOptions | { db: Database.Database }) {
+    this.db = 'db' in options ? options.db : openSqliteDatabase(options)
+    migrateSqlite(this.db)
+    const db = this.db
+    this.statements = {
+      load: db.prepare<[string], { data: Buffer; created_at: number }>('SELECT data, created_at FROM board_updates WHERE board_id = ? ORDER BY id'),
+      append: db.prepare<[string, Uint8Array, number]>('INSERT INTO board_updates (board_id, data, created_at) VALUES (?, ?, ?)'),
+      stats: db.prepare<[string], { bytes: number | null; at: number | null }>(
+        'SELECT SUM(length(data)) AS bytes, MAX(created_at) AS at FROM board_updates WHERE board_id = ?',
+      ),
+      deleteAll: db.prepare<[string]>('DELETE FROM board_updates WHERE board_id = ?'),
+    }
+  }
+
+  async load(boardId: string): Promise<StoredLog> {
+    const rows = this.statements.load.all(boardId)
+    let bytes = 0
+    const updates = rows.map((row) => {
+      bytes += row.data.byteLength
+      return new Uint8Array(row.data.buffer, row.data.byteOffset, row.data.byteLength)
+    })
+    return { updates, bytes }
+  }
+
+  private readonly appendMany = (boardId: string, updates: readonly Uint8Array[]) => {
+    this.db.transaction(() => {
+      const now = Date.now()
+      for (const update of updates) this.statements.append.run(boardId, update, now)
+    })()
+  }
+
+  async append(boardId: string, updates: readonly Uint8Array[]): Promise<void> {
+    if (updates.length === 0) return
+    try {
+      this.appendMany(boardId, updates)
+    } catch (error) {
+      if ((error as { code?: string }).code === 'SQLITE_FULL') {
+        throw new StorageError(`disk full: could not store board ${boardId}; free space where DATA_DIR is`, { cause: error })
+      }
+      throw new StorageError(`could not store ${updates.length} update(s) of board ${boardId}`, { cause: error })
+    }
+  }
+
+  async compact(boardId: string): Promise<CompactionResult> {
+    try {
+      return this.db.transaction((): CompactionResult => {
+        const rows = this.statements.load.all(boardId)
+        const bytesBefore = rows.reduce((sum, row) => sum + row.data.byteLength, 0)
+        if (rows.length <= 1) return { updatesBefore: rows.length, bytesBefore, bytesAfter: bytesBefore }
+        const { snapshot } = mergeLog(rows.map((row) => row.data))
+        this.statements.deleteAll.run(boardId)
+        // The snapshot keeps the time of the newest update it replaces.
+        this.statements.append.run(boardId, snapshot, rows.reduce((latest, row) => Math.max(latest, row.created_at), 0))
+        return { updatesBefore: rows.length, bytesBefore, bytesAfter: snapshot.byteLength }
+      }).immediate()
+    } catch (error) {
+      throw new StorageError(`could not compact board ${boardId}`, { cause: error })
+    }
+  }
+
+  async stats(boardIds: readonly string[]): Promise<Map<string, BoardStats>> {
+    const result = new Map<string, BoardStats>()
+    for (const id of boardIds) {
+      const row = this.statements.stats.get(id)
+      if (row?.bytes != null) result.set(id, { bytes: row.bytes, lastActivity: row.at ?? 0 })
+    }
+    return result
+  }
+
+  async remove(boardId: string): Promise<void> {
+    this.statements.deleteAll.run(boardId)
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close()
+  }
+}

@@ -1,0 +1,95 @@
+import type Database from 'better-sqlite3'
+
+/**
+ * Every table of the SQLite file, as numbered migrations applied once each, in order, at start.
+ * Add a migration at the end; never edit one that has shipped.
+ */
+const migrations: ReadonlyArray<readonly [number, string]> = [
+  [
+    1,
+    `CREATE TABLE board_updates (
+       id INTEGER PRIMARY KEY AUTOINCREMENT,
+       board_id TEXT NOT NULL,
+       data BLOB NOT NULL
+     );
+     CREATE INDEX board_updates_board ON board_updates (board_id, id);`,
+  ],
+  [
+    2,
+    `CREATE TABLE board_assets (
+       id TEXT PRIMARY KEY,
+       board_id TEXT NOT NULL,
+       mime_type TEXT NOT NULL,
+       size INTEGER NOT NULL,
+       data BLOB NOT NULL,
+       created_at TEXT NOT NULL
+     );
+     CREATE INDEX board_assets_board ON board_assets (board_id);`,
+  ],
+  [
+    3,
+    `CREATE TABLE events (
+       id TEXT PRIMARY KEY,
+       title TEXT NOT NULL,
+       date TEXT NOT NULL,
+       agenda TEXT NOT NULL,
+       settings TEXT NOT NULL,
+       join_code TEXT NOT NULL UNIQUE,
+       plenary_board_id TEXT NOT NULL UNIQUE,
+       created_at TEXT NOT NULL
+     );
+     CREATE TABLE challenges (
+       id TEXT PRIMARY KEY,
+       event_id TEXT NOT NULL REFERENCES events (id) ON DELETE CASCADE,
+       position INTEGER NOT NULL,
+       title TEXT NOT NULL,
+       description TEXT NOT NULL,
+       datasets TEXT NOT NULL
+     );
+     CREATE INDEX challenges_event ON challenges (event_id, position);
+     CREATE TABLE teams (
+       id TEXT PRIMARY KEY,
+       event_id TEXT NOT NULL REFERENCES events (id) ON DELETE CASCADE,
+       challenge_id TEXT REFERENCES challenges (id) ON DELETE SET NULL,
+       name TEXT NOT NULL,
+       board_id TEXT NOT NULL UNIQUE,
+       created_at TEXT NOT NULL,
+       UNIQUE (event_id, name)
+     );
+     CREATE TABLE members (
+       id TEXT PRIMARY KEY,
+       event_id TEXT NOT NULL REFERENCES events (id) ON DELETE CASCADE,
+       team_id TEXT REFERENCES teams (id) ON DELETE SET NULL,
+       pseudonym TEXT NOT NULL,
+       created_at TEXT NOT NULL
+     );
+     CREATE INDEX members_team ON members (team_id);
+     CREATE INDEX members_event ON members (event_id);`,
+  ],
+  [4, `ALTER TABLE board_updates ADD COLUMN created_at INTEGER NOT NULL DEFAULT 0;`],
+  [
+    5,
+    `ALTER TABLE events ADD COLUMN live_board_id TEXT;
+     UPDATE events SET live_board_id = lower(hex(randomblob(12))) WHERE live_board_id IS NULL;
+     CREATE UNIQUE INDEX events_live_board ON events (live_board_id);
+     CREATE TABLE board_locks (
+       board_id TEXT PRIMARY KEY,
+       event_id TEXT NOT NULL REFERENCES events (id) ON DELETE CASCADE,
+       locked_at TEXT NOT NULL
+     );
+     CREATE INDEX board_locks_event ON board_locks (event_id);`,
+  ],
+]
+
+export function migrateSqlite(db: Database.Database): void {
+  db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)')
+  const applied = new Set(db.prepare<[], { version: number }>('SELECT version FROM schema_migrations').all().map((r) => r.version))
+  const record = db.prepare<[number, string]>('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)')
+  for (const [version, sql] of migrations) {
+    if (applied.has(version)) continue
+    db.transaction(() => {
+      db.exec(sql)
+      record.run(version, new Date().toISOString())
+    })()
+  }
+}

@@ -1,0 +1,168 @@
+import { CloseCode } from '@fabrique/protocol'
+import type { WebSocket } from 'ws'
+import type { Logger } from '../logger.ts'
+import { ProtocolError } from './messages.ts'
+import type { Peer } from './peer.ts'
+import type { Room } from './room.ts'
+import type { SyncMetrics } from './syncMetrics.ts'
+
+export interface ConnectionLimits {
+  maxMessageBytes: number
+  maxQueuedMessagesBeforeLoad: number
+  maxBufferedBytes: number
+  maxMessagesPerSecond: number
+}
+
+/** A connection may send this many seconds' worth of its rate at once (a resync after offline work). */
+const BURST_SECONDS = 5
+
+/**
+ * One WebSocket of one board. Messages that arrive while the board loads are held, then read in
+ * order; any message that is not valid y-websocket closes this socket only.
+ */
+export class Connection implements Peer {
+  readonly clientIds = new Set<number>()
+  /** Read-only until access is decided; messages are held until then anyway. */
+  readOnly = true
+  /** The participant behind this socket, when there is one (to disconnect them if removed). */
+  memberId: string | undefined
+  /** The event whose board this is, once access is decided (for the per-event limit). */
+  eventId: string | undefined
+  alive = true
+  private room: Room | undefined
+  private held: Uint8Array[] | undefined = []
+  private closed = false
+  private tokens: number
+  private refilledAt = performance.now()
+
+  constructor(
+    private readonly ws: WebSocket,
+    readonly boardId: string,
+    private readonly limits: ConnectionLimits,
+    private readonly metrics: SyncMetrics,
+    private readonly logger: Logger,
+  ) {
+    this.tokens = limits.maxMessagesPerSecond * BURST_SECONDS
+    ws.on('message', (data, isBinary) => this.onMessage(data as Buffer, isBinary))
+    ws.on('pong', () => {
+      this.alive = true
+    })
+    // Without an error listener a bad frame would throw in the process; ws closes the socket itself.
+    ws.on('error', (error) => this.logger.warn('socket error', { boardId, error: error.message }))
+  }
+
+  get isClosed(): boolean {
+    return this.closed
+  }
+
+  /** The board is loaded: join it and read what arrived meanwhile. */
+  attach(room: Room): void {
+    if (this.closed) return
+    this.room = room
+    room.join(this)
+    const held = this.held ?? []
+    this.held = undefined
+    for (const message of held) {
+      if (this.closed) break
+      this.read(message)
+    }
+  }
+
+  send(message: Uint8Array): void {
+    if (this.closed || this.ws.readyState !== this.ws.OPEN) return
+    if (this.ws.bufferedAmount > this.limits.maxBufferedBytes) {
+      this.logger.warn('closing a connection that does not read', { boardId: this.boardId, buffered: this.ws.bufferedAmount })
+      this.close(CloseCode.SlowConsumer, 'client too slow')
+      // It does not read, so it would never answer the close handshake either.
+      this.ws.terminate()
+      return
+    }
+    this.ws.send(message, { binary: true })
+    this.metrics.messagesOut.inc()
+    this.metrics.bytesOut.inc(message.byteLength)
+  }
+
+  close(code: number, reason: string): void {
+    if (this.closed) return
+    this.closed = true
+    this.held = undefined
+    this.room?.leave(this)
+    if (this.ws.readyState === this.ws.OPEN || this.ws.readyState === this.ws.CONNECTING) this.ws.close(code, reason)
+  }
+
+  /** The socket is gone (closed by the peer or the network). */
+  onSocketClosed(): void {
+    if (this.closed) return
+    this.closed = true
+    this.held = undefined
+    this.room?.leave(this)
+  }
+
+  /** Sends a ping; a socket that did not answer the previous one is closed. */
+  heartbeat(): void {
+    if (this.closed) return
+    if (!this.alive) {
+      this.logger.info('closing a socket that stopped answering pings', { boardId: this.boardId })
+      this.close(CloseCode.DeadConnection, 'no pong')
+      this.ws.terminate()
+      return
+    }
+    this.alive = false
+    this.ws.ping()
+  }
+
+  private onMessage(data: Buffer, isBinary: boolean): void {
+    if (this.closed) return
+    this.alive = true
+    this.metrics.messagesIn.inc()
+    this.metrics.bytesIn.inc(data.byteLength)
+    if (!this.takeToken()) {
+      this.refuse(CloseCode.RateLimited, `more than ${this.limits.maxMessagesPerSecond} messages per second`)
+      return
+    }
+    if (data.byteLength > this.limits.maxMessageBytes) {
+      this.refuse(CloseCode.MessageTooLarge, `message of ${data.byteLength} bytes over the ${this.limits.maxMessageBytes} limit`)
+      return
+    }
+    if (!isBinary) {
+      this.refuse(CloseCode.MalformedMessage, 'text frame on a binary protocol')
+      return
+    }
+    if (this.held) {
+      if (this.held.length >= this.limits.maxQueuedMessagesBeforeLoad) {
+        this.refuse(CloseCode.RateLimited, 'too many messages before the board loaded')
+        return
+      }
+      this.held.push(data)
+      return
+    }
+    this.read(data)
+  }
+
+  /** Token bucket: refills at the allowed rate, holds a few seconds' worth. */
+  private takeToken(): boolean {
+    const now = performance.now()
+    const { maxMessagesPerSecond } = this.limits
+    this.tokens = Math.min(maxMessagesPerSecond * BURST_SECONDS, this.tokens + ((now - this.refilledAt) / 1000) * maxMessagesPerSecond)
+    this.refilledAt = now
+    if (this.tokens < 1) return false
+    this.tokens--
+    return true
+  }
+
+  private read(message: Uint8Array): void {
+    try {
+      this.room?.handleMessage(this, message)
+    } catch (error) {
+      if (error instanceof ProtocolError) this.refuse(error.code, error.message, error)
+      else this.refuse(CloseCode.MalformedMessage, 'malformed message', error)
+    }
+  }
+
+  private refuse(code: number, reason: string, error?: unknown): void {
+    this.metrics.protocolErrors.inc()
+    const cause = error instanceof Error && error.cause instanceof Error ? error.cause.message : error instanceof Error ? error.message : undefined
+    this.logger.warn('closing a connection for a bad message', { boardId: this.boardId, code, reason, cause })
+    this.close(code, reason.slice(0, 120))
+  }
+}

@@ -1,0 +1,28 @@
+/**
+ * What a room tells the other server instances, and hears from them. One implementation rides on
+ * Redis pub/sub (one channel per board); without REDIS_URL there is none.
+ */
+export type RelayMessage =
+  /** An update this instance accepted and stored. */
+  | { kind: 'update'; payload: Uint8Array }
+  /** Awareness entries of this instance's clients: the payload of an awareness message. */
+  | { kind: 'awareness'; payload: Uint8Array }
+  /**
+   * [askBack flag byte][state vector]: every instance with the board loaded answers with what the
+   * requester lacks, and sends its own request back when the flag is 1.
+   */
+  | { kind: 'sync-request'; payload: Uint8Array }
+  /** What the requester lacked; may include updates not yet stored, so the receiver stores it too. */
+  | { kind: 'sync-answer'; payload: Uint8Array }
+
+export interface Relay {
+  /** Resolves once messages of this board are being received. */
+  subscribe(boardId: string): Promise<void>
+  unsubscribe(boardId: string): Promise<void>
+  publish(boardId: string, message: RelayMessage): void
+  /** Messages from other instances (never this one's own). */
+  onMessage(handler: (boardId: string, message: RelayMessage) => void): void
+  /** Called after a lost connection to the broker came back: messages may have been missed. */
+  onReconnect(handler: () => void): void
+  close(): Promise<void>
+}

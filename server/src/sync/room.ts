@@ -1,0 +1,363 @@
+import { CloseCode, MessageType, SyncStep } from '@fabrique/protocol'
+import * as decoding from 'lib0/decoding'
+import * as Y from 'yjs'
+import type { Logger } from '../logger.ts'
+import type { BoardStorage } from '../storage/types.ts'
+import { AwarenessRefused, AwarenessRelay } from './awarenessRelay.ts'
+import { encodeSyncMessage, ProtocolError } from './messages.ts'
+import type { AwarenessPeer } from './awarenessRelay.ts'
+import type { Peer } from './peer.ts'
+import type { Relay, RelayMessage } from './relay.ts'
+import type { SyncMetrics } from './syncMetrics.ts'
+
+export interface RoomDeps {
+  storage: BoardStorage
+  logger: Logger
+  metrics: SyncMetrics
+  compactAfterUpdates: number
+  maxAwarenessStateBytes: number
+  /** Past this stored size, the board takes only small changes (deletions, moves). */
+  maxBoardBytes: number
+  /** Asks for flushAwareness() to be called once the current event-loop turn is over. */
+  requestAwarenessFlush(room: Room): void
+  /** Called when the last peer left, or when the room failed and must be forgotten. */
+  onEmpty(room: Room): void
+  onFailed(room: Room): void
+  /** The other server instances, when there are several. */
+  relay?: Relay
+}
+
+/** Origin of a change made by the server itself (see applyServerChange). */
+const SERVER = Symbol('server')
+
+/** Origin of an update another instance accepted and stored: broadcast here, not stored again. */
+const RELAYED = Symbol('relayed')
+/** Origin of a sync answer from another instance: it may not be stored yet, so it is stored here too. */
+const RELAY_SYNC = Symbol('relay-sync')
+
+interface PendingWrite {
+  update: Uint8Array
+  from: Peer | typeof RELAY_SYNC | typeof SERVER | undefined
+}
+
+/**
+ * Updates waiting for changes the server has not seen. A little is normal (a client's live edit may
+ * overtake the offline edits it sends in its sync step 2); a lot is a broken or hostile client.
+ */
+const MAX_PENDING_BYTES = 1024 * 1024
+
+interface PendingStore {
+  pendingStructs: { update: Uint8Array } | null
+  pendingDs: Uint8Array | null
+}
+
+function pendingBytes(doc: Y.Doc): number {
+  const store = doc.store as unknown as PendingStore
+  return (store.pendingStructs?.update.byteLength ?? 0) + (store.pendingDs?.byteLength ?? 0)
+}
+
+function dropPending(doc: Y.Doc): void {
+  const store = doc.store as unknown as PendingStore
+  store.pendingStructs = null
+  store.pendingDs = null
+}
+
+/** First byte of a sync request: "send me your own request too". */
+const ASK_BACK = 1
+
+/** Changes this small are taken even on a full board: deleting and moving must stay possible. */
+const SMALL_CHANGE_BYTES = 1024
+
+/** An update that carries nothing: no structs, no deletions. */
+function isEmptyUpdate(update: Uint8Array): boolean {
+  return update.length <= 2 && update.every((byte) => byte === 0)
+}
+
+/** The state vector of an empty document: a client that has nothing gets the cached full state. */
+const EMPTY_STATE_VECTOR = 0
+
+/**
+ * One board in memory: its document, its peers, and the order of things — an update is applied,
+ * appended to storage, and only then broadcast.
+ */
+export class Room {
+  readonly doc = new Y.Doc({ gc: true })
+  readonly peers = new Set<Peer>()
+  readonly awareness: AwarenessRelay
+  private updatesInLog = 0
+  /** Bytes of the stored log, history included until the next compaction. */
+  private storedBytes = 0
+  private queue: PendingWrite[] = []
+  private draining: Promise<void> | undefined
+  private compacting: Promise<void> | undefined
+  /** Sync step 2 for a client with an empty document, encoded once until the document changes. */
+  private fullStateMessage: Uint8Array | undefined
+  private failed = false
+  /** Stands for the clients of the other instances in the awareness relay. */
+  private readonly relayPeer: AwarenessPeer = { clientIds: new Set() }
+
+  private constructor(
+    readonly boardId: string,
+    private readonly deps: RoomDeps,
+  ) {
+    this.awareness = new AwarenessRelay(deps.maxAwarenessStateBytes, deps.relay && this.relayPeer)
+  }
+
+  /** Loads the board from storage; the room answers nobody before this resolves. */
+  static async load(boardId: string, deps: RoomDeps): Promise<Room> {
+    const room = new Room(boardId, deps)
+    const started = performance.now()
+    const log = await deps.storage.load(boardId)
+    let skipped = 0
+    room.doc.transact(() => {
+      for (const update of log.updates) {
+        try {
+          Y.applyUpdate(room.doc, update)
+        } catch {
+          skipped++
+        }
+      }
+    }, 'storage')
+    if (skipped > 0) deps.logger.error('skipped unreadable stored updates', { boardId, skipped })
+    room.updatesInLog = log.updates.length
+    room.storedBytes = log.bytes
+    deps.metrics.loadSeconds.observe((performance.now() - started) / 1000)
+    room.doc.on('update', (update: Uint8Array, origin: unknown) => room.onDocUpdate(update, origin))
+    if (room.updatesInLog >= deps.compactAfterUpdates) room.compact()
+    return room
+  }
+
+  get isFailed(): boolean {
+    return this.failed
+  }
+
+  join(peer: Peer): void {
+    this.peers.add(peer)
+    peer.send(encodeSyncMessage(SyncStep.Step1, Y.encodeStateVector(this.doc)))
+    const awareness = this.awareness.snapshot()
+    if (awareness) peer.send(awareness)
+  }
+
+  leave(peer: Peer): void {
+    if (!this.peers.delete(peer)) return
+    this.awareness.removePeer(peer)
+    if (this.awareness.hasPending) this.deps.requestAwarenessFlush(this)
+    if (this.peers.size === 0) this.deps.onEmpty(this)
+  }
+
+  /** Reads one y-websocket message; throws ProtocolError when it is not one. */
+  handleMessage(peer: Peer, message: Uint8Array): void {
+    const decoder = decoding.createDecoder(message)
+    const type = decoding.readVarUint(decoder)
+    switch (type) {
+      case MessageType.Sync:
+        this.handleSync(peer, decoder)
+        return
+      case MessageType.Awareness:
+        try {
+          this.awareness.receive(decoding.readVarUint8Array(decoder), peer)
+        } catch (error) {
+          throw new ProtocolError(error instanceof AwarenessRefused ? error.message : 'malformed awareness update', { cause: error })
+        }
+        if (this.awareness.hasPending) this.deps.requestAwarenessFlush(this)
+        return
+      case MessageType.QueryAwareness: {
+        const snapshot = this.awareness.snapshot()
+        if (snapshot) peer.send(snapshot)
+        return
+      }
+      case MessageType.Auth:
+        return
+      default:
+        throw new ProtocolError(`unknown message type ${type}`)
+    }
+  }
+
+  private handleSync(peer: Peer, decoder: decoding.Decoder): void {
+    const subtype = decoding.readVarUint(decoder)
+    const payload = decoding.readVarUint8Array(decoder)
+    if (subtype === SyncStep.Step1) {
+      peer.send(this.syncStep2For(payload))
+      return
+    }
+    if (subtype !== SyncStep.Step2 && subtype !== SyncStep.Update) throw new ProtocolError(`unknown sync message ${subtype}`)
+    if (peer.readOnly) {
+      this.deps.metrics.readOnlyUpdatesDropped.inc()
+      return
+    }
+    if (payload.byteLength > SMALL_CHANGE_BYTES && this.storedBytes + payload.byteLength > this.deps.maxBoardBytes) {
+      throw new ProtocolError(`board over its ${this.deps.maxBoardBytes}-byte limit`, { code: CloseCode.BoardFull })
+    }
+    try {
+      Y.applyUpdate(this.doc, payload, peer)
+    } catch (error) {
+      throw new ProtocolError('update Yjs cannot apply', { cause: error })
+    }
+    if (pendingBytes(this.doc) > MAX_PENDING_BYTES) {
+      // Updates whose dependencies never arrive would sit in memory and go to every newcomer.
+      dropPending(this.doc)
+      throw new ProtocolError('updates depend on changes the server never received')
+    }
+  }
+
+  private syncStep2For(stateVector: Uint8Array): Uint8Array {
+    const isEmpty = stateVector.length === 1 && stateVector[0] === EMPTY_STATE_VECTOR
+    if (!isEmpty) {
+      try {
+        return encodeSyncMessage(SyncStep.Step2, Y.encodeStateAsUpdate(this.doc, stateVector))
+      } catch (error) {
+        throw new ProtocolError('malformed state vector', { cause: error })
+      }
+    }
+    this.fullStateMessage ??= encodeSyncMessage(SyncStep.Step2, Y.encodeStateAsUpdate(this.doc))
+    return this.fullStateMessage
+  }
+
+  /** Only what actually changed the document reaches here: duplicates are dropped by Yjs. */
+  private onDocUpdate(update: Uint8Array, origin: unknown): void {
+    this.fullStateMessage = undefined
+    if (origin === RELAYED) {
+      this.broadcastUpdate(update, undefined)
+      return
+    }
+    this.queue.push({ update, from: origin as PendingWrite['from'] })
+    this.draining ??= this.drain()
+  }
+
+  /** A change made by the server itself: stored, broadcast to every peer and relayed, like a client's. */
+  applyServerChange<T>(change: (doc: Y.Doc) => T): T {
+    if (this.failed) throw new Error(`board ${this.boardId} is unavailable after a storage failure`)
+    let result: T | undefined
+    this.doc.transact(() => {
+      result = change(this.doc)
+    }, SERVER)
+    return result as T
+  }
+
+  /** A message from another instance about this board. */
+  receiveRelayed(message: RelayMessage): void {
+    try {
+      switch (message.kind) {
+        case 'update':
+          Y.applyUpdate(this.doc, message.payload, RELAYED)
+          return
+        case 'sync-answer':
+          Y.applyUpdate(this.doc, message.payload, RELAY_SYNC)
+          return
+        case 'sync-request': {
+          const askBack = message.payload[0] === ASK_BACK
+          const missing = Y.encodeStateAsUpdate(this.doc, message.payload.subarray(1))
+          if (!isEmptyUpdate(missing)) this.deps.relay?.publish(this.boardId, { kind: 'sync-answer', payload: missing })
+          // The requester may hold what this instance lacks (its edits, or deletions, which state
+          // vectors do not show), e.g. when our own request went out before it had resubscribed.
+          if (askBack) this.requestSync(false)
+          return
+        }
+        case 'awareness': {
+          const decoder = decoding.createDecoder(message.payload)
+          decoding.readVarUint(decoder)
+          this.awareness.receive(decoding.readVarUint8Array(decoder), this.relayPeer)
+          if (this.awareness.hasPending) this.deps.requestAwarenessFlush(this)
+          return
+        }
+      }
+    } catch (error) {
+      this.deps.logger.warn('ignored an unreadable message from another instance', { boardId: this.boardId, kind: message.kind, error: String(error) })
+    }
+  }
+
+  /**
+   * Asks the other instances for whatever this one lacks (after loading, or after a lost link);
+   * with `askBack` they also ask this one, so both directions are covered.
+   */
+  requestSync(askBack = true): void {
+    if (!this.deps.relay) return
+    const stateVector = Y.encodeStateVector(this.doc)
+    const payload = new Uint8Array(stateVector.length + 1)
+    payload[0] = askBack ? ASK_BACK : 0
+    payload.set(stateVector, 1)
+    this.deps.relay.publish(this.boardId, { kind: 'sync-request', payload })
+  }
+
+  private async drain(): Promise<void> {
+    while (this.queue.length > 0 && !this.failed) {
+      const batch = this.queue
+      this.queue = []
+      const started = performance.now()
+      try {
+        await this.deps.storage.append(
+          this.boardId,
+          batch.map((w) => w.update),
+        )
+      } catch (error) {
+        this.fail(error)
+        break
+      }
+      this.deps.metrics.appendSeconds.observe((performance.now() - started) / 1000)
+      this.updatesInLog += batch.length
+      for (const write of batch) this.storedBytes += write.update.byteLength
+      for (const write of batch) {
+        this.broadcastUpdate(write.update, write.from)
+        if (write.from !== RELAY_SYNC) this.deps.relay?.publish(this.boardId, { kind: 'update', payload: write.update })
+      }
+    }
+    this.draining = undefined
+    if (this.updatesInLog >= this.deps.compactAfterUpdates) this.compact()
+  }
+
+  private broadcastUpdate(update: Uint8Array, from: PendingWrite['from']): void {
+    const message = encodeSyncMessage(SyncStep.Update, update)
+    for (const peer of this.peers) if (peer !== from) peer.send(message)
+  }
+
+  flushAwareness(): void {
+    const out = this.awareness.flush()
+    if (!out) return
+    for (const peer of this.peers) if (peer !== out.onlyFrom) peer.send(out.message)
+    if (out.ownMessage) this.deps.relay?.publish(this.boardId, { kind: 'awareness', payload: out.ownMessage })
+  }
+
+  /** Merges the stored log into one snapshot; runs at most once at a time. */
+  compact(): Promise<void> {
+    this.compacting ??= (async () => {
+      try {
+        const result = await this.deps.storage.compact(this.boardId)
+        this.updatesInLog = Math.max(1, this.updatesInLog - result.updatesBefore + 1)
+        this.storedBytes = Math.max(result.bytesAfter, this.storedBytes - result.bytesBefore + result.bytesAfter)
+        this.deps.metrics.compactions.inc()
+        this.deps.logger.debug('compacted board', { boardId: this.boardId, ...result })
+      } catch (error) {
+        this.deps.metrics.storageFailures.inc()
+        this.deps.logger.error('compaction failed', { boardId: this.boardId, error: String(error) })
+      } finally {
+        this.compacting = undefined
+      }
+    })()
+    return this.compacting
+  }
+
+  /** Resolves once every accepted update is stored. */
+  async settled(): Promise<void> {
+    while (this.draining || this.compacting) {
+      await this.draining
+      await this.compacting
+    }
+  }
+
+  /**
+   * Storage refused a write: the room is dropped and its clients told to reconnect. On reconnect
+   * they resend what the server lacks (sync step 2), so nothing they hold is lost.
+   */
+  private fail(error: unknown): void {
+    this.failed = true
+    this.deps.metrics.storageFailures.inc()
+    this.deps.logger.error('storage failed; dropping the room', { boardId: this.boardId, error: String(error) })
+    for (const peer of [...this.peers]) peer.close(CloseCode.StorageFailure, 'storage failure')
+    this.deps.onFailed(this)
+  }
+
+  destroy(): void {
+    this.doc.destroy()
+    this.peers.clear()
+  }
+}

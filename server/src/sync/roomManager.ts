@@ -1,0 +1,179 @@
+import type * as Y from 'yjs'
+import type { Logger } from '../logger.ts'
+import type { BoardStorage } from '../storage/types.ts'
+import type { Relay, RelayMessage } from './relay.ts'
+import { Room, type RoomDeps } from './room.ts'
+import type { SyncMetrics } from './syncMetrics.ts'
+
+export interface RoomManagerOptions {
+  storage: BoardStorage
+  logger: Logger
+  metrics: SyncMetrics
+  roomIdleMs: number
+  compactAfterUpdates: number
+  maxAwarenessStateBytes: number
+  maxBoardBytes: number
+  relay?: Relay
+}
+
+/**
+ * Room lifecycle in one place: one load per board however many join at once, unload a while after
+ * the last peer leaves, and a coalesced awareness flush per event-loop turn for all rooms.
+ */
+export class RoomManager {
+  private readonly rooms = new Map<string, Promise<Room>>()
+  private readonly loaded = new Map<string, Room>()
+  private readonly idleTimers = new Map<Room, NodeJS.Timeout>()
+  /** Rooms being unloaded: a new load of the same board waits for their last writes. */
+  private readonly unloading = new Map<string, Promise<void>>()
+  private readonly awarenessDirty = new Set<Room>()
+  private flushScheduled = false
+  private readonly roomDeps: RoomDeps
+  /** Relay messages for boards still loading: applied once they are. */
+  private readonly heldRelayMessages = new Map<string, RelayMessage[]>()
+
+  constructor(private readonly options: RoomManagerOptions) {
+    this.roomDeps = {
+      storage: options.storage,
+      logger: options.logger,
+      metrics: options.metrics,
+      compactAfterUpdates: options.compactAfterUpdates,
+      maxAwarenessStateBytes: options.maxAwarenessStateBytes,
+      maxBoardBytes: options.maxBoardBytes,
+      requestAwarenessFlush: (room) => this.requestAwarenessFlush(room),
+      onEmpty: (room) => this.scheduleUnload(room),
+      onFailed: (room) => this.forget(room),
+      relay: options.relay,
+    }
+    options.relay?.onMessage((boardId, message) => this.onRelayed(boardId, message))
+    options.relay?.onReconnect(() => {
+      for (const room of this.loaded.values()) room.requestSync()
+    })
+  }
+
+  private onRelayed(boardId: string, message: RelayMessage): void {
+    const room = this.loaded.get(boardId)
+    if (room) room.receiveRelayed(message)
+    else this.heldRelayMessages.get(boardId)?.push(message)
+  }
+
+  get loadedCount(): number {
+    return this.loaded.size
+  }
+
+  /** The room of a board, loaded from storage once; concurrent callers share the same load. */
+  open(boardId: string): Promise<Room> {
+    let pending = this.rooms.get(boardId)
+    if (!pending) {
+      pending = this.load(boardId)
+      this.rooms.set(boardId, pending)
+      pending.catch(() => this.rooms.delete(boardId))
+    }
+    return pending
+  }
+
+  /**
+   * With several instances: subscribe first, then read storage, so that an update is either in
+   * storage or arrives on the channel; then ask the others for what they hold but did not store yet.
+   */
+  private async load(boardId: string): Promise<Room> {
+    await this.unloading.get(boardId)
+    const { relay } = this.options
+    if (relay) {
+      this.heldRelayMessages.set(boardId, [])
+      await relay.subscribe(boardId)
+    }
+    try {
+      const room = await Room.load(boardId, this.roomDeps)
+      this.loaded.set(boardId, room)
+      for (const message of this.heldRelayMessages.get(boardId) ?? []) room.receiveRelayed(message)
+      room.requestSync()
+      return room
+    } catch (error) {
+      if (relay) await relay.unsubscribe(boardId).catch(() => {})
+      throw error
+    } finally {
+      this.heldRelayMessages.delete(boardId)
+    }
+  }
+
+  /**
+   * Changes a board from the server itself (a template push, a vote count): loads it if nobody has
+   * it open, applies `change` in one transaction, and resolves once the result is stored and
+   * broadcast. A board nobody has open is unloaded again after the idle delay.
+   */
+  async update<T>(boardId: string, change: (doc: Y.Doc) => T): Promise<T> {
+    const room = await this.open(boardId)
+    this.keepAlive(room)
+    try {
+      const result = room.applyServerChange(change)
+      await room.settled()
+      return result
+    } finally {
+      if (room.peers.size === 0) this.scheduleUnload(room)
+    }
+  }
+
+  /** Call when a peer joins, so that a pending unload is called off. */
+  keepAlive(room: Room): void {
+    const timer = this.idleTimers.get(room)
+    if (timer) {
+      clearTimeout(timer)
+      this.idleTimers.delete(room)
+    }
+  }
+
+  private scheduleUnload(room: Room): void {
+    this.keepAlive(room)
+    const timer = setTimeout(() => {
+      this.idleTimers.delete(room)
+      if (room.peers.size === 0) void this.unload(room)
+    }, this.options.roomIdleMs)
+    timer.unref()
+    this.idleTimers.set(room, timer)
+  }
+
+  private async unload(room: Room): Promise<void> {
+    if (this.loaded.get(room.boardId) !== room) return
+    this.forget(room)
+    const done = (async () => {
+      await room.settled()
+      room.destroy()
+      if (this.options.relay && !this.rooms.has(room.boardId)) await this.options.relay.unsubscribe(room.boardId).catch(() => {})
+    })()
+    this.unloading.set(room.boardId, done)
+    try {
+      await done
+    } finally {
+      if (this.unloading.get(room.boardId) === done) this.unloading.delete(room.boardId)
+    }
+    this.options.logger.debug('room unloaded', { boardId: room.boardId })
+  }
+
+  private forget(room: Room): void {
+    this.keepAlive(room)
+    this.awarenessDirty.delete(room)
+    if (this.loaded.get(room.boardId) === room) {
+      this.loaded.delete(room.boardId)
+      this.rooms.delete(room.boardId)
+    }
+  }
+
+  private requestAwarenessFlush(room: Room): void {
+    this.awarenessDirty.add(room)
+    if (this.flushScheduled) return
+    this.flushScheduled = true
+    setImmediate(() => {
+      this.flushScheduled = false
+      const rooms = [...this.awarenessDirty]
+      this.awarenessDirty.clear()
+      for (const r of rooms) r.flushAwareness()
+    })
+  }
+
+  /** Waits for every room's writes, then drops them all (shutdown). */
+  async closeAll(): Promise<void> {
+    const rooms = [...this.loaded.values()]
+    await Promise.all(rooms.map((room) => this.unload(room)))
+  }
+}

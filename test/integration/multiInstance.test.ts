@@ -1,0 +1,123 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { WebsocketProvider } from 'y-websocket'
+import { WebSocket } from 'ws'
+import { dropSchema, requirePostgres, TEST_DATABASE_URL, uniqueSchema } from '../../server/src/storage/pgTestDatabase.ts'
+import { connectClient, type TestClient } from '../support/clients.ts'
+import { OwnRedis, requireRedis, TEST_REDIS_URL } from '../support/redis.ts'
+import { startServer, startServerProcess, storedDoc, syncUrl } from '../support/server.ts'
+import { waitFor } from '../support/wait.ts'
+
+const schemas: string[] = []
+const cleanups: Array<() => unknown> = []
+beforeAll(async () => {
+  await requirePostgres()
+  await requireRedis()
+})
+afterAll(async () => {
+  while (cleanups.length) await cleanups.pop()?.()
+  for (const schema of schemas) await dropSchema(schema)
+})
+
+function cluster(redisUrl = TEST_REDIS_URL) {
+  const schema = uniqueSchema()
+  schemas.push(schema)
+  return { databaseUrl: TEST_DATABASE_URL, databaseSchema: schema, redisUrl }
+}
+
+async function instance(options: ReturnType<typeof cluster>) {
+  const server = await startServer(options)
+  cleanups.push(() => server.close())
+  return server
+}
+
+function client(url: string, boardId: string): TestClient {
+  const c = connectClient(url, boardId)
+  cleanups.push(() => c.destroy())
+  return c
+}
+
+const keys = (c: TestClient) => [...c.doc.getMap('m').keys()].sort()
+
+describe('several instances behind one PostgreSQL and one Redis', () => {
+  it('converges clients spread over three instances, documents and presence', async () => {
+    const options = cluster()
+    const servers = [await instance(options), await instance(options), await instance(options)]
+    const clients = servers.flatMap((s, i) => [client(syncUrl(s), 'board-cluster-1'), client(syncUrl(s), 'board-cluster-1')].map((c, j) => ({ c, name: `c${i}${j}` })))
+    await Promise.all(clients.map(({ c }) => c.synced))
+
+    for (const { c, name } of clients) for (let k = 0; k < 20; k++) c.doc.getMap('m').set(`${name}-${k}`, k)
+    for (const { c, name } of clients) c.provider.awareness.setLocalStateField('user', { name })
+
+    await waitFor(() => clients.every(({ c }) => c.doc.getMap('m').size === 120), 'every client to hold every edit')
+    const reference = keys(clients[0]?.c as TestClient)
+    for (const { c } of clients) expect(keys(c)).toEqual(reference)
+    await waitFor(() => clients.every(({ c }) => c.provider.awareness.getStates().size === 6), 'every client to see the five others')
+  })
+
+  it('loses nothing the killed instance had stored; its clients carry on through another instance', async () => {
+    const options = cluster()
+    const survivor = await instance(options)
+    const doomed = await startServerProcess('/tmp', {
+      DATABASE_URL: options.databaseUrl,
+      DATABASE_SCHEMA: options.databaseSchema,
+      REDIS_URL: options.redisUrl,
+      SECRET: 'fabrique-test-secret',
+    })
+    cleanups.push(() => doomed.child.kill('SIGKILL'))
+    const doomedUrl = `${doomed.url.replace('http', 'ws')}/sync`
+    const writer = client(doomedUrl, 'board-cluster-kill')
+    const observer = client(syncUrl(survivor), 'board-cluster-kill')
+    await Promise.all([writer.synced, observer.synced])
+
+    let i = 0
+    const editing = setInterval(() => {
+      for (let k = 0; k < 5; k++) writer.doc.getMap('m').set(`k${i++}`, 'x')
+    }, 5)
+    await waitFor(() => observer.doc.getMap('m').size >= 200, 'edits relayed to the other instance')
+    doomed.child.kill('SIGKILL')
+    await doomed.exited
+    clearInterval(editing)
+    writer.provider.shouldConnect = false
+    const relayed = keys(observer)
+
+    // Everything relayed had been stored first.
+    const stored = (await storedDoc(survivor, 'board-cluster-kill')).getMap('m')
+    expect(relayed.filter((k) => !stored.has(k))).toEqual([])
+
+    // The writer reconnects through the survivor (as a load balancer would send it) with what it still holds.
+    const moved = new WebsocketProvider(syncUrl(survivor), 'board-cluster-kill', writer.doc, {
+      WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
+      disableBc: true,
+    })
+    cleanups.push(() => moved.destroy())
+    await waitFor(() => observer.doc.getMap('m').size === i, `all ${i} edits at the observer`)
+  })
+
+  it('recovers and converges after Redis restarts mid-event', async () => {
+    const redis = await OwnRedis.start()
+    cleanups.push(() => redis.stop())
+    const options = cluster(redis.url)
+    const [a, b] = [await instance(options), await instance(options)]
+    const onA = client(syncUrl(a), 'board-cluster-redis')
+    const onB = client(syncUrl(b), 'board-cluster-redis')
+    await Promise.all([onA.synced, onB.synced])
+    onA.doc.getMap('m').set('before', 'a')
+    await waitFor(() => onB.doc.getMap('m').get('before') === 'a', 'relay working before the restart')
+
+    onA.doc.getMap('m').set('doomed', 'deleted on B while Redis is down')
+    await waitFor(() => onB.doc.getMap('m').has('doomed'), 'the note at B')
+    await redis.stop()
+    onA.doc.getMap('m').set('during-a', 'a')
+    onB.doc.getMap('m').set('during-b', 'b')
+    onB.doc.getMap('m').delete('doomed')
+    await redis.startProcess()
+    onA.doc.getMap('m').set('after-a', 'a')
+
+    await waitFor(
+      () => ['during-a', 'during-b', 'after-a'].every((k) => onA.doc.getMap('m').has(k) && onB.doc.getMap('m').has(k)) && !onA.doc.getMap('m').has('doomed'),
+      'both sides converged, the deletion included',
+      20_000,
+    )
+    expect(keys(onA)).toEqual(keys(onB))
+  })
+})

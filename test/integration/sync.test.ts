@@ -1,0 +1,158 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import * as Y from 'yjs'
+import { connectClient, type TestClient } from '../support/clients.ts'
+import { startServer, storedDoc, syncUrl } from '../support/server.ts'
+import { waitFor } from '../support/wait.ts'
+
+type Started = Awaited<ReturnType<typeof startServer>>
+const cleanups: Array<() => unknown> = []
+afterEach(async () => {
+  while (cleanups.length) await cleanups.pop()?.()
+})
+
+async function server(options?: Parameters<typeof startServer>[0]): Promise<Started> {
+  const s = await startServer(options)
+  cleanups.push(() => s.close())
+  return s
+}
+
+function client(s: Started, boardId: string): TestClient {
+  const c = connectClient(syncUrl(s), boardId)
+  cleanups.push(() => c.destroy())
+  return c
+}
+
+const notes = (c: TestClient) => c.doc.getMap<string>('notes')
+
+describe('sync between real y-websocket clients', () => {
+  it('two clients converge', async () => {
+    const s = await server()
+    const a = client(s, 'board-converge')
+    const b = client(s, 'board-converge')
+    await Promise.all([a.synced, b.synced])
+
+    notes(a).set('from-a', 'hello')
+    notes(b).set('from-b', 'bonjour')
+    a.doc.getText('title').insert(0, 'Défi ')
+    b.doc.getText('title').insert(0, 'mobilité')
+
+    await waitFor(() => notes(a).size === 2 && notes(b).size === 2, 'both notes on both clients')
+    await waitFor(() => a.doc.getText('title').length === 13 && b.doc.getText('title').length === 13, 'both title edits')
+    expect(a.doc.getText('title').toString()).toBe(b.doc.getText('title').toString())
+    expect(notes(a).toJSON()).toEqual({ 'from-a': 'hello', 'from-b': 'bonjour' })
+  })
+
+  it('a late joiner receives everything', async () => {
+    const s = await server()
+    const a = client(s, 'board-latejoin')
+    await a.synced
+    for (let i = 0; i < 100; i++) notes(a).set(`n${i}`, `note ${i}`)
+    await waitFor(() => s.sync.rooms.loadedCount === 1, 'the room')
+
+    const late = client(s, 'board-latejoin')
+    await late.synced
+    expect(notes(late).size).toBe(100)
+    expect(notes(late).get('n99')).toBe('note 99')
+  })
+
+  it('serves the same content after a restart on the same data directory', async () => {
+    const first = await startServer()
+    const a = connectClient(syncUrl(first), 'board-restart')
+    await a.synced
+    for (let i = 0; i < 50; i++) notes(a).set(`n${i}`, `v${i}`)
+    a.doc.getText('t').insert(0, 'persisted text')
+    const expected = Y.encodeStateVector(a.doc)
+    await waitFor(async () => (await storedDoc(first, 'board-restart')).getText('t').length > 0, 'the edits stored')
+    a.destroy()
+    await first.close()
+
+    const second = await server({ dataDir: first.dataDir })
+    const b = client(second, 'board-restart')
+    await b.synced
+    expect(notes(b).size).toBe(50)
+    expect(b.doc.getText('t').toString()).toBe('persisted text')
+    expect(Y.encodeStateVector(b.doc)).toEqual(expected)
+  })
+
+  it('relays presence and removes a departed client', async () => {
+    const s = await server()
+    const a = client(s, 'board-presence')
+    const b = client(s, 'board-presence')
+    await Promise.all([a.synced, b.synced])
+    a.provider.awareness.setLocalStateField('user', { name: 'Aïcha', color: '#e03131' })
+    await waitFor(() => b.provider.awareness.getStates().get(a.doc.clientID)?.user?.name === 'Aïcha', 'a presence at b')
+
+    a.provider.disconnect()
+    await waitFor(() => !b.provider.awareness.getStates().has(a.doc.clientID), 'a presence removed at b')
+  })
+
+  it('shows a late joiner the presence of those already there', async () => {
+    const s = await server()
+    const a = client(s, 'board-presence2')
+    await a.synced
+    a.provider.awareness.setLocalStateField('user', { name: 'Bastien' })
+    await waitFor(() => s.sync.connectionCount === 1, 'a connected')
+    await new Promise((resolve) => setImmediate(resolve))
+    const b = client(s, 'board-presence2')
+    await b.synced
+    await waitFor(() => b.provider.awareness.getStates().get(a.doc.clientID)?.user?.name === 'Bastien', 'a presence at the late joiner')
+  })
+
+  it('unloads 200 rooms once they are left, and returns their memory', async () => {
+    const s = await server({ sync: { roomIdleMs: 50 } })
+    const clients: TestClient[] = []
+    for (let i = 0; i < 200; i++) clients.push(client(s, `board-unload-${String(i).padStart(3, '0')}`))
+    await Promise.all(clients.map((c) => c.synced))
+    for (const [i, c] of clients.entries()) notes(c).set('k', `v${i}`)
+    expect(s.sync.rooms.loadedCount).toBe(200)
+
+    for (const c of clients) c.destroy()
+    await waitFor(() => s.sync.connectionCount === 0, 'every socket closed')
+    await waitFor(() => s.sync.rooms.loadedCount === 0, 'every room unloaded', 5_000)
+    const metrics = await (await s.app.request('/metrics')).text()
+    expect(metrics).toMatch(/^fabrique_rooms_loaded 0$/m)
+
+    const again = client(s, 'board-unload-123')
+    await again.synced
+    expect(notes(again).get('k')).toBe('v123')
+  })
+
+  it('keeps a room that someone rejoins before the idle delay', async () => {
+    const s = await server({ sync: { roomIdleMs: 300 } })
+    const a = client(s, 'board-rejoin')
+    await a.synced
+    notes(a).set('k', 'v')
+    a.provider.disconnect()
+    await waitFor(() => s.sync.connectionCount === 0, 'a gone')
+    a.provider.connect()
+    await waitFor(() => s.sync.connectionCount === 1, 'a back')
+    await new Promise((resolve) => setTimeout(resolve, 500))
+    expect(s.sync.rooms.loadedCount).toBe(1)
+  })
+
+  it('compacts a long log into a snapshot without losing content', async () => {
+    const s = await server({ sync: { compactAfterUpdates: 50 } })
+    const a = client(s, 'board-compact')
+    await a.synced
+    for (let i = 0; i < 120; i++) notes(a).set(`k${i % 10}`, `v${i}`)
+    await waitFor(async () => /fabrique_storage_compactions_total [1-9]/.test(await (await s.app.request('/metrics')).text()), 'a compaction')
+    const stored = await s.storage.load('board-compact')
+    expect(stored.updates.length).toBeLessThan(120)
+    const b = client(s, 'board-compact')
+    await b.synced
+    expect(notes(b).toJSON()).toEqual(notes(a).toJSON())
+  })
+
+  it('lets the server write into boards, open or not: stored, shown live, then unloaded', async () => {
+    const s = await server({ sync: { roomIdleMs: 50 } })
+    const open = Array.from({ length: 3 }, (_, i) => client(s, `board-server-write-${i}`))
+    await Promise.all(open.map((c) => c.synced))
+    const boards = Array.from({ length: 10 }, (_, i) => `board-server-write-${i}`)
+
+    await Promise.all(boards.map((id) => s.sync.rooms.update(id, (doc) => doc.getMap<string>('notes').set('pushed', `to ${id}`))))
+
+    for (const [i, c] of open.entries()) await waitFor(() => notes(c).get('pushed') === `to board-server-write-${i}`, `the push at client ${i}`)
+    for (const id of boards) expect((await storedDoc(s, id)).getMap('notes').get('pushed')).toBe(`to ${id}`)
+    await waitFor(() => s.sync.rooms.loadedCount === 3, 'the boards nobody has open unloaded')
+  })
+})
