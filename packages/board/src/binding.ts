@@ -1,0 +1,329 @@
+import type { HistoryEntry, SerializedSchemaV2, TLPageId, TLRecord, TLStore } from 'tldraw'
+import type * as Y from 'yjs'
+import { FieldMap, fieldKey } from './fieldMap.ts'
+import { diffRecords, fieldsToRecord, jsonEqual, recordToFields } from './layout.ts'
+import { compareSchemas, parseStoredSchema } from './schemaVersion.ts'
+
+/** Names of the shared types inside a board's `Y.Doc`. */
+export const RECORDS_ARRAY = 'records'
+export const SCHEMA_MAP = 'schema'
+const SCHEMA_KEY = 'tldraw'
+
+export type BoardProblem =
+  /** A record this client cannot show: invalid, or of a type it does not know. Others are unaffected. */
+  | { kind: 'record-held-back'; recordId: string; reason: string }
+  /** Someone wrote this board with a newer tldraw: this client must reload before it writes again. */
+  | { kind: 'client-outdated' }
+
+export interface BoardBindingOptions {
+  store: TLStore
+  doc: Y.Doc
+  /** Called whenever the list of problems changes (to tell the person to reload). */
+  onProblemsChange?: (problems: BoardProblem[]) => void
+}
+
+export interface BoardBinding {
+  /**
+   * Starts syncing. Call it once the document holds the board's content (the server's sync step 2,
+   * or a local copy of a board this browser has already synced): until then nothing is written,
+   * so a default page can never clobber a board that is still loading.
+   */
+  start(): void
+  readonly started: boolean
+  /** False when this client is older than the board's content: it shows but does not write. */
+  readonly writable: boolean
+  problems(): BoardProblem[]
+  /** Writes pending local changes now (tldraw delivers them once per animation frame). */
+  flush(): void
+  dispose(): void
+}
+
+/**
+ * Binds a tldraw store to a Yjs document: local document changes go into the document as fields
+ * (see layout.ts), remote changes come back in one `mergeRemoteChanges` per transaction, so they
+ * never echo back, never enter the undo stack, and arrows stay bound to the shapes they point at.
+ */
+export function bindBoard({ store, doc, onProblemsChange }: BoardBindingOptions): BoardBinding {
+  const fields = new FieldMap(doc.getArray(RECORDS_ARRAY))
+  const schemaMap = doc.getMap<unknown>(SCHEMA_MAP)
+  const origin = { binding: 'fabrique-board' }
+  const ourSchema = store.schema.serialize() as SerializedSchemaV2
+  const heldBack = new Map<string, string>()
+  let outdated = false
+  let started = false
+  let disposed = false
+  const cleanups: Array<() => void> = []
+
+  const problems = (): BoardProblem[] => [
+    ...(outdated ? [{ kind: 'client-outdated' } as const] : []),
+    ...[...heldBack].map(([recordId, reason]) => ({ kind: 'record-held-back', recordId, reason }) as const),
+  ]
+  let lastReported = ''
+  const reportProblems = (): void => {
+    const current = problems()
+    const key = JSON.stringify(current)
+    if (key === lastReported) return
+    lastReported = key
+    onProblemsChange?.(current)
+  }
+
+  const isDocumentRecordType = (typeName: unknown): boolean =>
+    typeof typeName === 'string' && store.scopedTypes.document.has(typeName as TLRecord['typeName'])
+
+  const readRecord = (recordId: string): TLRecord | undefined => {
+    const entries = fields.fieldsOf(recordId)
+    if (!entries) return undefined
+    const values = new Map<string, unknown>()
+    for (const [field, entry] of entries) values.set(field, entry.v)
+    return fieldsToRecord(values)
+  }
+
+  /** The board's schema check: returns false when this client must stop writing. */
+  const checkSchema = (): boolean => {
+    const stored = parseStoredSchema(schemaMap.get(SCHEMA_KEY))
+    if (stored && compareSchemas(ourSchema, stored) === 'board-is-newer') {
+      if (!outdated) {
+        outdated = true
+        reportProblems()
+      }
+      return false
+    }
+    return true
+  }
+
+  /** Older clients wrote some records: bring them to our schema before anyone reads them. */
+  const migrateBoard = (): void => {
+    const stored = parseStoredSchema(schemaMap.get(SCHEMA_KEY))
+    if (!stored || compareSchemas(ourSchema, stored) !== 'board-is-older') return
+    const sets: Array<[string, unknown]> = []
+    const deletes: string[] = []
+    for (const recordId of [...fields.recordIds()]) {
+      const record = readRecord(recordId)
+      if (!record) continue
+      const migrated = store.schema.migratePersistedRecord(record, stored)
+      if (migrated.type !== 'success') continue
+      const diff = diffRecords(record, migrated.value)
+      for (const [field, value] of diff.sets) sets.push([fieldKey(recordId, field), value])
+      for (const field of diff.deletes) deletes.push(fieldKey(recordId, field))
+    }
+    doc.transact(() => {
+      fields.write(sets, deletes)
+      schemaMap.set(SCHEMA_KEY, ourSchema)
+    }, origin)
+  }
+
+  const ensureSchemaWritten = (): void => {
+    const stored = parseStoredSchema(schemaMap.get(SCHEMA_KEY))
+    if (!stored || compareSchemas(ourSchema, stored) === 'board-is-older') schemaMap.set(SCHEMA_KEY, ourSchema)
+  }
+
+  /** Applies the document's current state of these records to the store, in one batch. */
+  const applyFromDoc = (recordIds: Iterable<string>, removeMissing: boolean): void => {
+    const puts: TLRecord[] = []
+    const removals = new Set<TLRecord['id']>()
+    const present = new Set<string>()
+    for (const recordId of recordIds) {
+      const record = readRecord(recordId)
+      const existing = store.get(recordId as TLRecord['id'])
+      if (!record || record.id !== recordId) {
+        heldBack.delete(recordId)
+        if (existing && isDocumentRecordType(existing.typeName)) removals.add(existing.id)
+        continue
+      }
+      present.add(recordId)
+      if (!isDocumentRecordType(record.typeName)) {
+        heldBack.set(recordId, `unknown record type "${String(record.typeName)}"`)
+        continue
+      }
+      try {
+        store.schema.validateRecord(store, record, existing ? 'updateRecord' : 'createRecord', existing ?? null)
+      } catch (error) {
+        heldBack.set(recordId, error instanceof Error ? error.message : String(error))
+        continue
+      }
+      heldBack.delete(recordId)
+      if (!existing || !jsonEqual(existing, record)) puts.push(record)
+    }
+    if (removeMissing) {
+      for (const record of store.allRecords()) {
+        if (isDocumentRecordType(record.typeName) && !present.has(record.id)) removals.add(record.id)
+      }
+    }
+    const repairs = repairReferences(puts, removals)
+    if (puts.length > 0 || removals.size > 0) {
+      try {
+        store.mergeRemoteChanges(() => {
+          if (removals.size > 0) store.remove([...removals])
+          if (puts.length > 0) store.put(puts)
+        })
+      } catch {
+        applyOneByOne(puts, removals)
+      }
+    }
+    if (repairs.length > 0 && !outdated) afterTransactions(() => writeRepairs(repairs))
+    reportProblems()
+  }
+
+  /** The batch failed as a whole: find the culprits so that one bad record cannot block the others. */
+  const applyOneByOne = (puts: TLRecord[], removals: Set<TLRecord['id']>): void => {
+    store.mergeRemoteChanges(() => {
+      if (removals.size > 0) store.remove([...removals])
+    })
+    for (const record of puts) {
+      try {
+        store.mergeRemoteChanges(() => store.put([record]))
+      } catch (error) {
+        heldBack.set(record.id, error instanceof Error ? error.message : String(error))
+      }
+    }
+  }
+
+  /**
+   * Two people acting at once can leave references dangling: a note added to a frame someone else
+   * deleted, an arrow bound to a shape that is gone. Every peer sees the same document and makes the
+   * same repair (the note moves to the first page, the binding goes), so they converge.
+   */
+  const repairReferences = (puts: TLRecord[], removals: Set<TLRecord['id']>): Array<{ id: string; parentId?: TLPageId; remove?: true }> => {
+    const putIds = new Set<string>(puts.map((record) => record.id))
+    const exists = (id: string): boolean => !removals.has(id as TLRecord['id']) && (putIds.has(id) || store.has(id as TLRecord['id']))
+    const repairs: Array<{ id: string; parentId?: TLPageId; remove?: true }> = []
+    let firstPage: TLPageId | undefined
+    const pageForOrphans = (): TLPageId | undefined => {
+      if (firstPage) return firstPage
+      const pages = [...puts.filter((record) => record.typeName === 'page'), ...store.query.records('page').get()]
+        .filter((page) => exists(page.id))
+        .sort((a, b) => ((a as { index: string }).index < (b as { index: string }).index ? -1 : 1))
+      firstPage = pages[0]?.id as TLPageId | undefined
+      return firstPage
+    }
+    for (let i = 0; i < puts.length; i++) {
+      const record = puts[i]
+      if (record.typeName === 'shape' && !exists(record.parentId)) {
+        const page = pageForOrphans()
+        if (!page) continue
+        puts[i] = { ...record, parentId: page }
+        repairs.push({ id: record.id, parentId: page })
+      } else if (record.typeName === 'binding' && (!exists(record.fromId) || !exists(record.toId))) {
+        puts.splice(i, 1)
+        i--
+        if (store.has(record.id)) removals.add(record.id)
+        repairs.push({ id: record.id, remove: true })
+      }
+    }
+    return repairs
+  }
+
+  /**
+   * Runs `write` once Yjs has finished the transactions under way. Writing from inside an observer
+   * is unsafe: the struct merge of the transaction being observed can swallow the new item, and its
+   * own event then never reports it to the other observers.
+   */
+  const afterTransactions = (write: () => void): void => {
+    if (doc._transactionCleanups.length === 0) write()
+    else doc.once('afterAllTransactions', () => {
+      if (!disposed) write()
+    })
+  }
+
+  const writeRepairs = (repairs: Array<{ id: string; parentId?: TLPageId; remove?: true }>): void => {
+    const sets: Array<[string, unknown]> = []
+    const deletes: string[] = []
+    for (const repair of repairs) {
+      if (repair.parentId) sets.push([fieldKey(repair.id, 'parentId'), repair.parentId])
+      if (repair.remove) {
+        for (const field of fields.fieldsOf(repair.id)?.keys() ?? []) deletes.push(fieldKey(repair.id, field))
+      }
+    }
+    fields.write(sets, deletes, origin)
+  }
+
+  const onLocalChanges = ({ changes }: HistoryEntry<TLRecord>): void => {
+    if (!started || disposed || !checkSchema()) return
+    const sets: Array<[string, unknown]> = []
+    const deletes: string[] = []
+    const writeWhole = (record: TLRecord): void => {
+      const written = new Set<string>()
+      for (const [field, value] of recordToFields(record)) {
+        sets.push([fieldKey(record.id, field), value])
+        written.add(field)
+      }
+      // Leftovers of an earlier life of this id (undo of a delete racing an edit) must not mix in.
+      for (const field of fields.fieldsOf(record.id)?.keys() ?? []) {
+        if (!written.has(field)) deletes.push(fieldKey(record.id, field))
+      }
+    }
+    for (const record of Object.values(changes.added)) writeWhole(record)
+    for (const [from, to] of Object.values(changes.updated)) {
+      // A record missing from the document (its deletion raced this edit) is written whole again.
+      if (!fields.fieldsOf(to.id)?.has('typeName')) {
+        writeWhole(to)
+        continue
+      }
+      const diff = diffRecords(from, to)
+      for (const [field, value] of diff.sets) sets.push([fieldKey(to.id, field), value])
+      for (const field of diff.deletes) deletes.push(fieldKey(to.id, field))
+    }
+    for (const record of Object.values(changes.removed)) {
+      for (const field of fields.fieldsOf(record.id)?.keys() ?? []) deletes.push(fieldKey(record.id, field))
+    }
+    if (sets.length === 0 && deletes.length === 0) return
+    doc.transact(() => {
+      ensureSchemaWritten()
+      fields.write(sets, deletes)
+    }, origin)
+  }
+
+  const onRemoteFields = ({ recordIds, transaction }: { recordIds: Set<string>; transaction: Y.Transaction }): void => {
+    if (!started || disposed) return
+    if (transaction.origin !== origin) {
+      applyFromDoc(recordIds, false)
+      return
+    }
+    // Our own write can settle a record we held back (we deleted or rewrote it): look again.
+    const settled = [...recordIds].filter((recordId) => heldBack.has(recordId))
+    if (settled.length > 0) applyFromDoc(settled, false)
+  }
+
+  const onSchemaChange = (): void => {
+    if (started) checkSchema()
+  }
+
+  return {
+    start() {
+      if (started || disposed) return
+      started = true
+      const writable = checkSchema()
+      if (writable) migrateBoard()
+      const boardHasContent = fields.byRecord.size > 0
+      applyFromDoc([...fields.recordIds()], boardHasContent)
+      if (writable && !boardHasContent) {
+        // A new board: what the store holds already (tldraw's default page) becomes its first content.
+        const initial = store.allRecords().filter((record) => isDocumentRecordType(record.typeName))
+        onLocalChanges({ changes: { added: Object.fromEntries(initial.map((r) => [r.id, r])), updated: {}, removed: {} }, source: 'user' })
+      }
+      fields.onChange(onRemoteFields)
+      schemaMap.observe(onSchemaChange)
+      cleanups.push(
+        () => schemaMap.unobserve(onSchemaChange),
+        store.listen(onLocalChanges, { source: 'user', scope: 'document' }),
+      )
+      reportProblems()
+    },
+    get started() {
+      return started
+    },
+    get writable() {
+      return !outdated
+    },
+    problems,
+    flush() {
+      store._flushHistory()
+    },
+    dispose() {
+      if (disposed) return
+      disposed = true
+      for (const cleanup of cleanups.splice(0)) cleanup()
+      fields.destroy()
+    },
+  }
+}

@@ -1,0 +1,181 @@
+import type * as Y from 'yjs'
+
+/** One stored value: `k` is `recordId/field`, `v` a JSON value. Short names: every byte is on the wire. */
+export interface FieldEntry {
+  k: string
+  v: unknown
+}
+
+/** What changed in one transaction, by record id. */
+export interface FieldMapChange {
+  recordIds: Set<string>
+  transaction: Y.Transaction
+}
+
+/**
+ * A key/value map stored in a `Y.Array` of `{k, v}` entries, the layout of y-utility's `YKeyValue`:
+ * writing a key appends an entry and deletes the previous one, and the rightmost entry of a key wins.
+ * A `Y.Map` keeps one tombstone per overwrite that never merges with its neighbours; here the
+ * overwritten entries were appended one after the other, so their tombstones merge into a single
+ * range and a shape moved ten thousand times costs a few bytes, not ten thousand records.
+ *
+ * Unlike `YKeyValue`, writes are batched: one transaction appends all new entries as one item and
+ * finds all the entries it replaces in a single pass over the array (YKeyValue scans the whole array
+ * once per key, which is quadratic when a thousand shapes move at once on a big board).
+ */
+export class FieldMap {
+  readonly entries = new Map<string, FieldEntry>()
+  /** record id → field → entry, to rebuild a record without scanning every key. */
+  readonly byRecord = new Map<string, Map<string, FieldEntry>>()
+  private readonly listeners = new Set<(change: FieldMapChange) => void>()
+
+  constructor(readonly array: Y.Array<FieldEntry>) {
+    const doc = array.doc
+    if (!doc) throw new Error('FieldMap needs a Y.Array that belongs to a Y.Doc')
+    const values = array.toArray()
+    const stale: FieldEntry[] = []
+    for (let i = values.length - 1; i >= 0; i--) {
+      const entry = values[i]
+      if (this.entries.has(entry.k)) stale.push(entry)
+      else this.index(entry)
+    }
+    if (stale.length > 0) doc.transact(() => this.deleteEntries(new Set(stale)))
+    array.observe(this.onArrayChange)
+  }
+
+  get doc(): Y.Doc {
+    return this.array.doc as Y.Doc
+  }
+
+  fieldsOf(recordId: string): ReadonlyMap<string, FieldEntry> | undefined {
+    return this.byRecord.get(recordId)
+  }
+
+  recordIds(): IterableIterator<string> {
+    return this.byRecord.keys()
+  }
+
+  /** Writes and deletes in one transaction (the caller's, if one is open). */
+  write(sets: ReadonlyArray<readonly [key: string, value: unknown]>, deletes: Iterable<string>, origin?: unknown): void {
+    const replaced = new Set<FieldEntry>()
+    const appended: FieldEntry[] = []
+    const seen = new Set<string>()
+    for (const [key, value] of sets) {
+      if (seen.has(key)) throw new Error(`FieldMap.write: key ${key} written twice in one batch`)
+      seen.add(key)
+      const previous = this.entries.get(key)
+      if (previous) replaced.add(previous)
+      appended.push({ k: key, v: value })
+    }
+    for (const key of deletes) {
+      const previous = this.entries.get(key)
+      if (previous && !seen.has(key)) replaced.add(previous)
+    }
+    if (replaced.size === 0 && appended.length === 0) return
+    this.doc.transact(() => {
+      if (replaced.size > 0) this.deleteEntries(replaced)
+      if (appended.length > 0) this.array.push(appended)
+    }, origin)
+  }
+
+  onChange(listener: (change: FieldMapChange) => void): () => void {
+    this.listeners.add(listener)
+    return () => this.listeners.delete(listener)
+  }
+
+  destroy(): void {
+    this.array.unobserve(this.onArrayChange)
+    this.listeners.clear()
+  }
+
+  private index(entry: FieldEntry): void {
+    this.entries.set(entry.k, entry)
+    const { recordId, field } = splitKey(entry.k)
+    let fields = this.byRecord.get(recordId)
+    if (!fields) {
+      fields = new Map()
+      this.byRecord.set(recordId, fields)
+    }
+    fields.set(field, entry)
+  }
+
+  private unindex(entry: FieldEntry): void {
+    this.entries.delete(entry.k)
+    const { recordId, field } = splitKey(entry.k)
+    const fields = this.byRecord.get(recordId)
+    if (!fields) return
+    fields.delete(field)
+    if (fields.size === 0) this.byRecord.delete(recordId)
+  }
+
+  /** Deletes the given entries in one pass, right to left, merging neighbours into ranges. */
+  private deleteEntries(doomed: Set<FieldEntry>): void {
+    const indexes: number[] = []
+    let i = 0
+    for (const value of this.array) {
+      if (doomed.has(value)) indexes.push(i)
+      i++
+    }
+    let end = indexes.length - 1
+    while (end >= 0) {
+      let start = end
+      while (start > 0 && indexes[start - 1] === indexes[start] - 1) start--
+      this.array.delete(indexes[start], end - start + 1)
+      end = start - 1
+    }
+  }
+
+  private readonly onArrayChange = (event: Y.YArrayEvent<FieldEntry>, transaction: Y.Transaction): void => {
+    const recordIds = new Set<string>()
+    for (const item of event.changes.deleted) {
+      for (const entry of item.content.getContent() as FieldEntry[]) {
+        if (this.entries.get(entry.k) === entry) {
+          this.unindex(entry)
+          recordIds.add(splitKey(entry.k).recordId)
+        }
+      }
+    }
+    const added = new Map<string, FieldEntry>()
+    for (const item of event.changes.added) {
+      for (const entry of item.content.getContent() as FieldEntry[]) added.set(entry.k, entry)
+    }
+    if (added.size > 0) this.settleAdded(added, recordIds)
+    if (recordIds.size === 0) return
+    for (const listener of this.listeners) listener({ recordIds, transaction })
+  }
+
+  /**
+   * New entries win over older ones of the same key when they sit further right; an entry that lost
+   * (a concurrent write landed to its right) is deleted. Every peer makes the same decision from the
+   * same array order, so they converge.
+   */
+  private settleAdded(added: Map<string, FieldEntry>, recordIds: Set<string>): void {
+    const losers = new Set<FieldEntry>()
+    const decided = new Set<string>()
+    const values = this.array.toArray()
+    for (let i = values.length - 1; i >= 0 && decided.size < added.size; i--) {
+      const entry = values[i]
+      if (!added.has(entry.k) || decided.has(entry.k)) continue
+      decided.add(entry.k)
+      const current = this.entries.get(entry.k)
+      if (current === entry) continue
+      if (current) losers.add(current)
+      this.index(entry)
+      recordIds.add(splitKey(entry.k).recordId)
+    }
+    for (const entry of added.values()) {
+      if (this.entries.get(entry.k) !== entry) losers.add(entry)
+    }
+    if (losers.size > 0) this.doc.transact(() => this.deleteEntries(losers))
+  }
+}
+
+export function fieldKey(recordId: string, field: string): string {
+  return `${recordId}/${field}`
+}
+
+/** Field names never hold a slash; record ids might, so split at the last one. */
+export function splitKey(key: string): { recordId: string; field: string } {
+  const slash = key.lastIndexOf('/')
+  return { recordId: key.slice(0, slash), field: key.slice(slash + 1) }
+}
