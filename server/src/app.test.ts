@@ -31,7 +31,7 @@ describe('HTTP app', () => {
 
   it('serves the licence key at run time, never cached', async () => {
     const res = await server.app.request('/api/config')
-    expect(await res.json()).toEqual({ tldrawLicenseKey: 'tldraw-key-123', protocolVersion: 1 })
+    expect(await res.json()).toEqual({ tldrawLicenseKey: 'tldraw-key-123', protocolVersion: 1, maxAssetBytes: 10 * 1024 * 1024 })
     expect(res.headers.get('cache-control')).toBe('no-store')
   })
 

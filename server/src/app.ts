@@ -47,7 +47,7 @@ export function createApp({ config, logger, metrics, sync, assets, boardAccess, 
 
   // Runtime configuration for the browser: the licence key is set at deploy time, not build time.
   app.get('/api/config', (c) =>
-    c.json({ tldrawLicenseKey: config.tldrawLicenseKey ?? null, protocolVersion: PROTOCOL_VERSION }, 200, {
+    c.json({ tldrawLicenseKey: config.tldrawLicenseKey ?? null, protocolVersion: PROTOCOL_VERSION, maxAssetBytes: config.limits.maxAssetBytes }, 200, {
       'cache-control': 'no-store',
     }),
   )

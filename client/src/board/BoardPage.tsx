@@ -1,0 +1,156 @@
+import { getAssetUrlsByImport } from '@tldraw/assets/imports.vite'
+import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react'
+import { DefaultSharePanel, type Editor, Tldraw, type TLStoreWithStatus } from 'tldraw'
+import 'tldraw/tldraw.css'
+import { type ClientConfig, loadConfig } from '../config.ts'
+import { LanguageSwitch, useLocale } from '../i18n.tsx'
+import { createAssetStore } from './assetStore.ts'
+import { BoardConnection, type ConnectionSnapshot } from './boardConnection.ts'
+import { BoardNotices } from './BoardNotices.tsx'
+import { ConnectionIndicator } from './ConnectionIndicator.tsx'
+
+// Fonts, icons and translations come from our own server: no request leaves the origin.
+const assetUrls = getAssetUrlsByImport()
+const ACCEPTED_IMAGES = ['image/png', 'image/jpeg', 'image/gif', 'image/webp']
+const NO_VIDEOS: string[] = []
+// Stable identities: tldraw rebuilds its UI when these props change.
+const components = { SharePanel: BoardStatusPanel, TopPanel: BoardNotices }
+
+declare global {
+  interface Window {
+    /** Set with `?e2e=1`: browser tests drive the editor through it. */
+    __fabrique?: { editor: Editor; doc: BoardConnection['doc']; provider: BoardConnection['provider'] }
+  }
+}
+
+interface BoardContextValue {
+  snapshot: ConnectionSnapshot
+  notice: string | undefined
+  dismissNotice(): void
+}
+
+const BoardContext = createContext<BoardContextValue | null>(null)
+
+export function useBoardContext(): BoardContextValue {
+  const value = useContext(BoardContext)
+  if (!value) throw new Error('useBoardContext outside BoardPage')
+  return value
+}
+
+export interface BoardPageProps {
+  boardId: string
+  token?: string
+  readOnly?: boolean
+}
+
+export function BoardPage(props: BoardPageProps) {
+  const { locale } = useLocale()
+  const localeRef = useRef(locale)
+  localeRef.current = locale
+  const [config, setConfig] = useState<ClientConfig>()
+  const [configError, setConfigError] = useState<string>()
+  const [connection, setConnection] = useState<BoardConnection>()
+  const [notice, setNotice] = useState<string>()
+
+  useEffect(() => {
+    loadConfig().then(setConfig, (error: unknown) => setConfigError(String(error)))
+  }, [])
+
+  useEffect(() => {
+    const assets = createAssetStore(props.boardId, () => localeRef.current, setNotice)
+    const created = new BoardConnection({ boardId: props.boardId, token: props.token, readOnly: props.readOnly, assets })
+    setConnection(created)
+    return () => created.destroy()
+  }, [props.boardId, props.token, props.readOnly])
+
+  if (!connection || !config) return <BoardLoading error={configError} />
+  return (
+    <BoardCanvas connection={connection} config={config} notice={notice} dismissNotice={() => setNotice(undefined)} />
+  )
+}
+
+function BoardCanvas({
+  connection,
+  config,
+  notice,
+  dismissNotice,
+}: { connection: BoardConnection; config: ClientConfig; notice: string | undefined; dismissNotice(): void }) {
+  const { locale } = useLocale()
+  const snapshot = useSyncExternalStore(connection.subscribe, connection.getSnapshot)
+  const [editor, setEditor] = useState<Editor>()
+  const connectionStatus = snapshot.state === 'connected' ? 'online' : 'offline'
+  const store = useMemo<TLStoreWithStatus>(
+    () => ({ status: 'synced-remote', connectionStatus, store: connection.store }),
+    [connection, connectionStatus],
+  )
+  const localeRef = useRef(locale)
+  localeRef.current = locale
+  const onMount = useCallback(
+    (mounted: Editor) => {
+      mounted.user.updateUserPreferences({ locale: localeRef.current })
+      setEditor(mounted)
+      if (new URLSearchParams(location.search).has('e2e')) {
+        window.__fabrique = { editor: mounted, doc: connection.doc, provider: connection.provider }
+      }
+    },
+    [connection],
+  )
+
+  useEffect(() => {
+    editor?.user.updateUserPreferences({ locale })
+  }, [editor, locale])
+
+  if (!snapshot.ready) {
+    return (
+      <BoardContext.Provider value={{ snapshot, notice, dismissNotice }}>
+        <BoardLoading />
+        <BoardNotices />
+      </BoardContext.Provider>
+    )
+  }
+
+  return (
+    <BoardContext.Provider value={{ snapshot, notice, dismissNotice }}>
+      <div className="board-page">
+        <Tldraw
+          store={store}
+          assetUrls={assetUrls}
+          licenseKey={config.tldrawLicenseKey ?? undefined}
+          maxAssetSize={config.maxAssetBytes}
+          acceptedImageMimeTypes={ACCEPTED_IMAGES}
+          acceptedVideoMimeTypes={NO_VIDEOS}
+          components={components}
+          onMount={onMount}
+        />
+      </div>
+    </BoardContext.Provider>
+  )
+}
+
+function BoardStatusPanel() {
+  const { snapshot } = useBoardContext()
+  return (
+    <div className="board-status-panel">
+      <ConnectionIndicator snapshot={snapshot} />
+      <LanguageSwitch />
+      {/* tldraw's people menu: who is here, follow someone, change one's name and colour. */}
+      <DefaultSharePanel />
+    </div>
+  )
+}
+
+function BoardLoading({ error }: { error?: string }) {
+  const { t } = useLocale()
+  const [slow, setSlow] = useState(false)
+  useEffect(() => {
+    const timer = setTimeout(() => setSlow(true), 4000)
+    return () => clearTimeout(timer)
+  }, [])
+  return (
+    <main className="board-loading" aria-busy="true">
+      <div className="spinner" aria-hidden="true" />
+      <p role="status">{t('board.loading')}</p>
+      {(slow || error) && <p className="muted">{error ?? t('board.loadingSlow')}</p>}
+    </main>
+  )
+}

@@ -1,0 +1,120 @@
+/**
+ * What the benchmark runs and what it expects. Scenario sizes come from the brief (an ideation
+ * day: 500 people in 50 boards; a plenary board everyone joins; a board already full of notes).
+ */
+
+export const SCENARIO_NAMES = ['event-load', 'hot-room', 'join'] as const
+export type ScenarioName = (typeof SCENARIO_NAMES)[number]
+
+/** Clients exchanging document updates and cursor moves in rooms, for a measured while. */
+export interface LoadScenario {
+  kind: 'load'
+  name: ScenarioName
+  title: string
+  rooms: number
+  clientsPerRoom: number
+  /** Document updates (one tldraw record set in a Y.Map) per client and second; 0 for none. */
+  updatesPerSecond: number
+  /** Cursor moves (awareness updates) per client and second. */
+  cursorsPerSecond: number
+  /** Load-generator processes sharing the clients, so the generator is not the bottleneck. */
+  generators: number
+  targets: { p99Ms: number; cpuPercent?: number }
+}
+
+/** A board pre-filled with records, then fresh clients timed from open to synced. */
+export interface JoinScenario {
+  kind: 'join'
+  name: ScenarioName
+  title: string
+  records: number
+  repeats: number
+  targets: { syncMs: number }
+}
+
+export type Scenario = LoadScenario | JoinScenario
+
+export interface Settings {
+  /** Length of the measuring window of a load scenario. */
+  measureSeconds: number
+  /** Load before the window: rooms loaded, JIT warm, buffers sized. */
+  warmupSeconds: number
+  /** After the window the load stops; deliveries arriving later than this count as lost. */
+  drainSeconds: number
+  generators: number
+  /** Longest wait, before each run, for other processes to leave the CPU alone (0: do not wait). */
+  quietWaitSeconds: number
+  only: ScenarioName[]
+}
+
+function numberFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number): number {
+  const raw = env[name]
+  if (raw === undefined || raw === '') return fallback
+  const value = Number(raw)
+  if (!Number.isFinite(value) || value < min) throw new Error(`${name} must be a number >= ${min}, got "${raw}"`)
+  return value
+}
+
+/** `--only a,b`, `--only=a` or BENCH_ONLY=a,b; the `--` that pnpm may forward is ignored. */
+function parseOnly(argv: readonly string[], env: NodeJS.ProcessEnv): ScenarioName[] {
+  const names: string[] = []
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string
+    if (arg === '--only') names.push(...(argv[++i] ?? '').split(','))
+    else if (arg.startsWith('--only=')) names.push(...arg.slice('--only='.length).split(','))
+    else if (arg !== '--') throw new Error(`unknown argument "${arg}" (usage: pnpm bench [-- --only ${SCENARIO_NAMES.join('|')}])`)
+  }
+  if (names.length === 0 && env.BENCH_ONLY) names.push(...env.BENCH_ONLY.split(','))
+  const wanted = names.map((name) => name.trim()).filter(Boolean)
+  for (const name of wanted) {
+    if (!(SCENARIO_NAMES as readonly string[]).includes(name)) throw new Error(`unknown scenario "${name}"; known: ${SCENARIO_NAMES.join(', ')}`)
+  }
+  return wanted.length > 0 ? (wanted as ScenarioName[]) : [...SCENARIO_NAMES]
+}
+
+export function readSettings(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Settings {
+  return {
+    measureSeconds: numberFromEnv(env, 'BENCH_SECONDS', 10, 1),
+    warmupSeconds: numberFromEnv(env, 'BENCH_WARMUP_SECONDS', 3, 0),
+    drainSeconds: numberFromEnv(env, 'BENCH_DRAIN_SECONDS', 2, 0.5),
+    generators: Math.floor(numberFromEnv(env, 'BENCH_GENERATORS', 2, 1)),
+    quietWaitSeconds: numberFromEnv(env, 'BENCH_QUIET_WAIT_SECONDS', 15, 0),
+    only: parseOnly(argv, env),
+  }
+}
+
+export function scenarios(settings: Settings): Scenario[] {
+  const all: Scenario[] = [
+    {
+      kind: 'load',
+      name: 'event-load',
+      title: 'Event load: 500 clients in 50 boards of 10, 2 updates/s + 10 cursor moves/s each',
+      rooms: 50,
+      clientsPerRoom: 10,
+      updatesPerSecond: 2,
+      cursorsPerSecond: 10,
+      generators: settings.generators,
+      targets: { p99Ms: 50, cpuPercent: 85 },
+    },
+    {
+      kind: 'load',
+      name: 'hot-room',
+      title: 'Hot room: 100 clients in one board, 10 cursor moves/s each',
+      rooms: 1,
+      clientsPerRoom: 100,
+      updatesPerSecond: 0,
+      cursorsPerSecond: 10,
+      generators: settings.generators,
+      targets: { p99Ms: 50 },
+    },
+    {
+      kind: 'join',
+      name: 'join',
+      title: 'Join: fresh client on a board of 5,000 records, WebSocket open to synced',
+      records: 5000,
+      repeats: 10,
+      targets: { syncMs: 300 },
+    },
+  ]
+  return all.filter((scenario) => settings.only.includes(scenario.name))
+}

@@ -1,0 +1,87 @@
+import type { Browser } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { launchBrowser, requireBuiltClient } from '../support/browser.ts'
+import { startServer } from '../support/server.ts'
+import { BoardPage } from './pages/boardPage.ts'
+
+let browser: Browser
+let server: Awaited<ReturnType<typeof startServer>>
+
+beforeAll(async () => {
+  const clientDir = requireBuiltClient()
+  browser = await launchBrowser()
+  server = await startServer({ clientDir })
+})
+afterAll(async () => {
+  await browser?.close()
+  await server?.close()
+})
+
+const poll = { timeout: 15_000, interval: 100 }
+
+describe('team canvas in Chromium', () => {
+  it('two people on one board see each other’s notes and cursors', async () => {
+    const [ctxA, ctxB] = [await browser.newContext(), await browser.newContext()]
+    const a = await BoardPage.open(ctxA, server.url, 'e2e-board-live')
+    const b = await BoardPage.open(ctxB, server.url, 'e2e-board-live')
+    await Promise.all([a.waitForSync(), b.waitForSync()])
+    await a.setUserName('Aïcha')
+    await b.setUserName('Bastien')
+
+    await a.addNote('Idée de A', 100, 100)
+    await b.addNote('Idée de B', 400, 100)
+    await expect.poll(() => a.noteTexts(), poll).toEqual(['Idée de A', 'Idée de B'])
+    await expect.poll(() => b.noteTexts(), poll).toEqual(['Idée de A', 'Idée de B'])
+
+    await a.moveMouseOverCanvas()
+    await expect.poll(() => b.collaboratorNames(), poll).toContain('Aïcha')
+    await b.moveMouseOverCanvas()
+    await expect.poll(() => a.collaboratorNames(), poll).toContain('Bastien')
+
+    expect(a.foreignRequests()).toEqual([])
+    expect(b.foreignRequests()).toEqual([])
+    await ctxA.close()
+    await ctxB.close()
+  })
+
+  it('keeps an edit made offline and delivers it once the connection returns', async () => {
+    const [ctxA, ctxB] = [await browser.newContext(), await browser.newContext()]
+    const a = await BoardPage.open(ctxA, server.url, 'e2e-board-offline')
+    const b = await BoardPage.open(ctxB, server.url, 'e2e-board-offline')
+    await Promise.all([a.waitForSync(), b.waitForSync()])
+
+    await a.goOffline()
+    await a.addNote('Écrit hors ligne', 50, 50)
+    await expect.poll(() => a.indicator().getAttribute('data-state'), poll).toBe('offline')
+    await expect.poll(async () => (await a.indicator().textContent()) ?? '', poll).toMatch(/1/)
+    await new Promise((resolve) => setTimeout(resolve, 500))
+    expect(await b.noteTexts()).toEqual([])
+
+    await a.goOnline()
+    await expect.poll(() => b.noteTexts(), poll).toEqual(['Écrit hors ligne'])
+    await expect.poll(() => a.indicator().getAttribute('data-state'), poll).toBe('connected')
+    await ctxA.close()
+    await ctxB.close()
+  })
+
+  it('shows everything again after a reload, from the local copy and the server', async () => {
+    const ctx = await browser.newContext()
+    const a = await BoardPage.open(ctx, server.url, 'e2e-board-reload')
+    await a.waitForSync()
+    await a.addNote('Toujours là', 10, 10)
+    await a.addNote('Moi aussi', 300, 10)
+    await expect.poll(() => a.noteTexts(), poll).toEqual(['Moi aussi', 'Toujours là'])
+
+    await a.reload()
+    await expect.poll(() => a.noteTexts(), poll).toEqual(['Moi aussi', 'Toujours là'])
+
+    // A fresh browser has no local copy: the notes come from the server.
+    const other = await browser.newContext()
+    const fresh = await BoardPage.open(other, server.url, 'e2e-board-reload')
+    await fresh.waitForSync()
+    await expect.poll(() => fresh.noteTexts(), poll).toEqual(['Moi aussi', 'Toujours là'])
+    expect(a.foreignRequests()).toEqual([])
+    await ctx.close()
+    await other.close()
+  })
+})
