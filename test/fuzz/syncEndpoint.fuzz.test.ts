@@ -24,6 +24,13 @@ describe('fuzzing the sync endpoint of a live server', () => {
     const pid = server.child.pid as number
     const rssBefore = rssOf(pid)
 
+    // y-protocols logs, rather than throws, when a client cannot apply what the server sent it.
+    const clientErrors: string[] = []
+    const consoleError = console.error
+    console.error = (...args: unknown[]) => {
+      clientErrors.push(args.map(String).join(' ').slice(0, 500))
+    }
+
     const random = seededRandom(SEED)
     let sent = 0
     let closedByServer = 0
@@ -54,7 +61,20 @@ describe('fuzzing the sync endpoint of a live server', () => {
         await waitFor(() => a.doc.getMap('m').has(`b${round}`) && b.doc.getMap('m').has(`a${round}`), `round ${round} to converge (seed ${SEED})`)
       }
     })()
-    await Promise.all([attacker(1), attacker(2), attacker(3), victims])
+    try {
+      await Promise.all([attacker(1), attacker(2), attacker(3), victims])
+      // A newcomer gets the whole victim board, garbage-free, from the server's full state.
+      const late = connectClient(sync, 'board-fuzz-victim')
+      await late.synced
+      expect(late.doc.getMap('m').toJSON()).toEqual(a.doc.getMap('m').toJSON())
+      late.destroy()
+    } finally {
+      console.error = consoleError
+    }
+    // Known gap (issue 9): a mutated update can be valid Yjs yet inconsistent, and writers of the
+    // same board then log that they cannot apply part of it; they keep converging (checked above).
+    // Seed 602113 shows it. Server-side validation of the board layout will close it.
+    if (clientErrors.length > 0) console.info(`fuzz seed ${SEED}: victims logged ${clientErrors.length} update errors`)
 
     expect(server.child.exitCode, `the server died (seed ${SEED}): ${server.stderr().slice(-2000)}`).toBeNull()
     expect((await fetch(`${server.url}/healthz`)).status).toBe(200)
