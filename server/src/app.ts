@@ -11,6 +11,7 @@ import type { EventStore } from './events/types.ts'
 import { assetRoutes } from './http/assets.ts'
 import { clientAddress } from './http/clientAddress.ts'
 import { eventRoutes } from './http/events.ts'
+import { facilitationRoutes } from './http/facilitation.ts'
 import { RateLimiter } from './http/rateLimit.ts'
 import { apiError } from './http/errors.ts'
 import { securityHeaders } from './http/securityHeaders.ts'
@@ -66,6 +67,16 @@ export function createApp({ config, logger, metrics, sync, assets, boardAccess, 
       maxBoardBytes: config.limits.maxBoardBytes,
     }),
   )
+  app.route(
+    '/api',
+    facilitationRoutes({
+      store: events,
+      signer,
+      logger,
+      updateBoard: (boardId, change) => sync.rooms.update(boardId, change),
+      recheckAccess: (boardIds) => sync.recheckAccess(boardIds),
+    }),
+  )
   app.all('/api/*', (c) => apiError(c, 404, 'not_found', 'Adresse inconnue dans l’API.', 'Unknown API address.'))
 
   app.get(
@@ -76,8 +87,8 @@ export function createApp({ config, logger, metrics, sync, assets, boardAccess, 
       const token = c.req.query('token')
       return {
         onOpen(_event, ws) {
-          const access = Promise.resolve().then(() => boardAccess(boardId, token))
-          sync.accept(ws.raw as WebSocket, boardId, { access, clientProtocolVersion, address: clientAddress(c) })
+          const recheck = () => Promise.resolve().then(() => boardAccess(boardId, token))
+          sync.accept(ws.raw as WebSocket, boardId, { access: recheck(), recheck, clientProtocolVersion, address: clientAddress(c) })
         },
       }
     }),

@@ -7,7 +7,7 @@ import { compareSchemas, parseStoredSchema } from './schemaVersion.ts'
 /** Names of the shared types inside a board's `Y.Doc`. */
 export const RECORDS_ARRAY = 'records'
 export const SCHEMA_MAP = 'schema'
-const SCHEMA_KEY = 'tldraw'
+export const SCHEMA_KEY = 'tldraw'
 
 export type BoardProblem =
   /** A record this client cannot show: invalid, or of a type it does not know. Others are unaffected. */

@@ -12,13 +12,15 @@ export type EventAction =
   | 'team.join'
   | 'member.remove'
   | 'boards.overview'
+  /** Push templates, lock boards, run the timer: what facilitators do to the whole event. */
+  | 'facilitate'
 
 /** Which kind of board, seen from the person asking. */
 export type BoardKind = 'own-team' | 'other-team' | 'plenary' | 'live'
 
 const staffActions: Record<'organiser' | 'facilitator' | 'jury', ReadonlySet<EventAction>> = {
-  organiser: new Set<EventAction>(['event.read', 'event.update', 'event.links', 'team.create', 'member.remove', 'boards.overview']),
-  facilitator: new Set<EventAction>(['event.read', 'team.create', 'boards.overview']),
+  organiser: new Set<EventAction>(['event.read', 'event.update', 'event.links', 'team.create', 'member.remove', 'boards.overview', 'facilitate']),
+  facilitator: new Set<EventAction>(['event.read', 'team.create', 'boards.overview', 'facilitate']),
   jury: new Set<EventAction>(['event.read', 'boards.overview']),
 }
 const participantActions: ReadonlySet<EventAction> = new Set<EventAction>(['event.read', 'team.create', 'team.join'])

@@ -6,6 +6,7 @@ import type { Capability, TokenSigner } from '../auth/tokens.ts'
 import { normaliseJoinCode } from '../events/joinCode.ts'
 import type { EventRecord, EventStore, Member as MemberRecord } from '../events/types.ts'
 import type { BoardStats } from '../storage/types.ts'
+import { createAuthoriser, early } from './authorise.ts'
 import { clientAddress } from './clientAddress.ts'
 import { apiError } from './errors.ts'
 import type { RateLimiter } from './rateLimit.ts'
@@ -39,13 +40,7 @@ const errors = {
 } as const
 const security = [{ bearer: [] }]
 
-type Auth = { capability: Capability; member: MemberRecord | undefined }
 
-/**
- * zod-openapi types a handler's return from the JSON schemas its route declares; responses built
- * elsewhere (JSON errors, SVG, 204) are plain Responses, declared in the route all the same.
- */
-const early = (response: Response) => response as never
 
 export function eventRoutes(options: EventRoutesOptions): OpenAPIHono {
   const { store, signer } = options
@@ -72,27 +67,7 @@ export function eventRoutes(options: EventRoutesOptions): OpenAPIHono {
     }
   }
 
-  /** Reads the bearer token and checks the action; a Response when refused. */
-  async function authorise(c: Context, eventId: string, action: EventAction): Promise<Auth | Response> {
-    const header = c.req.header('authorization') ?? ''
-    const token = header.startsWith('Bearer ') ? header.slice(7).trim() : ''
-    if (!token) return early(apiError(c, 401, 'token_missing', 'Lien d’accès manquant.', 'Missing access link.'))
-    const check = signer.verify(token)
-    if (!check.ok) {
-      return check.reason === 'expired'
-        ? apiError(c, 401, 'token_expired', 'Votre lien d’accès a expiré. Demandez-en un nouveau.', 'Your access link has expired. Ask for a new one.')
-        : apiError(c, 401, 'token_invalid', 'Lien d’accès invalide.', 'Invalid access link.')
-    }
-    const { capability } = check
-    const member = capability.memberId ? await store.getMember(capability.memberId) : undefined
-    if (capability.role === 'participant' && !member) {
-      return early(apiError(c, 403, 'member_removed', 'Vous ne faites plus partie de cet événement.', 'You are no longer part of this event.'))
-    }
-    if (!canDo(capability, action, eventId, member)) {
-      return early(apiError(c, 403, 'forbidden', 'Action non autorisée pour votre rôle.', 'Your role does not allow this action.'))
-    }
-    return { capability, member }
-  }
+  const authorise = createAuthoriser(store, signer)
 
   async function teamsWithMembers(event: EventRecord) {
     const [teams, members] = await Promise.all([store.listTeams(event.id), store.listMembers(event.id)])

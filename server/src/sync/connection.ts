@@ -26,6 +26,8 @@ export class Connection implements Peer {
   readOnly = true
   /** The participant behind this socket, when there is one (to disconnect them if removed). */
   memberId: string | undefined
+  /** Decides access again with the socket's credentials (locks change it while it is open). */
+  recheck: (() => Promise<import('./access.ts').BoardAccess>) | undefined
   /** The event whose board this is, once access is decided (for the per-event limit). */
   eventId: string | undefined
   alive = true
@@ -53,6 +55,13 @@ export class Connection implements Peer {
 
   get isClosed(): boolean {
     return this.closed
+  }
+
+  /** Changes what this socket may do while it is open (a board locked or unlocked). */
+  setReadOnly(readOnly: boolean): void {
+    const regained = this.readOnly && !readOnly
+    this.readOnly = readOnly
+    if (regained && this.room) this.room.askForMissing(this)
   }
 
   /** The board is loaded: join it and read what arrived meanwhile. */

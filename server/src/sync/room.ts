@@ -127,13 +127,22 @@ export class Room {
     return room
   }
 
+  /**
+   * Sends our state vector: the peer answers with everything we lack. On join, and when a peer may
+   * write again (a board unlocked): the writes we dropped meanwhile come back, and the ones that
+   * depend on them can apply.
+   */
+  askForMissing(peer: Peer): void {
+    peer.send(encodeSyncMessage(SyncStep.Step1, Y.encodeStateVector(this.doc)))
+  }
+
   get isFailed(): boolean {
     return this.failed
   }
 
   join(peer: Peer): void {
     this.peers.add(peer)
-    peer.send(encodeSyncMessage(SyncStep.Step1, Y.encodeStateVector(this.doc)))
+    this.askForMissing(peer)
     const awareness = this.awareness.snapshot()
     if (awareness) peer.send(awareness)
   }

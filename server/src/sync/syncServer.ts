@@ -26,6 +26,8 @@ export interface AcceptOptions {
   clientProtocolVersion: string | undefined
   /** The peer's address, for the per-address connection limit. */
   address: string
+  /** Decides access again, with the same credentials (after a board is locked or unlocked). */
+  recheck?: () => Promise<BoardAccess>
 }
 
 /** Takes upgraded sockets of /sync/:boardId and runs them in their rooms. */
@@ -82,6 +84,7 @@ export class SyncServer {
       return
     }
     const connection = new Connection(ws, boardId, limits, metrics, logger)
+    connection.recheck = accept.recheck
     this.connections.add(connection)
     count(this.perAddress, accept.address, +1)
     ws.on('close', () => {
@@ -140,6 +143,26 @@ export class SyncServer {
       if (connection.memberId && !entry.memberIds.includes(connection.memberId)) entry.memberIds.push(connection.memberId)
     }
     return result
+  }
+
+  /**
+   * Decides again who may write on these boards, for the connections already open: a lock makes
+   * participants read-only at once, an unlock gives them their pen back, without a reconnect.
+   */
+  async recheckAccess(boardIds: readonly string[]): Promise<void> {
+    const wanted = new Set(boardIds)
+    const affected = [...this.connections].filter((connection) => wanted.has(connection.boardId) && !connection.isClosed && connection.recheck)
+    await Promise.all(
+      affected.map(async (connection) => {
+        try {
+          const decision = await (connection.recheck as () => Promise<BoardAccess>)()
+          if (decision.kind === 'refuse') connection.close(decision.code, decision.reason)
+          else connection.setReadOnly(decision.kind === 'read')
+        } catch (error) {
+          this.options.logger.error('could not recheck access to a board', { boardId: connection.boardId, error: String(error) })
+        }
+      }),
+    )
   }
 
   /** Closes every connection of one participant (removed from the event). */

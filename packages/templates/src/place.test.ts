@@ -1,0 +1,90 @@
+import { bindBoard } from '@fabrique/board'
+import { createShapeId, createTLStore, defaultBindingUtils, defaultShapeUtils, GeoShapeUtil, type TLShape, type TLStore } from 'tldraw'
+import { describe, expect, test } from 'vitest'
+import * as Y from 'yjs'
+import { getTemplate } from './catalog.ts'
+import { PUSHES_MAP, type PushEntry, placeTemplate, withdrawPush } from './place.ts'
+
+/** A participant's view of the board: a real store bound to the document. */
+function participant(doc: Y.Doc): TLStore {
+  const store = createTLStore({ shapeUtils: defaultShapeUtils, bindingUtils: defaultBindingUtils })
+  bindBoard({ store, doc }).start()
+  return store
+}
+
+function shapesOf(store: TLStore): TLShape[] {
+  return store.query.records('shape').get()
+}
+
+describe('placeTemplate', () => {
+  test('writes a valid template into a board nobody opened, with a page, readable by a participant', () => {
+    const doc = new Y.Doc()
+    const result = placeTemplate(doc, { template: getTemplate('empathy-map'), locale: 'fr', pushId: 'push-1' })
+    expect(result.status).toBe('placed')
+
+    const store = participant(doc)
+    const shapes = shapesOf(store)
+    expect(shapes).toHaveLength(result.shapeIds.length)
+    expect(store.query.records('page').get()).toHaveLength(1)
+    const frame = shapes.find((shape) => shape.type === 'frame')
+    expect(frame?.meta).toMatchObject({ fabrique: { templateId: 'empathy-map', pushId: 'push-1', role: 'template' } })
+  })
+
+  test('a retried push with the same id writes nothing twice', () => {
+    const doc = new Y.Doc()
+    const first = placeTemplate(doc, { template: getTemplate('five-whys'), locale: 'en', pushId: 'push-2' })
+    const size = Y.encodeStateAsUpdate(doc).byteLength
+    const again = placeTemplate(doc, { template: getTemplate('five-whys'), locale: 'en', pushId: 'push-2' })
+    expect(again).toEqual({ status: 'already', shapeIds: first.shapeIds })
+    expect(Y.encodeStateAsUpdate(doc).byteLength).toBe(size)
+    expect(doc.getMap<PushEntry>(PUSHES_MAP).get('push-2')?.templateId).toBe('five-whys')
+  })
+
+  test('lands in free space, clear of what the team already drew, and appears live for them', () => {
+    const doc = new Y.Doc()
+    const store = participant(doc)
+    ;(store as unknown as { ensureStoreIsUsable(): void }).ensureStoreIsUsable()
+    const note = store.schema.types.shape.create({
+      id: createShapeId('team-note'),
+      type: 'geo',
+      x: 0,
+      y: 0,
+      parentId: 'page:page',
+      index: 'a1',
+      props: { ...new GeoShapeUtil({} as never).getDefaultProps(), w: 3000, h: 2000 },
+    } as never) as TLShape
+    store.put([note])
+    store._flushHistory()
+
+    placeTemplate(doc, { template: getTemplate('lean-canvas'), locale: 'fr', pushId: 'push-3' })
+    const frame = shapesOf(store).find((shape) => shape.type === 'frame') as TLShape & { props: { w: number; h: number } }
+    expect(frame).toBeDefined()
+    const overlaps = frame.x < 3000 && frame.x + frame.props.w > 0 && frame.y < 2000 && frame.y + frame.props.h > 0
+    expect(overlaps).toBe(false)
+    expect(frame.index > note.index).toBe(true)
+  })
+})
+
+describe('withdrawPush', () => {
+  test('takes back a template nobody touched', () => {
+    const doc = new Y.Doc()
+    const { shapeIds } = placeTemplate(doc, { template: getTemplate('persona'), locale: 'fr', pushId: 'push-4' })
+    const store = participant(doc)
+    expect(withdrawPush(doc, 'push-4')).toBe('withdrawn')
+    expect(shapeIds.some((id) => store.has(id as TLShape['id']))).toBe(false)
+    expect(withdrawPush(doc, 'push-4')).toBe('already-withdrawn')
+    expect(withdrawPush(doc, 'never-pushed')).toBe('not-pushed')
+  })
+
+  test('leaves a template the team wrote in', () => {
+    const doc = new Y.Doc()
+    const { shapeIds } = placeTemplate(doc, { template: getTemplate('persona'), locale: 'fr', pushId: 'push-5' })
+    const store = participant(doc)
+    const placeholder = shapesOf(store).find((shape) => shape.type === 'note') as TLShape
+    store.update(placeholder.id, (shape) => ({ ...shape, x: shape.x + 10 }))
+    store._flushHistory()
+
+    expect(withdrawPush(doc, 'push-5')).toBe('touched')
+    expect(shapeIds.every((id) => store.has(id as TLShape['id']))).toBe(true)
+  })
+})

@@ -1,0 +1,158 @@
+import { FieldMap, fieldKey, fieldsToRecord, RECORDS_ARRAY, recordToFields, SCHEMA_KEY, SCHEMA_MAP } from '@fabrique/board'
+import {
+  createTLSchema,
+  DocumentRecordType,
+  getIndexAbove,
+  type IndexKey,
+  PageRecordType,
+  type TLPageId,
+  type TLRecord,
+  type TLShape,
+} from 'tldraw'
+import type * as Y from 'yjs'
+import { findFreeSpace } from './freeSpace.ts'
+import { instantiateTemplate } from './instantiate.ts'
+import { NOTE_SIZE } from './sectionLayout.ts'
+import type { Locale, Rect, TemplateDefinition } from './types.ts'
+
+/** The map of a board's document that remembers every push it received, by push id. */
+export const PUSHES_MAP = 'pushes'
+
+export interface PushEntry {
+  templateId: string
+  locale: Locale
+  at: number
+  shapeIds: string[]
+  /** Of the pushed records as written: a withdrawal compares it to see whether anyone edited them. */
+  fingerprint: string
+  withdrawnAt?: number
+}
+
+export interface PlaceOptions {
+  template: TemplateDefinition
+  locale: Locale
+  /** Same id, same push: a retried push writes nothing twice. */
+  pushId: string
+  createId?: () => string
+  now?: () => number
+}
+
+export type PlaceResult = { status: 'placed'; shapeIds: string[] } | { status: 'already'; shapeIds: string[] }
+
+/**
+ * Writes a template into a board's document, as the server does when a facilitator pushes it to
+ * boards nobody may have open: on the board's first page, in free space, above everything else.
+ * Call inside the transaction of the room that owns the document.
+ */
+export function placeTemplate(doc: Y.Doc, { template, locale, pushId, createId, now = Date.now }: PlaceOptions): PlaceResult {
+  const pushes = doc.getMap<PushEntry>(PUSHES_MAP)
+  const previous = pushes.get(pushId)
+  if (previous) return { status: 'already', shapeIds: previous.shapeIds }
+
+  const fields = new FieldMap(doc.getArray(RECORDS_ARRAY))
+  try {
+    const records = readRecords(fields)
+    const setup: TLRecord[] = []
+    let page = firstPage(records)
+    if (!page) {
+      // A board nobody opened yet: give it what tldraw would create, with tldraw's own default ids.
+      page = PageRecordType.create({ id: 'page:page' as TLPageId, name: 'Page 1', index: 'a1' as IndexKey })
+      setup.push(page)
+      if (!records.some((record) => record.typeName === 'document')) setup.push(DocumentRecordType.create({ id: 'document:document' as never }))
+    }
+    const onPage = records.filter((record): record is TLShape => record.typeName === 'shape' && record.parentId === page.id)
+    const origin = findFreeSpace(onPage.map(boundsOf), template.size)
+    const top = onPage.reduce<IndexKey | undefined>((highest, shape) => (!highest || shape.index > highest ? shape.index : highest), undefined)
+    const shapes = instantiateTemplate(template, { locale, origin, pageId: page.id, pushId, createId, index: getIndexAbove(top) })
+
+    const sets: Array<[string, unknown]> = []
+    for (const record of [...setup, ...shapes]) {
+      for (const [field, value] of recordToFields(record)) sets.push([fieldKey(record.id, field), value])
+    }
+    const shapeIds = shapes.map((shape) => shape.id)
+    doc.transact(() => {
+      fields.write(sets, [])
+      const schema = doc.getMap(SCHEMA_MAP)
+      if (!schema.has(SCHEMA_KEY)) schema.set(SCHEMA_KEY, createTLSchema().serialize())
+      pushes.set(pushId, { templateId: template.id, locale, at: now(), shapeIds, fingerprint: fingerprint(shapes) })
+    })
+    return { status: 'placed', shapeIds }
+  } finally {
+    fields.destroy()
+  }
+}
+
+export type WithdrawResult = 'withdrawn' | 'touched' | 'not-pushed' | 'already-withdrawn'
+
+/**
+ * Takes a pushed template back off a board, only if nobody touched it: its shapes are as pushed
+ * and nothing was added inside it. Otherwise the team's work stays and the answer is `touched`.
+ */
+export function withdrawPush(doc: Y.Doc, pushId: string, now = Date.now): WithdrawResult {
+  const pushes = doc.getMap<PushEntry>(PUSHES_MAP)
+  const entry = pushes.get(pushId)
+  if (!entry) return 'not-pushed'
+  if (entry.withdrawnAt) return 'already-withdrawn'
+  const fields = new FieldMap(doc.getArray(RECORDS_ARRAY))
+  try {
+    const records = readRecords(fields)
+    const pushed = new Set(entry.shapeIds)
+    const current = records.filter((record) => pushed.has(record.id)) as TLShape[]
+    const addedInside = records.some((record) => record.typeName === 'shape' && !pushed.has(record.id) && pushed.has(record.parentId))
+    if (addedInside || current.length !== pushed.size || fingerprint(current) !== entry.fingerprint) return 'touched'
+    const deletes: string[] = []
+    for (const id of pushed) for (const field of fields.fieldsOf(id)?.keys() ?? []) deletes.push(fieldKey(id, field))
+    doc.transact(() => {
+      fields.write([], deletes)
+      pushes.set(pushId, { ...entry, withdrawnAt: now() })
+    })
+    return 'withdrawn'
+  } finally {
+    fields.destroy()
+  }
+}
+
+function readRecords(fields: FieldMap): TLRecord[] {
+  const records: TLRecord[] = []
+  for (const recordId of fields.recordIds()) {
+    const values = new Map<string, unknown>()
+    for (const [field, entry] of fields.fieldsOf(recordId) ?? []) values.set(field, entry.v)
+    const record = fieldsToRecord(values)
+    if (record) records.push(record)
+  }
+  return records
+}
+
+function firstPage(records: TLRecord[]): (TLRecord & { id: TLPageId }) | undefined {
+  const pages = records.filter((record) => record.typeName === 'page') as Array<TLRecord & { id: TLPageId; index: IndexKey }>
+  return pages.sort((a, b) => (a.index < b.index ? -1 : a.index > b.index ? 1 : 0))[0]
+}
+
+/** Page bounds of a top-level shape, close enough to keep a template clear of it. */
+function boundsOf(shape: TLShape): Rect {
+  const props = shape.props as { w?: number; h?: number; scale?: number; growY?: number }
+  const scale = props.scale ?? 1
+  const w = typeof props.w === 'number' ? props.w : NOTE_SIZE
+  const h = (typeof props.h === 'number' ? props.h : NOTE_SIZE) + (props.growY ?? 0)
+  return { x: shape.x, y: shape.y, w: w * scale, h: h * scale }
+}
+
+/** FNV-1a over the records' canonical JSON (keys sorted): equal records, equal fingerprint. */
+function fingerprint(records: readonly TLRecord[]): string {
+  const text = canonicalJson([...records].sort((a, b) => (a.id < b.id ? -1 : 1)))
+  let hash = 0x811c9dc5
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i)
+    hash = Math.imul(hash, 0x01000193) >>> 0
+  }
+  return `${hash.toString(16)}:${text.length}`
+}
+
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value).sort(([a], [b]) => (a < b ? -1 : 1))
+    return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonicalJson(item)}`).join(',')}}`
+  }
+  return JSON.stringify(value) ?? 'null'
+}

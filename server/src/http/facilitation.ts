@@ -1,0 +1,196 @@
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
+import { getTemplate, isTemplateId, placeTemplate, withdrawPush } from '@fabrique/templates'
+import type { Context } from 'hono'
+import type * as Y from 'yjs'
+import type { TokenSigner } from '../auth/tokens.ts'
+import type { EventRecord, EventStore } from '../events/types.ts'
+import type { Logger } from '../logger.ts'
+import { createAuthoriser, early } from './authorise.ts'
+import { apiError } from './errors.ts'
+import { ErrorBody } from './schemas.ts'
+
+export interface FacilitationRoutesOptions {
+  store: EventStore
+  signer: TokenSigner
+  logger: Logger
+  /** Changes a board from the server: loads it if nobody has it open, stores, broadcasts, unloads. */
+  updateBoard<T>(boardId: string, change: (doc: Y.Doc) => T): Promise<T>
+  /** Re-decides access of the connections on these boards (after a lock or an unlock). */
+  recheckAccess(boardIds: readonly string[]): Promise<void>
+}
+
+const json = <T extends z.ZodType>(schema: T, description: string) => ({ content: { 'application/json': { schema } }, description })
+const errors = {
+  400: json(ErrorBody, 'Invalid request'),
+  401: json(ErrorBody, 'Missing, invalid or expired token'),
+  403: json(ErrorBody, 'Not allowed'),
+  404: json(ErrorBody, 'Unknown event, board or template'),
+} as const
+const security = [{ bearer: [] }]
+const eventParams = z.object({ eventId: z.string().min(1).max(64) })
+const BoardIds = z.array(z.string().min(1).max(64)).min(1).max(1000).optional().openapi({ description: 'Default: every board of the event' })
+
+const PushBody = z
+  .object({
+    /** Chosen by the caller: retrying with the same id never writes a template twice. */
+    pushId: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, '8 to 64 letters, digits, - or _'),
+    templateId: z.string().min(1).max(64),
+    locale: z.enum(['fr', 'en']),
+    boardIds: BoardIds,
+  })
+  .openapi('TemplatePush')
+
+const PushOutcome = z.object({
+  boardId: z.string(),
+  status: z.enum(['placed', 'already', 'withdrawn', 'touched', 'not-pushed', 'already-withdrawn', 'failed']),
+})
+const PushReport = z.object({ pushId: z.string(), boards: z.array(PushOutcome) }).openapi('PushReport')
+
+const LockBody = z.object({ locked: z.boolean(), boardIds: BoardIds }).openapi('Locks')
+const LockState = z.object({ lockedBoardIds: z.array(z.string()) }).openapi('LockState')
+
+/** Boards worked on at once: enough to push to 50 boards in a blink, few enough to keep serving. */
+const CONCURRENCY = 4
+
+/**
+ * What facilitators do to every board of an event at once: push a template (and take it back),
+ * lock boards at the deadline.
+ */
+export function facilitationRoutes(options: FacilitationRoutesOptions): OpenAPIHono {
+  const { store, logger } = options
+  const authorise = createAuthoriser(store, options.signer)
+  const app = new OpenAPIHono({
+    defaultHook: (result, c) => {
+      if (result.success) return
+      const detail = result.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ')
+      return early(apiError(c, 400, 'invalid_request', `Requête invalide — ${detail}`, `Invalid request — ${detail}`))
+    },
+  })
+
+  const eventBoards = async (event: EventRecord): Promise<string[]> => [event.plenaryBoardId, ...(await store.listTeams(event.id)).map((t) => t.boardId)]
+
+  /** The boards asked for, which must all belong to the event; a Response when one does not. */
+  const chooseBoards = async (c: Context, event: EventRecord, wanted: string[] | undefined): Promise<string[] | Response> => {
+    const all = await eventBoards(event)
+    if (!wanted) return all
+    const known = new Set(all)
+    const stranger = wanted.find((boardId) => !known.has(boardId))
+    if (stranger) return apiError(c, 404, 'unknown_board', `Le tableau ${stranger} n’appartient pas à cet événement.`, `Board ${stranger} is not part of this event.`)
+    return [...new Set(wanted)]
+  }
+
+  /** Runs `work` on every board, a few at a time; one board failing does not stop the others. */
+  const forEachBoard = async <T extends string>(boardIds: string[], work: (boardId: string) => Promise<T>) => {
+    const outcomes: Array<{ boardId: string; status: T | 'failed' }> = []
+    let next = 0
+    const worker = async () => {
+      while (next < boardIds.length) {
+        const boardId = boardIds[next++]
+        try {
+          outcomes.push({ boardId, status: await work(boardId) })
+        } catch (error) {
+          logger.error('facilitation action failed on a board', { boardId, error: String(error) })
+          outcomes.push({ boardId, status: 'failed' })
+        }
+      }
+    }
+    await Promise.all(Array.from({ length: Math.min(CONCURRENCY, boardIds.length) }, worker))
+    const order = new Map(boardIds.map((id, i) => [id, i]))
+    return outcomes.sort((a, b) => (order.get(a.boardId) ?? 0) - (order.get(b.boardId) ?? 0))
+  }
+
+  const loadEvent = async (c: Context, eventId: string): Promise<EventRecord | Response> => {
+    const auth = await authorise(c, eventId, 'facilitate')
+    if (auth instanceof Response) return auth
+    const event = await store.getEvent(eventId)
+    return event ?? apiError(c, 404, 'unknown_event', 'Événement introuvable.', 'Event not found.')
+  }
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/events/{eventId}/pushes',
+      summary: 'Push a template to every board of the event, or to the boards listed (idempotent by push id)',
+      security,
+      request: { params: eventParams, body: { content: { 'application/json': { schema: PushBody } }, required: true } },
+      responses: { 200: json(PushReport, 'What happened on each board'), ...errors },
+    }),
+    async (c) => {
+      const { eventId } = c.req.valid('param')
+      const body = c.req.valid('json')
+      const event = await loadEvent(c, eventId)
+      if (event instanceof Response) return early(event)
+      if (!isTemplateId(body.templateId)) {
+        return early(apiError(c, 404, 'unknown_template', `Modèle inconnu : ${body.templateId}.`, `Unknown template: ${body.templateId}.`))
+      }
+      const template = getTemplate(body.templateId)
+      const boardIds = await chooseBoards(c, event, body.boardIds)
+      if (boardIds instanceof Response) return early(boardIds)
+      const boards = await forEachBoard(boardIds, async (boardId) =>
+        options.updateBoard(boardId, (doc) => placeTemplate(doc, { template, locale: body.locale, pushId: body.pushId }).status),
+      )
+      logger.info('template pushed', { eventId, pushId: body.pushId, templateId: template.id, boards: boards.length })
+      return c.json({ pushId: body.pushId, boards }, 200)
+    },
+  )
+
+  app.openapi(
+    createRoute({
+      method: 'delete',
+      path: '/events/{eventId}/pushes/{pushId}',
+      summary: 'Take a pushed template back from every board where nobody has touched it yet',
+      security,
+      request: { params: eventParams.extend({ pushId: z.string().min(8).max(64) }) },
+      responses: { 200: json(PushReport, 'What happened on each board'), ...errors },
+    }),
+    async (c) => {
+      const { eventId, pushId } = c.req.valid('param')
+      const event = await loadEvent(c, eventId)
+      if (event instanceof Response) return early(event)
+      const boards = await forEachBoard(await eventBoards(event), (boardId) => options.updateBoard(boardId, (doc) => withdrawPush(doc, pushId)))
+      return c.json({ pushId, boards }, 200)
+    },
+  )
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/events/{eventId}/locks',
+      summary: 'Which boards of the event are locked',
+      security,
+      request: { params: eventParams },
+      responses: { 200: json(LockState, 'Locked boards'), ...errors },
+    }),
+    async (c) => {
+      const { eventId } = c.req.valid('param')
+      const event = await loadEvent(c, eventId)
+      if (event instanceof Response) return early(event)
+      return c.json({ lockedBoardIds: await store.lockedBoards(eventId) }, 200)
+    },
+  )
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/events/{eventId}/locks',
+      summary: 'Lock or unlock every board of the event, or the boards listed: locked boards refuse participants’ writes',
+      security,
+      request: { params: eventParams, body: { content: { 'application/json': { schema: LockBody } }, required: true } },
+      responses: { 200: json(LockState, 'Locked boards after the change'), ...errors },
+    }),
+    async (c) => {
+      const { eventId } = c.req.valid('param')
+      const body = c.req.valid('json')
+      const event = await loadEvent(c, eventId)
+      if (event instanceof Response) return early(event)
+      const boardIds = await chooseBoards(c, event, body.boardIds)
+      if (boardIds instanceof Response) return early(boardIds)
+      await store.setLocks(eventId, boardIds, body.locked)
+      await options.recheckAccess(boardIds)
+      logger.info(body.locked ? 'boards locked' : 'boards unlocked', { eventId, boards: boardIds.length })
+      return c.json({ lockedBoardIds: await store.lockedBoards(eventId) }, 200)
+    },
+  )
+
+  return app
+}
