@@ -1,6 +1,6 @@
 import { getAssetUrlsByImport } from '@tldraw/assets/imports.vite'
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react'
-import { DefaultSharePanel, type Editor, Tldraw, type TLStoreWithStatus } from 'tldraw'
+import { DefaultSharePanel, type Editor, Tldraw, type TLStoreWithStatus, useEditor, useValue } from 'tldraw'
 import 'tldraw/tldraw.css'
 import { type ClientConfig, loadConfig } from '../config.ts'
 import { LanguageSwitch, useLocale } from '../i18n.tsx'
@@ -8,6 +8,7 @@ import { createAssetStore } from './assetStore.ts'
 import { BoardConnection, type ConnectionSnapshot } from './boardConnection.ts'
 import { BoardNotices } from './BoardNotices.tsx'
 import { ConnectionIndicator } from './ConnectionIndicator.tsx'
+import { TemplatePanel, templatesButtonLabel } from './TemplatePanel.tsx'
 
 // Fonts, icons and translations come from our own server: no request leaves the origin.
 const assetUrls = getAssetUrlsByImport()
@@ -129,8 +130,18 @@ function BoardCanvas({
 
 function BoardStatusPanel() {
   const { snapshot } = useBoardContext()
+  const editor = useEditor()
+  const isReadonly = useValue('readonly', () => editor.getIsReadonly(), [editor])
+  const { locale } = useLocale()
+  const [templatesOpen, setTemplatesOpen] = useState(false)
   return (
     <div className="board-status-panel">
+      {!isReadonly && (
+        <button type="button" className="secondary" aria-expanded={templatesOpen} onClick={() => setTemplatesOpen((open) => !open)}>
+          {templatesButtonLabel(locale)}
+        </button>
+      )}
+      {templatesOpen && <TemplatePanel editor={editor} onClose={() => setTemplatesOpen(false)} />}
       <ConnectionIndicator snapshot={snapshot} />
       <LanguageSwitch />
       {/* tldraw's people menu: who is here, follow someone, change one's name and colour. */}

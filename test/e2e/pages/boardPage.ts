@@ -34,6 +34,13 @@ export class BoardPage {
     return board
   }
 
+  /** A page the app itself led to a board (after joining a team, from a list of boards). */
+  static async attach(page: Page, baseUrl: string): Promise<BoardPage> {
+    const board = new BoardPage(page, baseUrl)
+    await board.waitForCanvas()
+    return board
+  }
+
   async goto(boardId: string): Promise<void> {
     await this.page.goto(`${this.baseUrl}/b/${boardId}?e2e=1`)
     await this.waitForCanvas()
@@ -104,6 +111,15 @@ export class BoardPage {
       const { editor } = (window as unknown as { __fabrique: { editor: { user: { updateUserPreferences(p: unknown): void } } } }).__fabrique
       editor.user.updateUserPreferences({ name })
     }, name)
+  }
+
+  /** The name tldraw shows for this person to the others. */
+  async userName(): Promise<string> {
+    return this.page.evaluate(() => (window as unknown as { __fabrique: { editor: { user: { getName(): string } } } }).__fabrique.editor.user.getName())
+  }
+
+  async isReadonly(): Promise<boolean> {
+    return this.page.evaluate(() => (window as unknown as { __fabrique: { editor: { getIsReadonly(): boolean } } }).__fabrique.editor.getIsReadonly())
   }
 
   async moveMouseOverCanvas(): Promise<void> {
