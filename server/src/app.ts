@@ -53,6 +53,9 @@ export function createApp({ config, logger, metrics, sync, assets, boardAccess, 
     }),
   )
 
+  // The server's clock: boards show the timer from it, correcting for their own clock's offset.
+  app.get('/api/time', (c) => c.json({ now: Date.now() }, 200, { 'cache-control': 'no-store' }))
+
   app.route('/api', assetRoutes({ assets, maxAssetBytes: config.limits.maxAssetBytes }))
   app.route(
     '/api',

@@ -1,7 +1,9 @@
+import { LIVE_MAP, LiveKey, type TimerState, timeLeft } from '@fabrique/protocol'
 import { PUSHES_MAP } from '@fabrique/templates'
 import { createShapeId, type TLShape, toRichText } from 'tldraw'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type BoardClient, connectBoardClient } from '../support/boardClient.ts'
+import { connectClient, type TestClient } from '../support/clients.ts'
 import { startServer, storedDoc, syncUrl } from '../support/server.ts'
 import { waitFor } from '../support/wait.ts'
 
@@ -28,16 +30,20 @@ function board(boardId: string, token: string): BoardClient {
 const templateFrames = (client: BoardClient, pushId: string) =>
   client.shapes().filter((shape) => shape.type === 'frame' && (shape.meta as Json).fabrique?.pushId === pushId)
 
-let world: { eventId: string; facilitator: string; alice: string; bob: string; teamA: string; teamB: string; plenary: string }
+let world: { liveBoardId: string; eventId: string; facilitator: string; alice: string; bob: string; teamA: string; teamB: string; plenary: string }
 
 beforeAll(async () => {
   server = await startServer({ sync: { roomIdleMs: 200 } })
-  const { event, links } = (await call('POST', '/api/events', { title: 'Journée d’idéation', date: '2026-11-26' })).body
+  const agenda = [
+    { title: 'Cadrage', start: '09:30', durationMinutes: 30 },
+    { title: 'Idéation', start: '10:00', durationMinutes: 45 },
+  ]
+  const { event, links } = (await call('POST', '/api/events', { title: 'Journée d’idéation', date: '2026-11-26', agenda })).body
   const alice = (await call('POST', '/api/join', { code: event.joinCode, pseudonym: 'Alice' })).body.token
   const bob = (await call('POST', '/api/join', { code: event.joinCode, pseudonym: 'Bob' })).body.token
   const teamA = (await call('POST', `/api/events/${event.id}/teams`, { name: 'Mobilités' }, alice)).body.team.boardId
   const teamB = (await call('POST', `/api/events/${event.id}/teams`, { name: 'Santé' }, bob)).body.team.boardId
-  world = { eventId: event.id, facilitator: links.facilitator.split('#token=')[1], alice, bob, teamA, teamB, plenary: event.plenaryBoardId }
+  world = { liveBoardId: event.liveBoardId, eventId: event.id, facilitator: links.facilitator.split('#token=')[1], alice, bob, teamA, teamB, plenary: event.plenaryBoardId }
 })
 afterAll(async () => {
   for (const client of clients.splice(0)) client.destroy()
@@ -144,5 +150,64 @@ describe('locking boards at the deadline', () => {
     expect(unlocked.body.lockedBoardIds).toEqual([])
     alice.doc.getMap('probe').set('after-unlock', true)
     await waitFor(() => watcher.doc.getMap('probe').has('after-unlock'), 'Alice writes again after the unlock')
+  })
+})
+
+describe('the live board: timer, broadcast, follow, locks', () => {
+  const live: TestClient[] = []
+  const liveClient = (token: string) => {
+    const client = connectClient(syncUrl(server), world.liveBoardId, { params: { token } })
+    live.push(client)
+    return client
+  }
+  afterAll(() => {
+    for (const client of live) client.destroy()
+  })
+
+  it('runs the countdown on the server clock; a late joiner sees the right time left', async () => {
+    const alice = liveClient(world.alice)
+    await alice.synced
+    const started = await call('POST', `/api/events/${world.eventId}/timer`, { action: 'start', phaseIndex: 1 }, world.facilitator)
+    expect(started.status).toBe(200)
+    expect(started.body.timer).toMatchObject({ title: 'Idéation', status: 'running', durationMs: 45 * 60_000 })
+    await waitFor(() => (alice.doc.getMap(LIVE_MAP).get(LiveKey.Timer) as TimerState | undefined)?.status === 'running', 'the timer at Alice')
+
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    const late = liveClient(world.bob)
+    await late.synced
+    const timer = late.doc.getMap(LIVE_MAP).get(LiveKey.Timer) as TimerState
+    const left = timeLeft(timer, Date.now())
+    expect(left).toBeLessThanOrEqual(45 * 60_000 - 300)
+    expect(left).toBeGreaterThan(45 * 60_000 - 5_000)
+
+    const paused = await call('POST', `/api/events/${world.eventId}/timer`, { action: 'pause' }, world.facilitator)
+    expect(paused.body.timer.status).toBe('paused')
+    const extended = await call('POST', `/api/events/${world.eventId}/timer`, { action: 'extend', seconds: 300 }, world.facilitator)
+    expect(extended.body.timer.durationMs).toBe(50 * 60_000)
+    const badPhase = await call('POST', `/api/events/${world.eventId}/timer`, { action: 'start', phaseIndex: 7 }, world.facilitator)
+    expect(badPhase.status).toBe(400)
+    const asParticipant = await call('POST', `/api/events/${world.eventId}/timer`, { action: 'stop' }, world.alice)
+    expect(asParticipant.status).toBe(403)
+  })
+
+  it('shows a broadcast, a follow request and the locks to every board, and participants cannot write there', async () => {
+    const alice = liveClient(world.alice)
+    await alice.synced
+    const sent = await call('POST', `/api/events/${world.eventId}/broadcast`, { text: 'Pause café : retour à 11 h' }, world.facilitator)
+    expect(sent.status).toBe(200)
+    await waitFor(() => (alice.doc.getMap(LIVE_MAP).get(LiveKey.Broadcast) as { text?: string } | undefined)?.text === 'Pause café : retour à 11 h', 'the broadcast')
+
+    const follow = await call('POST', `/api/events/${world.eventId}/follow`, { boardId: world.teamA, active: true, userId: 'user:facilitator', userName: 'Flo' }, world.facilitator)
+    expect(follow.status).toBe(204)
+    await waitFor(() => alice.doc.getMap(LIVE_MAP).has(LiveKey.FollowPrefix + world.teamA), 'the follow request')
+
+    await call('POST', `/api/events/${world.eventId}/locks`, { locked: true, boardIds: [world.teamB] }, world.facilitator)
+    await waitFor(() => JSON.stringify(alice.doc.getMap(LIVE_MAP).get(LiveKey.LockedBoards)) === JSON.stringify([world.teamB]), 'the lock list')
+    await call('POST', `/api/events/${world.eventId}/locks`, { locked: false }, world.facilitator)
+
+    alice.doc.getMap(LIVE_MAP).set(LiveKey.Broadcast, { id: 'forged', text: 'Fake news', at: 0 })
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    const stored = await storedDoc(server, world.liveBoardId)
+    expect((stored.getMap(LIVE_MAP).get(LiveKey.Broadcast) as { text: string }).text).toBe('Pause café : retour à 11 h')
   })
 })

@@ -1,3 +1,15 @@
 export { CloseCode, describeCloseCode, isFinalCloseCode } from './closeCodes.ts'
 export { BOARD_ID_PATTERN, isValidBoardId, newBoardId } from './boardId.ts'
 export { MessageType, PROTOCOL_VERSION, SyncStep, SYNC_PATH_PREFIX } from './messages.ts'
+export {
+  type AgendaPhaseLike,
+  type BroadcastMessage,
+  type FollowRequest,
+  IDLE_TIMER,
+  LIVE_MAP,
+  LiveKey,
+  nextTimer,
+  type TimerAction,
+  type TimerState,
+  timeLeft,
+} from './live.ts'

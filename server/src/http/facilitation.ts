@@ -1,5 +1,7 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
+import { type BroadcastMessage, IDLE_TIMER, LIVE_MAP, LiveKey, nextTimer, type TimerState } from '@fabrique/protocol'
 import { getTemplate, isTemplateId, placeTemplate, withdrawPush } from '@fabrique/templates'
+import { randomUUID } from 'node:crypto'
 import type { Context } from 'hono'
 import type * as Y from 'yjs'
 import type { TokenSigner } from '../auth/tokens.ts'
@@ -48,6 +50,41 @@ const PushReport = z.object({ pushId: z.string(), boards: z.array(PushOutcome) }
 
 const LockBody = z.object({ locked: z.boolean(), boardIds: BoardIds }).openapi('Locks')
 const LockState = z.object({ lockedBoardIds: z.array(z.string()) }).openapi('LockState')
+
+const TimerBody = z
+  .discriminatedUnion('action', [
+    z.object({
+      action: z.literal('start'),
+      phaseIndex: z.number().int().min(0).max(49).optional(),
+      durationSeconds: z.number().int().min(1).max(24 * 3600).optional(),
+      title: z.string().trim().max(120).optional(),
+    }),
+    z.object({ action: z.literal('pause') }),
+    z.object({ action: z.literal('resume') }),
+    z.object({ action: z.literal('extend'), seconds: z.number().int().min(-3600).max(3600) }),
+    z.object({ action: z.literal('skip') }),
+    z.object({ action: z.literal('stop') }),
+  ])
+  .openapi('TimerAction')
+const Timer = z
+  .object({
+    phaseIndex: z.number(),
+    title: z.string(),
+    status: z.enum(['idle', 'running', 'paused']),
+    durationMs: z.number(),
+    remainingMs: z.number(),
+    startedAt: z.number().nullable(),
+  })
+  .openapi('Timer')
+const BroadcastBody = z.object({ text: z.string().trim().min(1).max(280) }).openapi('Broadcast')
+const FollowBody = z
+  .object({
+    boardId: z.string().min(1).max(64),
+    active: z.boolean(),
+    userId: z.string().min(1).max(100).optional(),
+    userName: z.string().max(100).default(''),
+  })
+  .openapi('Follow')
 
 /** Boards worked on at once: enough to push to 50 boards in a blink, few enough to keep serving. */
 const CONCURRENCY = 4
@@ -105,6 +142,10 @@ export function facilitationRoutes(options: FacilitationRoutesOptions): OpenAPIH
     const event = await store.getEvent(eventId)
     return event ?? apiError(c, 404, 'unknown_event', 'Événement introuvable.', 'Event not found.')
   }
+
+  /** Writes into the event's live board (timer, broadcast, locks, follow), seen by every board. */
+  const writeLive = <T>(event: EventRecord, change: (live: Y.Map<unknown>) => T): Promise<T> =>
+    options.updateBoard(event.liveBoardId, (doc) => change(doc.getMap(LIVE_MAP)))
 
   app.openapi(
     createRoute({
@@ -187,8 +228,101 @@ export function facilitationRoutes(options: FacilitationRoutesOptions): OpenAPIH
       if (boardIds instanceof Response) return early(boardIds)
       await store.setLocks(eventId, boardIds, body.locked)
       await options.recheckAccess(boardIds)
+      const lockedBoardIds = await store.lockedBoards(eventId)
+      // Boards learn they are locked from the live board, to show it and stop offering the pen.
+      await writeLive(event, (live) => live.set(LiveKey.LockedBoards, lockedBoardIds))
       logger.info(body.locked ? 'boards locked' : 'boards unlocked', { eventId, boards: boardIds.length })
-      return c.json({ lockedBoardIds: await store.lockedBoards(eventId) }, 200)
+      return c.json({ lockedBoardIds }, 200)
+    },
+  )
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/events/{eventId}/timer',
+      summary: 'Start, pause, resume, extend, skip or stop the countdown shown on every board (server clock)',
+      security,
+      request: { params: eventParams, body: { content: { 'application/json': { schema: TimerBody } }, required: true } },
+      responses: { 200: json(z.object({ timer: Timer, serverNow: z.number() }), 'The timer after the change'), ...errors },
+    }),
+    async (c) => {
+      const { eventId } = c.req.valid('param')
+      const change = c.req.valid('json')
+      const event = await loadEvent(c, eventId)
+      if (event instanceof Response) return early(event)
+      if (change.action === 'start' && change.phaseIndex !== undefined && !event.agenda[change.phaseIndex]) {
+        return early(apiError(c, 400, 'unknown_phase', 'Cette phase n’est pas dans le programme.', 'This phase is not in the agenda.'))
+      }
+      const now = Date.now()
+      const timer = await writeLive(event, (live) => {
+        const next = nextTimer((live.get(LiveKey.Timer) as TimerState | undefined) ?? IDLE_TIMER, change, event.agenda, now)
+        live.set(LiveKey.Timer, next)
+        return next
+      })
+      return c.json({ timer, serverNow: now }, 200)
+    },
+  )
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/events/{eventId}/broadcast',
+      summary: 'Show a message as a banner on every board of the event',
+      security,
+      request: { params: eventParams, body: { content: { 'application/json': { schema: BroadcastBody } }, required: true } },
+      responses: { 200: json(z.object({ broadcast: z.object({ id: z.string(), text: z.string(), at: z.number() }) }), 'Sent'), ...errors },
+    }),
+    async (c) => {
+      const { eventId } = c.req.valid('param')
+      const event = await loadEvent(c, eventId)
+      if (event instanceof Response) return early(event)
+      const broadcast: BroadcastMessage = { id: randomUUID(), text: c.req.valid('json').text, at: Date.now() }
+      await writeLive(event, (live) => live.set(LiveKey.Broadcast, broadcast))
+      return c.json({ broadcast }, 200)
+    },
+  )
+
+  app.openapi(
+    createRoute({
+      method: 'delete',
+      path: '/events/{eventId}/broadcast',
+      summary: 'Take the broadcast banner down',
+      security,
+      request: { params: eventParams },
+      responses: { 204: { description: 'Removed' }, ...errors },
+    }),
+    async (c) => {
+      const { eventId } = c.req.valid('param')
+      const event = await loadEvent(c, eventId)
+      if (event instanceof Response) return early(event)
+      await writeLive(event, (live) => live.delete(LiveKey.Broadcast))
+      return early(c.body(null, 204))
+    },
+  )
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/events/{eventId}/follow',
+      summary: 'Make everyone on a board follow a facilitator’s view (active) or release them',
+      security,
+      request: { params: eventParams, body: { content: { 'application/json': { schema: FollowBody } }, required: true } },
+      responses: { 204: { description: 'Done' }, ...errors },
+    }),
+    async (c) => {
+      const { eventId } = c.req.valid('param')
+      const body = c.req.valid('json')
+      const event = await loadEvent(c, eventId)
+      if (event instanceof Response) return early(event)
+      const boards = await chooseBoards(c, event, [body.boardId])
+      if (boards instanceof Response) return early(boards)
+      if (body.active && !body.userId) return early(apiError(c, 400, 'invalid_request', 'Qui suivre ? userId manque.', 'Whom to follow? userId is missing.'))
+      await writeLive(event, (live) => {
+        const key = LiveKey.FollowPrefix + body.boardId
+        if (body.active) live.set(key, { userId: body.userId, userName: body.userName, at: Date.now() })
+        else live.delete(key)
+      })
+      return early(c.body(null, 204))
     },
   )
 

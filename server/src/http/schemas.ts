@@ -55,6 +55,8 @@ export const Event = z
     settings: EventSettings,
     joinCode: z.string(),
     plenaryBoardId: z.string(),
+    /** The event's live board: timer, broadcast, locks; read-only, written by the server. */
+    liveBoardId: z.string(),
     createdAt: z.string(),
   })
   .openapi('Event')

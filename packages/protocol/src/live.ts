@@ -1,0 +1,95 @@
+/**
+ * The live state of an event (timer, broadcast, locks, follow): one small Yjs document per event,
+ * its "live board", written by the server alone and read by every board of the event. Keeping it
+ * out of the team boards means a timer tick never conflicts with a drawing.
+ */
+export const LIVE_MAP = 'live'
+
+export const LiveKey = {
+  Timer: 'timer',
+  Broadcast: 'broadcast',
+  LockedBoards: 'lockedBoards',
+  /** One entry per board: `follow:<boardId>`. */
+  FollowPrefix: 'follow:',
+} as const
+
+export interface TimerState {
+  /** Index in the event's agenda, or -1 for a free countdown. */
+  phaseIndex: number
+  title: string
+  status: 'idle' | 'running' | 'paused'
+  /** Length of the phase as set (grows when extended). */
+  durationMs: number
+  /** Time left when the timer was last started or resumed (or frozen, when paused). */
+  remainingMs: number
+  /** Server clock (epoch ms) when it last started or resumed; clients correct for their own offset. */
+  startedAt: number | null
+}
+
+export const IDLE_TIMER: TimerState = { phaseIndex: -1, title: '', status: 'idle', durationMs: 0, remainingMs: 0, startedAt: null }
+
+/** Time left at `serverNow` (the client passes its clock plus the measured offset). */
+export function timeLeft(timer: TimerState, serverNow: number): number {
+  if (timer.status !== 'running' || timer.startedAt === null) return timer.remainingMs
+  return Math.max(0, timer.remainingMs - (serverNow - timer.startedAt))
+}
+
+export type TimerAction =
+  | { action: 'start'; phaseIndex?: number; durationSeconds?: number; title?: string }
+  | { action: 'pause' }
+  | { action: 'resume' }
+  | { action: 'extend'; seconds: number }
+  | { action: 'skip' }
+  | { action: 'stop' }
+
+export interface AgendaPhaseLike {
+  title: string
+  durationMinutes: number
+}
+
+/** The next timer state; pure, so that server and tests agree on what each button does. */
+export function nextTimer(timer: TimerState, change: TimerAction, agenda: readonly AgendaPhaseLike[], now: number): TimerState {
+  const startPhase = (phaseIndex: number, durationMs?: number, title?: string): TimerState => {
+    const phase = agenda[phaseIndex]
+    const length = durationMs ?? (phase ? phase.durationMinutes * 60_000 : 0)
+    return { phaseIndex: phase ? phaseIndex : -1, title: title ?? phase?.title ?? '', status: 'running', durationMs: length, remainingMs: length, startedAt: now }
+  }
+  switch (change.action) {
+    case 'start': {
+      const phaseIndex = change.phaseIndex ?? (timer.phaseIndex >= 0 ? timer.phaseIndex : 0)
+      const durationMs = change.durationSeconds !== undefined ? change.durationSeconds * 1000 : undefined
+      return startPhase(change.durationSeconds !== undefined && change.phaseIndex === undefined ? -1 : phaseIndex, durationMs, change.title)
+    }
+    case 'pause':
+      return timer.status === 'running' ? { ...timer, status: 'paused', remainingMs: timeLeft(timer, now), startedAt: null } : timer
+    case 'resume':
+      return timer.status === 'paused' ? { ...timer, status: 'running', startedAt: now } : timer
+    case 'extend': {
+      if (timer.status === 'idle') return timer
+      const extra = change.seconds * 1000
+      // Extending a timer that already reached zero restarts the count from now.
+      if (timer.status === 'running' && timeLeft(timer, now) === 0) return { ...timer, durationMs: timer.durationMs + extra, remainingMs: extra, startedAt: now }
+      return { ...timer, durationMs: timer.durationMs + extra, remainingMs: timer.remainingMs + extra }
+    }
+    case 'skip': {
+      const next = timer.phaseIndex + 1
+      return agenda[next] ? startPhase(next) : IDLE_TIMER
+    }
+    case 'stop':
+      return IDLE_TIMER
+  }
+}
+
+export interface BroadcastMessage {
+  id: string
+  text: string
+  /** Server clock, epoch ms. */
+  at: number
+}
+
+export interface FollowRequest {
+  /** tldraw user id of the person to follow (the facilitator). */
+  userId: string
+  userName: string
+  at: number
+}
