@@ -9,6 +9,8 @@ import { BoardConnection, type ConnectionSnapshot } from './boardConnection.ts'
 import { BoardNotices } from './BoardNotices.tsx'
 import { ConnectionIndicator } from './ConnectionIndicator.tsx'
 import { TemplatePanel, templatesButtonLabel } from './TemplatePanel.tsx'
+import { FollowController } from '../live/FollowController.tsx'
+import { LiveConnection, type LiveSnapshot, readToken, type TokenClaims } from '../live/liveConnection.ts'
 
 // Fonts, icons and translations come from our own server: no request leaves the origin.
 const assetUrls = getAssetUrlsByImport()
@@ -28,6 +30,11 @@ interface BoardContextValue {
   snapshot: ConnectionSnapshot
   notice: string | undefined
   dismissNotice(): void
+  /** The event's live state (timer, broadcast, locks, follow), on event boards. */
+  live: LiveSnapshot | undefined
+  boardId: string
+  claims: TokenClaims | undefined
+  token: string | undefined
 }
 
 const BoardContext = createContext<BoardContextValue | null>(null)
@@ -57,6 +64,27 @@ export function BoardPage(props: BoardPageProps) {
     loadConfig().then(setConfig, (error: unknown) => setConfigError(String(error)))
   }, [])
 
+  const claims = useMemo(() => readToken(props.token), [props.token])
+  const [live, setLive] = useState<LiveConnection>()
+  useEffect(() => {
+    if (!claims || !props.token) return
+    const token = props.token
+    let created: LiveConnection | undefined
+    let cancelled = false
+    fetch(`/api/events/${encodeURIComponent(claims.eventId)}`, { headers: { authorization: `Bearer ${token}` } })
+      .then((response) => (response.ok ? (response.json() as Promise<{ event: { liveBoardId?: string } }>) : undefined))
+      .then((body) => {
+        if (cancelled || !body?.event.liveBoardId) return
+        created = new LiveConnection(body.event.liveBoardId, token, props.boardId)
+        setLive(created)
+      })
+      .catch(() => {})
+    return () => {
+      cancelled = true
+      created?.destroy()
+    }
+  }, [claims, props.token, props.boardId])
+
   useEffect(() => {
     const assets = createAssetStore(props.boardId, () => localeRef.current, setNotice)
     const created = new BoardConnection({ boardId: props.boardId, token: props.token, readOnly: props.readOnly, assets })
@@ -66,18 +94,41 @@ export function BoardPage(props: BoardPageProps) {
 
   if (!connection || !config) return <BoardLoading error={configError} />
   return (
-    <BoardCanvas connection={connection} config={config} notice={notice} dismissNotice={() => setNotice(undefined)} />
+    <BoardCanvas
+      connection={connection}
+      config={config}
+      notice={notice}
+      dismissNotice={() => setNotice(undefined)}
+      live={live}
+      boardId={props.boardId}
+      claims={claims}
+      token={props.token}
+      readOnly={props.readOnly ?? false}
+    />
   )
 }
 
-function BoardCanvas({
-  connection,
-  config,
-  notice,
-  dismissNotice,
-}: { connection: BoardConnection; config: ClientConfig; notice: string | undefined; dismissNotice(): void }) {
+const noLive = { subscribe: () => () => {}, getSnapshot: () => undefined }
+
+interface BoardCanvasProps {
+  connection: BoardConnection
+  config: ClientConfig
+  notice: string | undefined
+  dismissNotice(): void
+  live: LiveConnection | undefined
+  boardId: string
+  claims: TokenClaims | undefined
+  token: string | undefined
+  readOnly: boolean
+}
+
+function BoardCanvas({ connection, config, notice, dismissNotice, live, boardId, claims, token, readOnly }: BoardCanvasProps) {
   const { locale } = useLocale()
   const snapshot = useSyncExternalStore(connection.subscribe, connection.getSnapshot)
+  const liveSnapshot = useSyncExternalStore(live?.subscribe ?? noLive.subscribe, live?.getSnapshot ?? noLive.getSnapshot)
+  const locked = claims?.role === 'participant' && (liveSnapshot?.lockedBoardIds.includes(boardId) ?? false)
+  useEffect(() => connection.setReadOnly(readOnly || locked), [connection, readOnly, locked])
+  const context: BoardContextValue = { snapshot, notice, dismissNotice, live: liveSnapshot, boardId, claims, token }
   const [editor, setEditor] = useState<Editor>()
   const connectionStatus = snapshot.state === 'connected' ? 'online' : 'offline'
   const store = useMemo<TLStoreWithStatus>(
@@ -103,7 +154,7 @@ function BoardCanvas({
 
   if (!snapshot.ready) {
     return (
-      <BoardContext.Provider value={{ snapshot, notice, dismissNotice }}>
+      <BoardContext.Provider value={context}>
         <BoardLoading />
         <BoardNotices />
       </BoardContext.Provider>
@@ -111,7 +162,7 @@ function BoardCanvas({
   }
 
   return (
-    <BoardContext.Provider value={{ snapshot, notice, dismissNotice }}>
+    <BoardContext.Provider value={context}>
       <div className="board-page">
         <Tldraw
           store={store}
@@ -129,7 +180,8 @@ function BoardCanvas({
 }
 
 function BoardStatusPanel() {
-  const { snapshot } = useBoardContext()
+  const { snapshot, live, claims } = useBoardContext()
+  const isStaff = claims?.role === 'organiser' || claims?.role === 'facilitator'
   const editor = useEditor()
   const isReadonly = useValue('readonly', () => editor.getIsReadonly(), [editor])
   const { locale } = useLocale()
@@ -142,11 +194,44 @@ function BoardStatusPanel() {
         </button>
       )}
       {templatesOpen && <TemplatePanel editor={editor} onClose={() => setTemplatesOpen(false)} />}
+      {isStaff && <BringEveryoneButton />}
+      <FollowController request={live?.follow} />
       <ConnectionIndicator snapshot={snapshot} />
       <LanguageSwitch />
       {/* tldraw's people menu: who is here, follow someone, change one's name and colour. */}
       <DefaultSharePanel />
     </div>
+  )
+}
+
+/** A facilitator brings everyone on this board to their view, and lets them go. */
+function BringEveryoneButton() {
+  const editor = useEditor()
+  const { live, boardId, claims, token } = useBoardContext()
+  const { locale } = useLocale()
+  const [error, setError] = useState<string>()
+  const own = editor.store.props.users.currentUser.get()
+  const active = live?.follow !== undefined && live.follow.userId === own?.id
+  const toggle = async () => {
+    if (!claims || !token || !own) return
+    const response = await fetch(`/api/events/${encodeURIComponent(claims.eventId)}/follow`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ boardId, active: !active, userId: own.id, userName: own.name }),
+    })
+    setError(response.ok ? undefined : `HTTP ${response.status}`)
+  }
+  const label = active
+    ? locale === 'fr'
+      ? 'Libérer les participants'
+      : 'Release everyone'
+    : locale === 'fr'
+      ? 'Tous vers moi'
+      : 'Bring everyone to me'
+  return (
+    <button type="button" className="secondary" aria-pressed={active} onClick={toggle} title={error}>
+      {label}
+    </button>
   )
 }
 

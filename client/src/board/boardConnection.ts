@@ -106,6 +106,15 @@ export class BoardConnection {
     this.cleanups.push(() => window.removeEventListener('offline', goOffline))
   }
 
+  /**
+   * Read-only while the board is locked (or for viewers): the server drops writes anyway, this stops
+   * offering the pen. An outdated client stays read-only whatever happens.
+   */
+  setReadOnly(readOnly: boolean): void {
+    const outdated = this.snapshot.problems.some((problem) => problem.kind === 'client-outdated')
+    this.$mode.set(readOnly || outdated ? 'readonly' : 'readwrite')
+  }
+
   private stateFor(status: 'connected' | 'disconnected' | 'connecting'): ConnectionState {
     if (this.snapshot.state === 'closed') return 'closed'
     if (status === 'connected') return 'connected'

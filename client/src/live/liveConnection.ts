@@ -1,0 +1,105 @@
+import {
+  type BroadcastMessage,
+  type FollowRequest,
+  IDLE_TIMER,
+  LIVE_MAP,
+  LiveKey,
+  PROTOCOL_VERSION,
+  type TimerState,
+} from '@fabrique/protocol'
+import { WebsocketProvider } from 'y-websocket'
+import * as Y from 'yjs'
+import { syncServerUrl } from '../config.ts'
+
+export interface LiveSnapshot {
+  timer: TimerState
+  broadcast: BroadcastMessage | undefined
+  lockedBoardIds: string[]
+  follow: FollowRequest | undefined
+  /** Server clock minus ours, measured against /api/time. */
+  clockOffsetMs: number
+}
+
+/** What a capability token says (its payload is readable; only the server can sign one). */
+export interface TokenClaims {
+  role: 'organiser' | 'facilitator' | 'participant' | 'jury'
+  eventId: string
+  memberId?: string
+}
+
+export function readToken(token: string | undefined): TokenClaims | undefined {
+  if (!token) return undefined
+  try {
+    const payload = token.split('.')[0].replace(/-/g, '+').replace(/_/g, '/')
+    const claims = JSON.parse(new TextDecoder().decode(Uint8Array.from(atob(payload), (c) => c.charCodeAt(0)))) as TokenClaims
+    return typeof claims.eventId === 'string' && typeof claims.role === 'string' ? claims : undefined
+  } catch {
+    return undefined
+  }
+}
+
+/** Server clock offset from a few round trips; the one with the shortest trip is the most exact. */
+export async function measureClockOffset(samples = 3): Promise<number> {
+  let best = { rtt: Number.POSITIVE_INFINITY, offset: 0 }
+  for (let i = 0; i < samples; i++) {
+    const sent = Date.now()
+    const response = await fetch('/api/time', { cache: 'no-store' })
+    const { now } = (await response.json()) as { now: number }
+    const received = Date.now()
+    const rtt = received - sent
+    if (rtt < best.rtt) best = { rtt, offset: now - (sent + received) / 2 }
+  }
+  return best.offset
+}
+
+/**
+ * The event's live board, read-only: timer, broadcast, locks and follow requests, written by the
+ * server when a facilitator acts, seen by every board of the event at once.
+ */
+export class LiveConnection {
+  private readonly doc = new Y.Doc()
+  private readonly provider: WebsocketProvider
+  private readonly listeners = new Set<() => void>()
+  private snapshot: LiveSnapshot = { timer: IDLE_TIMER, broadcast: undefined, lockedBoardIds: [], follow: undefined, clockOffsetMs: 0 }
+
+  constructor(
+    liveBoardId: string,
+    token: string,
+    private readonly boardId: string,
+  ) {
+    this.provider = new WebsocketProvider(syncServerUrl(), liveBoardId, this.doc, { params: { v: String(PROTOCOL_VERSION), token } })
+    const live = this.doc.getMap(LIVE_MAP)
+    live.observe(() => this.read())
+    measureClockOffset().then(
+      (clockOffsetMs) => this.update({ clockOffsetMs }),
+      () => {},
+    )
+  }
+
+  private read(): void {
+    const live = this.doc.getMap(LIVE_MAP)
+    this.update({
+      timer: (live.get(LiveKey.Timer) as TimerState | undefined) ?? IDLE_TIMER,
+      broadcast: live.get(LiveKey.Broadcast) as BroadcastMessage | undefined,
+      lockedBoardIds: (live.get(LiveKey.LockedBoards) as string[] | undefined) ?? [],
+      follow: live.get(LiveKey.FollowPrefix + this.boardId) as FollowRequest | undefined,
+    })
+  }
+
+  private update(change: Partial<LiveSnapshot>): void {
+    this.snapshot = { ...this.snapshot, ...change }
+    for (const listener of this.listeners) listener()
+  }
+
+  getSnapshot = (): LiveSnapshot => this.snapshot
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener)
+    return () => this.listeners.delete(listener)
+  }
+
+  destroy(): void {
+    this.provider.destroy()
+    this.doc.destroy()
+  }
+}
