@@ -12,6 +12,8 @@ import { assetRoutes } from './http/assets.ts'
 import { clientAddress } from './http/clientAddress.ts'
 import { eventRoutes } from './http/events.ts'
 import { facilitationRoutes } from './http/facilitation.ts'
+import { voteRoutes } from './http/votes.ts'
+import type { VoteStore } from './votes/types.ts'
 import { RateLimiter } from './http/rateLimit.ts'
 import { apiError } from './http/errors.ts'
 import { securityHeaders } from './http/securityHeaders.ts'
@@ -30,11 +32,12 @@ export interface AppDeps {
   assets: AssetStorage
   boardAccess: BoardAccessPolicy
   events: EventStore
+  votes: VoteStore
   signer: TokenSigner
   storage: BoardStorage
 }
 
-export function createApp({ config, logger, metrics, sync, assets, boardAccess, events, signer, storage }: AppDeps): Hono {
+export function createApp({ config, logger, metrics, sync, assets, boardAccess, events, votes, signer, storage }: AppDeps): Hono {
   const app = new Hono()
   app.use(securityHeaders)
   app.onError((error, c) => {
@@ -79,6 +82,10 @@ export function createApp({ config, logger, metrics, sync, assets, boardAccess, 
       updateBoard: (boardId, change) => sync.rooms.update(boardId, change),
       recheckAccess: (boardIds) => sync.recheckAccess(boardIds),
     }),
+  )
+  app.route(
+    '/api',
+    voteRoutes({ store: events, votes, signer, logger, updateBoard: (boardId, change) => sync.rooms.update(boardId, change) }),
   )
   app.all('/api/*', (c) => apiError(c, 404, 'not_found', 'Adresse inconnue dans l’API.', 'Unknown API address.'))
 

@@ -9,6 +9,9 @@ import { eventBoardAccess } from './auth/eventBoardAccess.ts'
 import { TokenSigner } from './auth/tokens.ts'
 import { SqliteEventStore } from './events/sqliteEventStore.ts'
 import type { EventStore } from './events/types.ts'
+import { PgVoteStore } from './votes/pgVoteStore.ts'
+import { SqliteVoteStore } from './votes/sqliteVoteStore.ts'
+import type { VoteStore } from './votes/types.ts'
 import type { Config } from './config.ts'
 import { createLogger, type Logger } from './logger.ts'
 import { Metrics } from './metrics.ts'
@@ -47,6 +50,7 @@ interface Databases {
   storage: BoardStorage
   assets: AssetStorage
   events: EventStore
+  votes: VoteStore
   close(): Promise<void>
 }
 
@@ -54,7 +58,12 @@ interface Databases {
 async function openDatabases(config: Config): Promise<Databases> {
   if (config.databaseUrl) {
     const pool = await openPg({ connectionString: config.databaseUrl, schema: config.databaseSchema })
-    return { storage: new PgStorage(pool), assets: new PgAssetStorage(pool), events: new PgEventStore(pool), close: () => pool.end() }
+    return {
+      storage: new PgStorage(pool),
+      assets: new PgAssetStorage(pool), events: new PgEventStore(pool),
+      votes: new PgVoteStore(pool),
+      close: () => pool.end(),
+    }
   }
   fs.mkdirSync(config.dataDir, { recursive: true })
   const db = openSqliteDatabase({ file: path.join(config.dataDir, 'fabrique.sqlite'), synchronous: config.sync.sqliteSynchronous })
@@ -62,6 +71,7 @@ async function openDatabases(config: Config): Promise<Databases> {
     storage: new SqliteStorage({ db }),
     assets: new SqliteAssetStorage(db),
     events: new SqliteEventStore(db),
+    votes: new SqliteVoteStore(db),
     close: async () => {
       if (db.open) db.close()
     },
@@ -94,7 +104,7 @@ export async function createServer(config: Config, overrides: ServerOverrides = 
   metrics.gauge('fabrique_process_resident_bytes', 'Resident memory of the process', () => process.memoryUsage.rss())
 
   const boardAccess = overrides.boardAccess ?? eventBoardAccess(events, signer)
-  const app = createApp({ config, logger, metrics, sync, assets, boardAccess, events, signer, storage })
+  const app = createApp({ config, logger, metrics, sync, assets, boardAccess, events, votes: databases.votes, signer, storage })
   // ws's own cap protects memory; anything between the configured limit and this cap is refused
   // by the connection with 4413 and a readable reason.
   const wss = new WebSocketServer({ noServer: true, maxPayload: config.limits.maxMessageBytes * 4 })

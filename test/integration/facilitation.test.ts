@@ -1,4 +1,4 @@
-import { LIVE_MAP, LiveKey, type TimerState, timeLeft } from '@fabrique/protocol'
+import { LIVE_MAP, LiveKey, type LiveVote, type TimerState, timeLeft } from '@fabrique/protocol'
 import { PUSHES_MAP } from '@fabrique/templates'
 import { createShapeId, type TLShape, toRichText } from 'tldraw'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -209,5 +209,51 @@ describe('the live board: timer, broadcast, follow, locks', () => {
     await new Promise((resolve) => setTimeout(resolve, 300))
     const stored = await storedDoc(server, world.liveBoardId)
     expect((stored.getMap(LIVE_MAP).get(LiveKey.Broadcast) as { text: string }).text).toBe('Pause café : retour à 11 h')
+  })
+})
+
+describe('dot voting', () => {
+  it('keeps quotas on the server, hides counts until revealed, and ranks the notes on close', async () => {
+    const opened = await call(
+      'POST',
+      `/api/events/${world.eventId}/votes`,
+      { boardIds: [world.teamA], votesPerPerson: 2, maxPerNote: 1, anonymous: false },
+      world.facilitator,
+    )
+    expect(opened.status).toBe(201)
+    const voteId = opened.body.vote.id
+    expect(opened.body.vote.results).toBeNull()
+    const ballot = (token: string, shapeId: string, delta = 1, boardId = world.teamA) =>
+      call('POST', `/api/events/${world.eventId}/votes/${voteId}/ballots`, { boardId, shapeId, delta }, token)
+
+    // Two tabs clicking at once cannot exceed the two dots.
+    const burst = await Promise.all(['shape:n1', 'shape:n2', 'shape:n3', 'shape:n4'].map((id) => ballot(world.alice, id)))
+    expect(burst.filter((r) => r.status === 200)).toHaveLength(2)
+    const refusal = burst.find((r) => r.status === 409)
+    expect(refusal?.body.error).toMatchObject({ code: 'no_votes_left', message: { fr: 'Vous avez utilisé toutes vos gommettes.' } })
+    const mine = await call('GET', `/api/events/${world.eventId}/votes/${voteId}/mine`, undefined, world.alice)
+    expect(mine.body.remaining).toBe(0)
+    const voted = mine.body.mine.map((b: Json) => b.shapeId)
+
+    // Take one back and put it on a note already chosen: one dot per note at most.
+    expect((await ballot(world.alice, voted[0], -1)).status).toBe(200)
+    expect((await ballot(world.alice, voted[1])).body.error.code).toBe('note_full')
+    expect((await ballot(world.alice, voted[0])).status).toBe(200)
+
+    // Bob's team cannot see team A's board, so he cannot vote on it.
+    expect((await ballot(world.bob, 'shape:n1')).status).toBe(403)
+    expect((await ballot(world.facilitator, 'shape:n1')).status).toBe(403)
+
+    const revealed = await call('POST', `/api/events/${world.eventId}/votes/${voteId}/reveal`, undefined, world.facilitator)
+    expect(revealed.body.vote.results).toHaveLength(2)
+    const closed = await call('POST', `/api/events/${world.eventId}/votes/${voteId}/close`, undefined, world.facilitator)
+    expect(closed.body.vote).toMatchObject({ status: 'closed' })
+    expect(closed.body.vote.results.every((r: Json) => r.count === 1 && r.voters[0] === 'Alice')).toBe(true)
+    expect((await ballot(world.alice, voted[0], -1)).body.error.code).toBe('closed')
+
+    const stored = await storedDoc(server, world.liveBoardId)
+    expect((stored.getMap(LIVE_MAP).get(LiveKey.Vote) as LiveVote).status).toBe('closed')
+    const invalid = await call('POST', `/api/events/${world.eventId}/votes`, { votesPerPerson: 1, maxPerNote: 3 }, world.facilitator)
+    expect(invalid.status).toBe(400)
   })
 })

@@ -8,8 +8,10 @@ export {
   IDLE_TIMER,
   LIVE_MAP,
   LiveKey,
+  type LiveVote,
   nextTimer,
   type TimerAction,
   type TimerState,
   timeLeft,
+  type VoteCount,
 } from './live.ts'

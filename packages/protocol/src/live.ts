@@ -11,6 +11,8 @@ export const LiveKey = {
   LockedBoards: 'lockedBoards',
   /** One entry per board: `follow:<boardId>`. */
   FollowPrefix: 'follow:',
+  /** The current (or last) dot vote: its rules, and its counts once revealed or closed. */
+  Vote: 'vote',
 } as const
 
 export interface TimerState {
@@ -92,4 +94,26 @@ export interface FollowRequest {
   userId: string
   userName: string
   at: number
+}
+
+export interface VoteCount {
+  boardId: string
+  shapeId: string
+  count: number
+  /** Pseudonyms of the voters, when the vote is not anonymous. */
+  voters?: string[]
+}
+
+/** What every board knows of a vote; each person's own dots come from the API, not from here. */
+export interface LiveVote {
+  id: string
+  boardIds: string[]
+  votesPerPerson: number
+  maxPerNote: number
+  anonymous: boolean
+  status: 'open' | 'closed'
+  revealed: boolean
+  closesAt: string | null
+  /** Counts per note, most first: present once revealed or closed. */
+  results: VoteCount[] | null
 }

@@ -14,6 +14,8 @@ export type EventAction =
   | 'boards.overview'
   /** Push templates, lock boards, run the timer: what facilitators do to the whole event. */
   | 'facilitate'
+  /** Put dots on notes during a vote. */
+  | 'vote'
 
 /** Which kind of board, seen from the person asking. */
 export type BoardKind = 'own-team' | 'other-team' | 'plenary' | 'live'
@@ -23,7 +25,7 @@ const staffActions: Record<'organiser' | 'facilitator' | 'jury', ReadonlySet<Eve
   facilitator: new Set<EventAction>(['event.read', 'team.create', 'boards.overview', 'facilitate']),
   jury: new Set<EventAction>(['event.read', 'boards.overview']),
 }
-const participantActions: ReadonlySet<EventAction> = new Set<EventAction>(['event.read', 'team.create', 'team.join'])
+const participantActions: ReadonlySet<EventAction> = new Set<EventAction>(['event.read', 'team.create', 'team.join', 'vote'])
 
 /**
  * May this capability do this in this event? A participant also needs to still be a member

@@ -85,6 +85,30 @@ const migrations: ReadonlyArray<readonly [number, string]> = [
      );
      CREATE INDEX board_locks_event ON board_locks (event_id);`,
   ],
+  [
+    5,
+    `CREATE TABLE vote_sessions (
+       id TEXT PRIMARY KEY,
+       event_id TEXT NOT NULL REFERENCES events (id) ON DELETE CASCADE,
+       board_ids JSONB NOT NULL,
+       votes_per_person INTEGER NOT NULL,
+       max_per_note INTEGER NOT NULL,
+       anonymous BOOLEAN NOT NULL,
+       status TEXT NOT NULL,
+       revealed BOOLEAN NOT NULL DEFAULT false,
+       created_at TIMESTAMPTZ NOT NULL,
+       closes_at TIMESTAMPTZ
+     );
+     CREATE INDEX vote_sessions_event ON vote_sessions (event_id);
+     CREATE TABLE vote_ballots (
+       session_id TEXT NOT NULL REFERENCES vote_sessions (id) ON DELETE CASCADE,
+       member_id TEXT NOT NULL,
+       board_id TEXT NOT NULL,
+       shape_id TEXT NOT NULL,
+       count INTEGER NOT NULL,
+       PRIMARY KEY (session_id, member_id, board_id, shape_id)
+     );`,
+  ],
 ]
 
 /** Any fixed number: instances starting together take turns to migrate. */

@@ -79,6 +79,30 @@ const migrations: ReadonlyArray<readonly [number, string]> = [
      );
      CREATE INDEX board_locks_event ON board_locks (event_id);`,
   ],
+  [
+    6,
+    `CREATE TABLE vote_sessions (
+       id TEXT PRIMARY KEY,
+       event_id TEXT NOT NULL REFERENCES events (id) ON DELETE CASCADE,
+       board_ids TEXT NOT NULL,
+       votes_per_person INTEGER NOT NULL,
+       max_per_note INTEGER NOT NULL,
+       anonymous INTEGER NOT NULL,
+       status TEXT NOT NULL,
+       revealed INTEGER NOT NULL DEFAULT 0,
+       created_at TEXT NOT NULL,
+       closes_at TEXT
+     );
+     CREATE INDEX vote_sessions_event ON vote_sessions (event_id);
+     CREATE TABLE vote_ballots (
+       session_id TEXT NOT NULL REFERENCES vote_sessions (id) ON DELETE CASCADE,
+       member_id TEXT NOT NULL,
+       board_id TEXT NOT NULL,
+       shape_id TEXT NOT NULL,
+       count INTEGER NOT NULL,
+       PRIMARY KEY (session_id, member_id, board_id, shape_id)
+     );`,
+  ],
 ]
 
 export function migrateSqlite(db: Database.Database): void {
