@@ -68,4 +68,37 @@ describe('facilitation seen from a team board', () => {
     await expect.poll(following, poll).toBeNull()
     await flo.page.getByRole('button', { name: 'Libérer les participants' }).click()
   })
+
+  it('lets a participant vote on notes within the quotas, then shows the ranking on close', async () => {
+    const { event, links } = await call('/api/events', { title: 'Vote', date: '2026-11-26' })
+    const facilitator = links.facilitator.split('#token=')[1]
+    const { token } = await call('/api/join', { code: event.joinCode, pseudonym: 'Dana' })
+    const { team } = await call(`/api/events/${event.id}/teams`, { name: 'Équipe vote' }, token)
+    const dana = await openBoard('fr-FR', team.boardId, token)
+    await dana.addNote('Guichet unique', 100, 100)
+    await dana.addNote('Appli mobile', 400, 100)
+
+    const opened = await call(`/api/events/${event.id}/votes`, { votesPerPerson: 2, maxPerNote: 1, anonymous: true }, facilitator)
+    const bar = dana.page.getByTestId('vote-bar')
+    await expect.poll(async () => (await bar.textContent()) ?? '', poll).toContain('2 gommette(s) restante(s)')
+
+    const select = (text: string) =>
+      dana.page.evaluate((text) => {
+        const { editor } = (window as any).__fabrique
+        const note = editor.getCurrentPageShapes().find((s: any) => JSON.stringify(s.props.richText).includes(text))
+        editor.select(note.id)
+      }, text)
+    await select('Guichet unique')
+    await dana.page.getByRole('button', { name: 'Voter pour la note sélectionnée' }).click()
+    await expect.poll(async () => (await bar.textContent()) ?? '', poll).toContain('1 gommette(s) restante(s)')
+    await dana.page.getByRole('button', { name: 'Voter pour la note sélectionnée' }).click()
+    await expect.poll(async () => (await bar.textContent()) ?? '', poll).toContain('maximum de gommettes sur cette note')
+
+    await expect.poll(() => dana.page.locator('.vote-badge').count(), poll).toBe(1)
+
+    await call(`/api/events/${event.id}/votes/${opened.vote.id}/close`, {}, facilitator)
+    const results = dana.page.getByRole('region', { name: 'Vote clos : classement des notes' })
+    await expect.poll(async () => (await results.textContent()) ?? '', poll).toMatch(/Guichet unique\s*— 1 gommette/)
+    await expect.poll(() => dana.page.getByTestId('vote-bar').count(), poll).toBe(0)
+  })
 })

@@ -10,6 +10,7 @@ import { BoardNotices } from './BoardNotices.tsx'
 import { ConnectionIndicator } from './ConnectionIndicator.tsx'
 import { TemplatePanel, templatesButtonLabel } from './TemplatePanel.tsx'
 import { FollowController } from '../live/FollowController.tsx'
+import { VoteBar, VoteOverlay, VoteResults, VotingProvider } from '../live/Voting.tsx'
 import { LiveConnection, type LiveSnapshot, readToken, type TokenClaims } from '../live/liveConnection.ts'
 
 // Fonts, icons and translations come from our own server: no request leaves the origin.
@@ -17,7 +18,18 @@ const assetUrls = getAssetUrlsByImport()
 const ACCEPTED_IMAGES = ['image/png', 'image/jpeg', 'image/gif', 'image/webp']
 const NO_VIDEOS: string[] = []
 // Stable identities: tldraw rebuilds its UI when these props change.
-const components = { SharePanel: BoardStatusPanel, TopPanel: BoardNotices }
+const components = { SharePanel: BoardStatusPanel, TopPanel: BoardTopPanel, InFrontOfTheCanvas: VoteOverlay }
+
+function BoardTopPanel() {
+  const { boardId } = useBoardContext()
+  return (
+    <div className="board-top-panel">
+      <BoardNotices />
+      <VoteBar />
+      <VoteResults boardId={boardId} />
+    </div>
+  )
+}
 
 declare global {
   interface Window {
@@ -163,6 +175,7 @@ function BoardCanvas({ connection, config, notice, dismissNotice, live, boardId,
 
   return (
     <BoardContext.Provider value={context}>
+      <VotingProvider vote={liveSnapshot?.vote} boardId={boardId} eventId={claims?.eventId} token={token} isParticipant={claims?.role === 'participant'}>
       <div className="board-page">
         <Tldraw
           store={store}
@@ -175,6 +188,7 @@ function BoardCanvas({ connection, config, notice, dismissNotice, live, boardId,
           onMount={onMount}
         />
       </div>
+      </VotingProvider>
     </BoardContext.Provider>
   )
 }

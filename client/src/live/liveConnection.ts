@@ -4,6 +4,7 @@ import {
   IDLE_TIMER,
   LIVE_MAP,
   LiveKey,
+  type LiveVote,
   PROTOCOL_VERSION,
   type TimerState,
 } from '@fabrique/protocol'
@@ -16,6 +17,7 @@ export interface LiveSnapshot {
   broadcast: BroadcastMessage | undefined
   lockedBoardIds: string[]
   follow: FollowRequest | undefined
+  vote: LiveVote | undefined
   /** Server clock minus ours, measured against /api/time. */
   clockOffsetMs: number
 }
@@ -60,7 +62,7 @@ export class LiveConnection {
   private readonly doc = new Y.Doc()
   private readonly provider: WebsocketProvider
   private readonly listeners = new Set<() => void>()
-  private snapshot: LiveSnapshot = { timer: IDLE_TIMER, broadcast: undefined, lockedBoardIds: [], follow: undefined, clockOffsetMs: 0 }
+  private snapshot: LiveSnapshot = { timer: IDLE_TIMER, broadcast: undefined, lockedBoardIds: [], follow: undefined, vote: undefined, clockOffsetMs: 0 }
 
   constructor(
     liveBoardId: string,
@@ -83,6 +85,7 @@ export class LiveConnection {
       broadcast: live.get(LiveKey.Broadcast) as BroadcastMessage | undefined,
       lockedBoardIds: (live.get(LiveKey.LockedBoards) as string[] | undefined) ?? [],
       follow: live.get(LiveKey.FollowPrefix + this.boardId) as FollowRequest | undefined,
+      vote: live.get(LiveKey.Vote) as LiveVote | undefined,
     })
   }
 
