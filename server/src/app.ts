@@ -12,7 +12,9 @@ import { assetRoutes } from './http/assets.ts'
 import { clientAddress } from './http/clientAddress.ts'
 import { eventRoutes } from './http/events.ts'
 import { facilitationRoutes } from './http/facilitation.ts'
+import { restitutionRoutes } from './http/restitution.ts'
 import { voteRoutes } from './http/votes.ts'
+import type { JuryStore } from './jury/types.ts'
 import type { VoteStore } from './votes/types.ts'
 import { RateLimiter } from './http/rateLimit.ts'
 import { apiError } from './http/errors.ts'
@@ -33,11 +35,12 @@ export interface AppDeps {
   boardAccess: BoardAccessPolicy
   events: EventStore
   votes: VoteStore
+  jury: JuryStore
   signer: TokenSigner
   storage: BoardStorage
 }
 
-export function createApp({ config, logger, metrics, sync, assets, boardAccess, events, votes, signer, storage }: AppDeps): Hono {
+export function createApp({ config, logger, metrics, sync, assets, boardAccess, events, votes, jury, signer, storage }: AppDeps): Hono {
   const app = new Hono()
   app.use(securityHeaders)
   app.onError((error, c) => {
@@ -86,6 +89,10 @@ export function createApp({ config, logger, metrics, sync, assets, boardAccess, 
   app.route(
     '/api',
     voteRoutes({ store: events, votes, signer, logger, updateBoard: (boardId, change) => sync.rooms.update(boardId, change) }),
+  )
+  app.route(
+    '/api',
+    restitutionRoutes({ store: events, jury, signer, updateBoard: (boardId, change) => sync.rooms.update(boardId, change) }),
   )
   app.all('/api/*', (c) => apiError(c, 404, 'not_found', 'Adresse inconnue dans l’API.', 'Unknown API address.'))
 

@@ -9,6 +9,9 @@ import { eventBoardAccess } from './auth/eventBoardAccess.ts'
 import { TokenSigner } from './auth/tokens.ts'
 import { SqliteEventStore } from './events/sqliteEventStore.ts'
 import type { EventStore } from './events/types.ts'
+import { PgJuryStore } from './jury/pgJuryStore.ts'
+import { SqliteJuryStore } from './jury/sqliteJuryStore.ts'
+import type { JuryStore } from './jury/types.ts'
 import { PgVoteStore } from './votes/pgVoteStore.ts'
 import { SqliteVoteStore } from './votes/sqliteVoteStore.ts'
 import type { VoteStore } from './votes/types.ts'
@@ -51,6 +54,7 @@ interface Databases {
   assets: AssetStorage
   events: EventStore
   votes: VoteStore
+  jury: JuryStore
   close(): Promise<void>
 }
 
@@ -62,6 +66,7 @@ async function openDatabases(config: Config): Promise<Databases> {
       storage: new PgStorage(pool),
       assets: new PgAssetStorage(pool), events: new PgEventStore(pool),
       votes: new PgVoteStore(pool),
+      jury: new PgJuryStore(pool),
       close: () => pool.end(),
     }
   }
@@ -72,6 +77,7 @@ async function openDatabases(config: Config): Promise<Databases> {
     assets: new SqliteAssetStorage(db),
     events: new SqliteEventStore(db),
     votes: new SqliteVoteStore(db),
+    jury: new SqliteJuryStore(db),
     close: async () => {
       if (db.open) db.close()
     },
@@ -104,7 +110,7 @@ export async function createServer(config: Config, overrides: ServerOverrides = 
   metrics.gauge('fabrique_process_resident_bytes', 'Resident memory of the process', () => process.memoryUsage.rss())
 
   const boardAccess = overrides.boardAccess ?? eventBoardAccess(events, signer)
-  const app = createApp({ config, logger, metrics, sync, assets, boardAccess, events, votes: databases.votes, signer, storage })
+  const app = createApp({ config, logger, metrics, sync, assets, boardAccess, events, votes: databases.votes, jury: databases.jury, signer, storage })
   // ws's own cap protects memory; anything between the configured limit and this cap is refused
   // by the connection with 4413 and a readable reason.
   const wss = new WebSocketServer({ noServer: true, maxPayload: config.limits.maxMessageBytes * 4 })

@@ -43,3 +43,20 @@ describe('timer', () => {
     expect(nextTimer(running, { action: 'resume' }, agenda, 10)).toBe(running)
   })
 })
+
+describe('restitution running order', () => {
+  test('moves from team to team, pitch then questions, and ends', async () => {
+    const { IDLE_RESTITUTION, nextRestitution, restitutionTimeLeft } = await import('./live.ts')
+    let state = nextRestitution(IDLE_RESTITUTION, { action: 'setup', order: ['t1', 't2'], pitchSeconds: 180, questionsSeconds: 120 }, 0)
+    state = nextRestitution(state, { action: 'pitch' }, 1000)
+    expect(state).toMatchObject({ index: 0, phase: 'pitch' })
+    expect(restitutionTimeLeft(state, 61_000)).toBe(120_000)
+    state = nextRestitution(state, { action: 'questions' }, 200_000)
+    expect(restitutionTimeLeft(state, 260_000)).toBe(60_000)
+    state = nextRestitution(state, { action: 'next' }, 300_000)
+    expect(state).toMatchObject({ index: 1, phase: 'pitch', phaseStartedAt: 300_000 })
+    state = nextRestitution(state, { action: 'next' }, 400_000)
+    expect(state).toMatchObject({ index: 1, phase: 'done' })
+    expect(restitutionTimeLeft(state, 400_000)).toBe(0)
+  })
+})

@@ -13,6 +13,10 @@ export const LiveKey = {
   FollowPrefix: 'follow:',
   /** The current (or last) dot vote: its rules, and its counts once revealed or closed. */
   Vote: 'vote',
+  /** The restitution: running order of the teams and the per-team countdown. */
+  Restitution: 'restitution',
+  /** One entry per presented board: `slides:<boardId>`, the presenter's slides and current one. */
+  SlidesPrefix: 'slides:',
 } as const
 
 export interface TimerState {
@@ -116,4 +120,66 @@ export interface LiveVote {
   closesAt: string | null
   /** Counts per note, most first: present once revealed or closed. */
   results: VoteCount[] | null
+}
+
+export interface RestitutionState {
+  /** Team ids in presentation order. */
+  order: string[]
+  pitchSeconds: number
+  questionsSeconds: number
+  /** Index in `order` of the team on stage; -1 before the first. */
+  index: number
+  phase: 'idle' | 'pitch' | 'questions' | 'done'
+  /** Server clock when the current phase started. */
+  phaseStartedAt: number | null
+}
+
+export const IDLE_RESTITUTION: RestitutionState = { order: [], pitchSeconds: 240, questionsSeconds: 180, index: -1, phase: 'idle', phaseStartedAt: null }
+
+/** Time left in the current phase at `serverNow`; 0 when over or idle. */
+export function restitutionTimeLeft(state: RestitutionState, serverNow: number): number {
+  if ((state.phase !== 'pitch' && state.phase !== 'questions') || state.phaseStartedAt === null) return 0
+  const length = (state.phase === 'pitch' ? state.pitchSeconds : state.questionsSeconds) * 1000
+  return Math.max(0, length - (serverNow - state.phaseStartedAt))
+}
+
+export type RestitutionAction =
+  | { action: 'setup'; order: string[]; pitchSeconds?: number; questionsSeconds?: number }
+  | { action: 'pitch' }
+  | { action: 'questions' }
+  | { action: 'next' }
+  | { action: 'previous' }
+  | { action: 'stop' }
+
+/** Pure, like `nextTimer`: what each button of the running order does. */
+export function nextRestitution(state: RestitutionState, change: RestitutionAction, now: number): RestitutionState {
+  switch (change.action) {
+    case 'setup':
+      return {
+        ...state,
+        order: change.order,
+        pitchSeconds: change.pitchSeconds ?? state.pitchSeconds,
+        questionsSeconds: change.questionsSeconds ?? state.questionsSeconds,
+        index: state.index >= change.order.length ? change.order.length - 1 : state.index,
+      }
+    case 'pitch':
+      return state.index < 0 ? { ...state, index: 0, phase: 'pitch', phaseStartedAt: now } : { ...state, phase: 'pitch', phaseStartedAt: now }
+    case 'questions':
+      return state.index < 0 ? state : { ...state, phase: 'questions', phaseStartedAt: now }
+    case 'next':
+      return state.index + 1 < state.order.length ? { ...state, index: state.index + 1, phase: 'pitch', phaseStartedAt: now } : { ...state, phase: 'done', phaseStartedAt: null }
+    case 'previous':
+      return state.index > 0 ? { ...state, index: state.index - 1, phase: 'pitch', phaseStartedAt: now } : state
+    case 'stop':
+      return { ...state, phase: 'idle', phaseStartedAt: null }
+  }
+}
+
+export interface SlideState {
+  /** Frame shape ids in the order chosen by the team (restitution-pitch sections first). */
+  frameIds: string[]
+  index: number
+  /** tldraw user id of the presenter, so that followers do not fight them. */
+  presenter: string
+  at: number
 }

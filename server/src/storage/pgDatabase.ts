@@ -109,6 +109,23 @@ const migrations: ReadonlyArray<readonly [number, string]> = [
        PRIMARY KEY (session_id, member_id, board_id, shape_id)
      );`,
   ],
+  [
+    6,
+    `CREATE TABLE jury_scores (
+       event_id TEXT NOT NULL REFERENCES events (id) ON DELETE CASCADE,
+       team_id TEXT NOT NULL,
+       juror_id TEXT NOT NULL,
+       juror_name TEXT NOT NULL,
+       scores JSONB NOT NULL,
+       comment TEXT NOT NULL,
+       updated_at TIMESTAMPTZ NOT NULL,
+       PRIMARY KEY (event_id, team_id, juror_id)
+     );
+     CREATE TABLE jury_results (
+       event_id TEXT PRIMARY KEY REFERENCES events (id) ON DELETE CASCADE,
+       published_at TIMESTAMPTZ NOT NULL
+     );`,
+  ],
 ]
 
 /** Any fixed number: instances starting together take turns to migrate. */
