@@ -38,6 +38,13 @@ export function HomePage() {
           </form>
         </section>
         <section className="card">
+          <h2>{t('home.organise')}</h2>
+          <p>{t('home.organiseHelp')}</p>
+          <button type="button" onClick={() => navigate('/organiser/new')}>
+            {t('home.organise')}
+          </button>
+        </section>
+        <section className="card">
           <h2>{t('home.newBoard')}</h2>
           <p>{t('home.newBoardHelp')}</p>
           <button type="button" onClick={() => navigate(`/b/${newBoardId()}`)}>
