@@ -9,7 +9,7 @@ import type { Config } from './config.ts'
 import type { TokenSigner } from './auth/tokens.ts'
 import type { EventStore } from './events/types.ts'
 import { assetRoutes } from './http/assets.ts'
-import { clientAddress } from './http/clientAddress.ts'
+import { clientAddress, setTrustProxy } from './http/clientAddress.ts'
 import { eventRoutes } from './http/events.ts'
 import { facilitationRoutes } from './http/facilitation.ts'
 import { restitutionRoutes } from './http/restitution.ts'
@@ -41,6 +41,7 @@ export interface AppDeps {
 }
 
 export function createApp({ config, logger, metrics, sync, assets, boardAccess, events, votes, jury, signer, storage }: AppDeps): Hono {
+  setTrustProxy(config.trustProxy)
   const app = new Hono()
   app.use(securityHeaders)
   app.onError((error, c) => {

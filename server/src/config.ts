@@ -15,6 +15,8 @@ export interface Config {
   redisUrl: string | undefined
   /** The address people use to reach this server (for links and QR codes). */
   publicUrl: string | undefined
+  /** Behind a reverse proxy: take the client's address from X-Forwarded-For (per-address limits). */
+  trustProxy: boolean
   /** Signs capability tokens. Generated per process when unset (tokens then die with the process). */
   secret: string | undefined
   tldrawLicenseKey: string | undefined
@@ -69,6 +71,7 @@ export const defaultConfig: Config = {
   databaseSchema: 'public',
   redisUrl: undefined,
   publicUrl: undefined,
+  trustProxy: false,
   secret: undefined,
   tldrawLicenseKey: undefined,
   clientDir: undefined,
@@ -138,6 +141,7 @@ export function readConfig(env: Env = process.env): Config {
     databaseSchema: env.DATABASE_SCHEMA || d.databaseSchema,
     redisUrl: env.REDIS_URL || undefined,
     publicUrl: env.PUBLIC_URL || undefined,
+    trustProxy: env.TRUST_PROXY === '1' || env.TRUST_PROXY === 'true',
     secret: readSecret(env),
     tldrawLicenseKey: env.TLDRAW_LICENSE_KEY || undefined,
     clientDir: env.CLIENT_DIR === undefined ? undefined : env.CLIENT_DIR || undefined,

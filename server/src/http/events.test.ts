@@ -131,6 +131,13 @@ describe('events API', () => {
     expect(statuses.slice(8)).toEqual([429, 429])
   })
 
+  it('never slows down people joining with the right code through one shared address', async () => {
+    const { event } = await createEvent()
+    const statuses: number[] = []
+    for (let i = 0; i < 40; i++) statuses.push((await call('POST', '/api/join', { code: event.joinCode, pseudonym: `p${i}` })).status)
+    expect(statuses.every((s) => s === 201)).toBe(true)
+  })
+
   it('documents itself as OpenAPI 3.1', async () => {
     const res = await server.app.request('/api/openapi.json')
     const doc = (await res.json()) as Json

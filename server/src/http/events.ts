@@ -153,12 +153,19 @@ export function eventRoutes(options: EventRoutesOptions): OpenAPIHono {
     },
   )
 
-  const limited = (c: Context) => {
-    const address = clientAddress(c)
-    const wait = options.joinLimiter.hit(address)
+  /**
+   * Guessing protection counts wrong codes only: a venue where hundreds of people join through one
+   * Wi-Fi address must not be slowed down, someone trying codes must.
+   */
+  const tooManyWrongCodes = (c: Context) => {
+    const wait = options.joinLimiter.blocked(clientAddress(c))
     if (!wait) return undefined
     c.header('retry-after', String(wait))
     return early(apiError(c, 429, 'too_many_attempts', `Trop d’essais. Réessayez dans ${wait} s.`, `Too many attempts. Try again in ${wait} s.`))
+  }
+  const unknownCode = (c: Context) => {
+    options.joinLimiter.hit(clientAddress(c))
+    return early(apiError(c, 404, 'unknown_code', 'Code inconnu. Vérifiez-le auprès des organisateurs.', 'Unknown code. Check it with the organisers.'))
   }
 
   app.openapi(
@@ -174,10 +181,10 @@ export function eventRoutes(options: EventRoutesOptions): OpenAPIHono {
       },
     }),
     async (c) => {
-      const refused = limited(c)
+      const refused = tooManyWrongCodes(c)
       if (refused) return early(refused)
       const event = await store.getEventByJoinCode(normaliseJoinCode(c.req.valid('param').code))
-      if (!event) return early(apiError(c, 404, 'unknown_code', 'Code inconnu. Vérifiez-le auprès des organisateurs.', 'Unknown code. Check it with the organisers.'))
+      if (!event) return unknownCode(c)
       const { id, title, date, challenges, settings } = event
       return c.json({ event: { id, title, date, challenges, settings }, teams: await teamsWithMembers(event) }, 200)
     },
@@ -213,11 +220,11 @@ export function eventRoutes(options: EventRoutesOptions): OpenAPIHono {
       },
     }),
     async (c) => {
-      const refused = limited(c)
+      const refused = tooManyWrongCodes(c)
       if (refused) return early(refused)
       const { code, pseudonym } = c.req.valid('json')
       const event = await store.getEventByJoinCode(normaliseJoinCode(code))
-      if (!event) return early(apiError(c, 404, 'unknown_code', 'Code inconnu. Vérifiez-le auprès des organisateurs.', 'Unknown code. Check it with the organisers.'))
+      if (!event) return unknownCode(c)
       const member = await store.addMember(event.id, pseudonym)
       const token = signer.sign({ role: 'participant', eventId: event.id, memberId: member.id, exp: Math.floor(Date.now() / 1000) + PARTICIPANT_TOKEN_DAYS * DAY })
       return c.json({ token, member: { id: member.id, pseudonym: member.pseudonym, teamId: member.teamId }, eventId: event.id }, 201)

@@ -8,6 +8,14 @@ export class RateLimiter {
     private readonly now: () => number = Date.now,
   ) {}
 
+  /** Seconds to wait when this key is already over the limit, or 0; counts nothing. */
+  blocked(key: string): number {
+    const now = this.now()
+    const w = this.windows.get(key)
+    if (!w || now - w.start >= this.windowMs || w.count < this.limit) return 0
+    return Math.ceil((w.start + this.windowMs - now) / 1000)
+  }
+
   /** Counts one attempt; returns the seconds to wait when over the limit, or 0. */
   hit(key: string): number {
     const now = this.now()
