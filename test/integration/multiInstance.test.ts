@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { WebsocketProvider } from 'y-websocket'
 import { WebSocket } from 'ws'
 import { dropSchema, requirePostgres, TEST_DATABASE_URL, uniqueSchema } from '../../server/src/storage/pgTestDatabase.ts'
+import { LIVE_MAP, LiveKey } from '@fabrique/protocol'
+import { connectBoardClient } from '../support/boardClient.ts'
 import { connectClient, type TestClient } from '../support/clients.ts'
 import { OwnRedis, requireRedis, TEST_REDIS_URL } from '../support/redis.ts'
 import { startServer, startServerProcess, storedDoc, syncUrl } from '../support/server.ts'
@@ -30,8 +32,8 @@ async function instance(options: ReturnType<typeof cluster>) {
   return server
 }
 
-function client(url: string, boardId: string): TestClient {
-  const c = connectClient(url, boardId)
+function client(url: string, boardId: string, token?: string): TestClient {
+  const c = connectClient(url, boardId, token ? { params: { token } } : {})
   cleanups.push(() => c.destroy())
   return c
 }
@@ -119,5 +121,45 @@ describe('several instances behind one PostgreSQL and one Redis', () => {
       20_000,
     )
     expect(keys(onA)).toEqual(keys(onB))
+  })
+
+  it('applies a template push, the timer and a lock made on one instance to clients of another', async () => {
+    const options = cluster()
+    const [a, b] = [await instance(options), await instance(options)]
+    const call = async (method: string, path: string, body?: unknown, token?: string) => {
+      const res = await fetch(`${a.url}${path}`, {
+        method,
+        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      })
+      return res.json()
+    }
+    const { event, links } = await call('POST', '/api/events', { title: 'Multi', date: '2026-11-26' })
+    const facilitator = links.facilitator.split('#token=')[1]
+    const { token } = await call('POST', '/api/join', { code: event.joinCode, pseudonym: 'Alice' })
+    const { team } = await call('POST', `/api/events/${event.id}/teams`, { name: 'Équipe' }, token)
+
+    // Alice and a facilitator's view are on instance B; every facilitator action goes to A.
+    const alice = connectBoardClient(syncUrl(b), team.boardId, token)
+    cleanups.push(() => alice.destroy())
+    const watcher = client(syncUrl(b), team.boardId, facilitator)
+    const live = client(syncUrl(b), event.liveBoardId, token)
+    await Promise.all([alice.synced, watcher.synced, live.synced])
+
+    await call('POST', `/api/events/${event.id}/pushes`, { pushId: 'multi-push-1', templateId: 'five-whys', locale: 'fr' }, facilitator)
+    await waitFor(() => alice.shapes().some((s) => s.type === 'frame'), 'the pushed template on instance B')
+    await call('POST', `/api/events/${event.id}/timer`, { action: 'start', durationSeconds: 600, title: 'Sprint' }, facilitator)
+    await waitFor(() => (live.doc.getMap(LIVE_MAP).get(LiveKey.Timer) as { title?: string } | undefined)?.title === 'Sprint', 'the timer on instance B')
+
+    await call('POST', `/api/events/${event.id}/locks`, { locked: true }, facilitator)
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    alice.doc.getMap('probe').set('while-locked', true)
+    watcher.doc.getMap('probe').set('staff-still-writes', true)
+    await waitFor(() => alice.doc.getMap('probe').has('staff-still-writes'), 'the facilitator writing through B')
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    expect(watcher.doc.getMap('probe').has('while-locked')).toBe(false)
+
+    await call('POST', `/api/events/${event.id}/locks`, { locked: false }, facilitator)
+    await waitFor(() => watcher.doc.getMap('probe').has('while-locked'), 'Alice’s writes after the unlock')
   })
 })

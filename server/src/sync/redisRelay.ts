@@ -3,7 +3,7 @@ import { Redis } from 'ioredis'
 import type { Logger } from '../logger.ts'
 import type { Relay, RelayMessage } from './relay.ts'
 
-const kinds: RelayMessage['kind'][] = ['update', 'awareness', 'sync-request', 'sync-answer']
+const kinds: RelayMessage['kind'][] = ['update', 'awareness', 'sync-request', 'sync-answer', 'access-changed']
 const ID_BYTES = 16
 
 /**

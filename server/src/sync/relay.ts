@@ -14,6 +14,8 @@ export type RelayMessage =
   | { kind: 'sync-request'; payload: Uint8Array }
   /** What the requester lacked; may include updates not yet stored, so the receiver stores it too. */
   | { kind: 'sync-answer'; payload: Uint8Array }
+  /** Who may write on the board changed (locked, unlocked): decide again for open connections. */
+  | { kind: 'access-changed'; payload: Uint8Array }
 
 export interface Relay {
   /** Resolves once messages of this board are being received. */

@@ -262,6 +262,8 @@ export class Room {
           if (askBack) this.requestSync(false)
           return
         }
+        case 'access-changed':
+          return
         case 'awareness': {
           const decoder = decoding.createDecoder(message.payload)
           decoding.readVarUint(decoder)

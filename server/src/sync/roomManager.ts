@@ -14,6 +14,8 @@ export interface RoomManagerOptions {
   maxAwarenessStateBytes: number
   maxBoardBytes: number
   relay?: Relay
+  /** Another instance changed who may write on this board (a lock). */
+  onAccessChanged?: (boardId: string) => void
 }
 
 /**
@@ -52,6 +54,10 @@ export class RoomManager {
   }
 
   private onRelayed(boardId: string, message: RelayMessage): void {
+    if (message.kind === 'access-changed') {
+      this.options.onAccessChanged?.(boardId)
+      return
+    }
     const room = this.loaded.get(boardId)
     if (room) room.receiveRelayed(message)
     else this.heldRelayMessages.get(boardId)?.push(message)

@@ -49,6 +49,7 @@ export class SyncServer {
       maxAwarenessStateBytes: options.limits.maxAwarenessStateBytes,
       maxBoardBytes: options.limits.maxBoardBytes,
       relay: options.relay,
+      onAccessChanged: (boardId) => void this.recheckLocal([boardId]),
     })
     this.heartbeat = setInterval(() => {
       for (const connection of this.connections) connection.heartbeat()
@@ -150,6 +151,12 @@ export class SyncServer {
    * participants read-only at once, an unlock gives them their pen back, without a reconnect.
    */
   async recheckAccess(boardIds: readonly string[]): Promise<void> {
+    // Instances with clients on these boards hear it on the boards' channels.
+    for (const boardId of boardIds) this.options.relay?.publish(boardId, { kind: 'access-changed', payload: new Uint8Array(0) })
+    await this.recheckLocal(boardIds)
+  }
+
+  private async recheckLocal(boardIds: readonly string[]): Promise<void> {
     const wanted = new Set(boardIds)
     const affected = [...this.connections].filter((connection) => wanted.has(connection.boardId) && !connection.isClosed && connection.recheck)
     await Promise.all(
