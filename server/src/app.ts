@@ -63,7 +63,21 @@ export function createApp({ config, logger, metrics, sync, assets, boardAccess, 
   // The server's clock: boards show the timer from it, correcting for their own clock's offset.
   app.get('/api/time', (c) => c.json({ now: Date.now() }, 200, { 'cache-control': 'no-store' }))
 
-  app.route('/api', assetRoutes({ assets, maxAssetBytes: config.limits.maxAssetBytes }))
+  app.route(
+    '/api',
+    assetRoutes({
+      assets,
+      maxAssetBytes: config.limits.maxAssetBytes,
+      maxEventAssetBytes: config.limits.maxEventAssetBytes,
+      boardAccess,
+      boardsOfSameEvent: async (boardId) => {
+        const owner = await events.findBoardOwner(boardId)
+        if (!owner) return []
+        const event = await events.getEvent(owner.eventId)
+        return event ? [event.plenaryBoardId, ...(await events.listTeams(event.id)).map((t) => t.boardId)] : []
+      },
+    }),
+  )
   app.route(
     '/api',
     eventRoutes({

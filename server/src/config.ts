@@ -38,6 +38,8 @@ export interface Limits {
   maxQueuedMessagesBeforeLoad: number
   /** Largest image accepted on a board (bytes). */
   maxAssetBytes: number
+  /** Images stored for all the boards of one event together. */
+  maxEventAssetBytes: number
   /** Bytes queued for a client that does not read before it is disconnected (it then resyncs). */
   maxBufferedBytes: number
   /** Join attempts (code look-ups) per address and minute. */
@@ -81,6 +83,7 @@ export const defaultConfig: Config = {
     maxAwarenessStateBytes: 16 * 1024,
     maxQueuedMessagesBeforeLoad: 1000,
     maxAssetBytes: 10 * 1024 * 1024,
+    maxEventAssetBytes: 512 * 1024 * 1024,
     maxBufferedBytes: 32 * 1024 * 1024,
     joinAttemptsPerMinute: 30,
     maxMessagesPerSecond: 200,
@@ -151,6 +154,7 @@ export function readConfig(env: Env = process.env): Config {
       maxAwarenessStateBytes: integer(env, 'MAX_AWARENESS_STATE_BYTES', d.limits.maxAwarenessStateBytes, 256),
       maxQueuedMessagesBeforeLoad: integer(env, 'MAX_QUEUED_MESSAGES', d.limits.maxQueuedMessagesBeforeLoad, 1),
       maxAssetBytes: integer(env, 'MAX_ASSET_BYTES', d.limits.maxAssetBytes, 1024),
+      maxEventAssetBytes: integer(env, 'MAX_EVENT_ASSET_BYTES', d.limits.maxEventAssetBytes, 1024),
       maxBufferedBytes: integer(env, 'MAX_BUFFERED_BYTES', d.limits.maxBufferedBytes, 1024),
       joinAttemptsPerMinute: integer(env, 'JOIN_ATTEMPTS_PER_MINUTE', d.limits.joinAttemptsPerMinute, 1),
       maxMessagesPerSecond: integer(env, 'MAX_MESSAGES_PER_SECOND', d.limits.maxMessagesPerSecond, 1),

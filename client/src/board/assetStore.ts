@@ -9,12 +9,12 @@ interface ApiErrorBody {
  * Images dropped on the board go to the server, stored with the board and served with cache headers:
  * never inlined as base64 in the document, which every participant would download on every join.
  */
-export function createAssetStore(boardId: string, locale: () => Locale, onRefused: (message: string) => void): TLAssetStore {
+export function createAssetStore(boardId: string, locale: () => Locale, onRefused: (message: string) => void, token?: string): TLAssetStore {
   return {
     async upload(_asset, file, abortSignal) {
       const response = await fetch(`/api/boards/${encodeURIComponent(boardId)}/assets`, {
         method: 'POST',
-        headers: { 'content-type': file.type || 'application/octet-stream' },
+        headers: { 'content-type': file.type || 'application/octet-stream', ...(token ? { authorization: `Bearer ${token}` } : {}) },
         body: file,
         signal: abortSignal,
       })

@@ -1,12 +1,18 @@
-import { isValidBoardId, newBoardId } from '@fabrique/protocol'
+import { CloseCode, isValidBoardId, newBoardId } from '@fabrique/protocol'
 import { Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import type { AssetStorage } from '../storage/assets.ts'
+import type { BoardAccessPolicy } from '../sync/access.ts'
 import { apiError } from './errors.ts'
 
 export interface AssetRoutesOptions {
   assets: AssetStorage
   maxAssetBytes: number
+  /** Who may add images to a board: those who may write on it (same rule and token as the sync endpoint). */
+  boardAccess: BoardAccessPolicy
+  /** Every board of the event this board belongs to (empty outside events), for the event's quota. */
+  boardsOfSameEvent(boardId: string): Promise<string[]>
+  maxEventAssetBytes: number
 }
 
 /** Images people drop on a board: what the first bytes must be for each accepted type. */
@@ -19,7 +25,7 @@ const signatures: Record<string, (b: Uint8Array) => boolean> = {
 
 export const ACCEPTED_IMAGE_TYPES = Object.keys(signatures)
 
-export function assetRoutes({ assets, maxAssetBytes }: AssetRoutesOptions): Hono {
+export function assetRoutes({ assets, maxAssetBytes, boardAccess, boardsOfSameEvent, maxEventAssetBytes }: AssetRoutesOptions): Hono {
   const app = new Hono()
   const megabytes = Math.round(maxAssetBytes / 1024 / 1024)
 
@@ -38,8 +44,25 @@ export function assetRoutes({ assets, maxAssetBytes }: AssetRoutesOptions): Hono
       if (!matches) {
         return apiError(c, 415, 'asset_type_refused', 'Seules les images PNG, JPEG, GIF et WebP sont acceptées.', 'Only PNG, JPEG, GIF and WebP images are accepted.')
       }
+      const header = c.req.header('authorization') ?? ''
+      const access = await boardAccess(boardId, header.startsWith('Bearer ') ? header.slice(7).trim() : undefined)
+      if (access.kind === 'refuse') {
+        const status = access.code === CloseCode.UnknownBoard ? 404 : access.code === CloseCode.BadToken ? 401 : 403
+        return apiError(c, status, 'asset_refused', 'Vous ne pouvez pas ajouter d’image à ce tableau.', 'You cannot add images to this board.')
+      }
+      if (access.kind === 'read') {
+        return apiError(c, 403, 'board_read_only', 'Ce tableau est en lecture seule : impossible d’y ajouter une image.', 'This board is read-only: no image can be added.')
+      }
       const data = new Uint8Array(await c.req.arrayBuffer())
       if (data.byteLength === 0) return apiError(c, 400, 'asset_empty', 'Le fichier est vide.', 'The file is empty.')
+      const siblings = await boardsOfSameEvent(boardId)
+      if (siblings.length > 0) {
+        const used = (await Promise.all(siblings.map((id) => assets.bytesForBoard(id)))).reduce((a, b) => a + b, 0)
+        if (used + data.byteLength > maxEventAssetBytes) {
+          const quota = Math.round(maxEventAssetBytes / 1024 / 1024)
+          return apiError(c, 413, 'event_asset_quota', `Les images de l’événement dépassent ${quota} Mo : supprimez-en ou réduisez-les.`, `The event’s images exceed ${quota} MB: delete or shrink some.`)
+        }
+      }
       if (!matches(data)) {
         return apiError(c, 415, 'asset_content_mismatch', `Ce fichier n'est pas une image ${mimeType} valide.`, `This file is not a valid ${mimeType} image.`)
       }
