@@ -1,7 +1,9 @@
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { launchBrowser, requireBuiltClient } from '../support/browser.ts'
-import { startServer } from '../support/server.ts'
+import { FieldMap, fieldKey, RECORDS_ARRAY, recordToFields } from '@fabrique/board'
+import { connectClient } from '../support/clients.ts'
+import { startServer, syncUrl } from '../support/server.ts'
 import { BoardPage } from './pages/boardPage.ts'
 
 let browser: Browser
@@ -83,5 +85,41 @@ describe('team canvas in Chromium', () => {
     expect(a.foreignRequests()).toEqual([])
     await ctx.close()
     await other.close()
+  })
+
+  it('holds back a record that fails validation, written by a misbehaving client, and keeps the board working', async () => {
+    const ctx = await browser.newContext()
+    const a = await BoardPage.open(ctx, server.url, 'e2e-board-invalid')
+    await a.waitForSync()
+    await a.addNote('Avant', 10, 10)
+    await expect.poll(() => a.noteTexts(), poll).toEqual(['Avant'])
+
+    // A client that skips tldraw's validation writes a note with a colour tldraw does not know.
+    const rogue = connectClient(syncUrl(server), 'e2e-board-invalid')
+    await rogue.synced
+    const bad = {
+      id: 'shape:rogue',
+      typeName: 'shape',
+      type: 'note',
+      x: 0,
+      y: 0,
+      rotation: 0,
+      index: 'a9',
+      parentId: 'page:page',
+      isLocked: false,
+      opacity: 1,
+      meta: {},
+      props: { color: 'chartreuse', richText: { type: 'doc', content: [] } },
+    }
+    const fields = new FieldMap(rogue.doc.getArray(RECORDS_ARRAY))
+    fields.write([...recordToFields(bad as never)].map(([field, value]) => [fieldKey(bad.id, field), value] as const), [])
+    fields.destroy()
+
+    await expect.poll(async () => (await a.page.getByRole('alert').allTextContents()).join(' '), poll).toContain('cannot be shown')
+    await a.addNote('Après', 300, 10)
+    await expect.poll(() => a.noteTexts(), poll).toEqual(['Après', 'Avant'])
+    expect(await a.page.evaluate(() => (window as any).__fabrique.editor.getShape('shape:rogue'))).toBeUndefined()
+    rogue.destroy()
+    await ctx.close()
   })
 })
