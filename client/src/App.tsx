@@ -8,6 +8,7 @@ import { JuryPage } from './event/JuryPage.tsx'
 import { NewEventPage } from './event/NewEventPage.tsx'
 import { OrganisePage } from './event/OrganisePage.tsx'
 import { PosterPage } from './event/PosterPage.tsx'
+import { ProjectionScreenPage } from './restitution/ProjectionScreen.tsx'
 import { HomePage } from './HomePage.tsx'
 import { NotFound } from './NotFound.tsx'
 import { matchPath, usePath } from './router.tsx'
@@ -23,6 +24,7 @@ const eventPages = {
   facilitate: FacilitatePage,
   jury: JuryPage,
   poster: PosterPage,
+  screen: ProjectionScreenPage,
 } as const
 
 export function App() {

@@ -9,9 +9,13 @@ import { BoardConnection, type ConnectionSnapshot } from './boardConnection.ts'
 import { BoardNotices } from './BoardNotices.tsx'
 import { ConnectionIndicator } from './ConnectionIndicator.tsx'
 import { TemplatePanel, templatesButtonLabel } from './TemplatePanel.tsx'
+import { Announcer } from '../outline/announcer.tsx'
+import { Outline } from '../outline/Outline.tsx'
+import { outlineButtonLabel } from '../outline/strings.ts'
 import { FollowController } from '../live/FollowController.tsx'
 import { VoteBar, VoteOverlay, VoteResults, VotingProvider } from '../live/Voting.tsx'
 import { LiveConnection, type LiveSnapshot, readToken, type TokenClaims } from '../live/liveConnection.ts'
+import { BoardRestitution, PresentButton } from '../restitution/BoardRestitution.tsx'
 
 // Fonts, icons and translations come from our own server: no request leaves the origin.
 const assetUrls = getAssetUrlsByImport()
@@ -98,7 +102,7 @@ export function BoardPage(props: BoardPageProps) {
   }, [claims, props.token, props.boardId])
 
   useEffect(() => {
-    const assets = createAssetStore(props.boardId, () => localeRef.current, setNotice)
+    const assets = createAssetStore(props.boardId, () => localeRef.current, setNotice, props.token)
     const created = new BoardConnection({ boardId: props.boardId, token: props.token, readOnly: props.readOnly, assets })
     setConnection(created)
     return () => created.destroy()
@@ -186,7 +190,9 @@ function BoardCanvas({ connection, config, notice, dismissNotice, live, boardId,
           acceptedVideoMimeTypes={NO_VIDEOS}
           components={components}
           onMount={onMount}
-        />
+        >
+          <BoardRestitution />
+        </Tldraw>
       </div>
       </VotingProvider>
     </BoardContext.Provider>
@@ -194,12 +200,13 @@ function BoardCanvas({ connection, config, notice, dismissNotice, live, boardId,
 }
 
 function BoardStatusPanel() {
-  const { snapshot, live, claims } = useBoardContext()
+  const { snapshot, live, claims, boardId } = useBoardContext()
   const isStaff = claims?.role === 'organiser' || claims?.role === 'facilitator'
   const editor = useEditor()
   const isReadonly = useValue('readonly', () => editor.getIsReadonly(), [editor])
   const { locale } = useLocale()
   const [templatesOpen, setTemplatesOpen] = useState(false)
+  const [outlineOpen, setOutlineOpen] = useState(false)
   return (
     <div className="board-status-panel">
       {!isReadonly && (
@@ -208,6 +215,12 @@ function BoardStatusPanel() {
         </button>
       )}
       {templatesOpen && <TemplatePanel editor={editor} onClose={() => setTemplatesOpen(false)} />}
+      <button type="button" className="secondary" aria-expanded={outlineOpen} onClick={() => { setOutlineOpen((open) => !open); setTemplatesOpen(false) }}>
+        {outlineButtonLabel(locale)}
+      </button>
+      {outlineOpen && <Outline editor={editor} boardId={boardId} onClose={() => setOutlineOpen(false)} />}
+      <Announcer />
+      <PresentButton />
       {isStaff && <BringEveryoneButton />}
       <FollowController request={live?.follow} />
       <ConnectionIndicator snapshot={snapshot} />

@@ -1,4 +1,5 @@
 import { useLocale } from '../i18n.tsx'
+import { JuryDesk } from '../restitution/JuryDesk.tsx'
 import { eventsApi, type Role } from './api.ts'
 import { paths } from './paths.ts'
 import { LoadFailed, NoAccess, useStaffToken } from './StaffAccess.tsx'
@@ -38,6 +39,7 @@ function Jury({ eventId, token, role }: { eventId: string; token: string; role: 
     <div className="page">
       <EventPageHeader title={event.title} subtitle={`${t('jury.title')} — ${formatDate(event.date)}`} />
       <main>
+        {role === 'jury' && <JuryDesk event={event} teams={teams} juryToken={token} />}
         <p>{t('jury.intro')}</p>
         {groups.length === 0 && <p className="muted">{t('jury.noTeams')}</p>}
         {groups.map((group) => (

@@ -1,11 +1,14 @@
 import {
   type BroadcastMessage,
   type FollowRequest,
+  IDLE_RESTITUTION,
   IDLE_TIMER,
   LIVE_MAP,
   LiveKey,
   type LiveVote,
   PROTOCOL_VERSION,
+  type RestitutionState,
+  type SlideState,
   type TimerState,
 } from '@fabrique/protocol'
 import { WebsocketProvider } from 'y-websocket'
@@ -18,6 +21,10 @@ export interface LiveSnapshot {
   lockedBoardIds: string[]
   follow: FollowRequest | undefined
   vote: LiveVote | undefined
+  /** The running order of the restitution and the team on stage. */
+  restitution: RestitutionState
+  /** This board's presenter slides (`slides:<boardId>`): followers show the current one. */
+  slides: SlideState | undefined
   /** Server clock minus ours, measured against /api/time. */
   clockOffsetMs: number
 }
@@ -62,7 +69,7 @@ export class LiveConnection {
   private readonly doc = new Y.Doc()
   private readonly provider: WebsocketProvider
   private readonly listeners = new Set<() => void>()
-  private snapshot: LiveSnapshot = { timer: IDLE_TIMER, broadcast: undefined, lockedBoardIds: [], follow: undefined, vote: undefined, clockOffsetMs: 0 }
+  private snapshot: LiveSnapshot = { timer: IDLE_TIMER, broadcast: undefined, lockedBoardIds: [], follow: undefined, vote: undefined, restitution: IDLE_RESTITUTION, slides: undefined, clockOffsetMs: 0 }
 
   constructor(
     liveBoardId: string,
@@ -86,6 +93,8 @@ export class LiveConnection {
       lockedBoardIds: (live.get(LiveKey.LockedBoards) as string[] | undefined) ?? [],
       follow: live.get(LiveKey.FollowPrefix + this.boardId) as FollowRequest | undefined,
       vote: live.get(LiveKey.Vote) as LiveVote | undefined,
+      restitution: (live.get(LiveKey.Restitution) as RestitutionState | undefined) ?? IDLE_RESTITUTION,
+      slides: live.get(LiveKey.SlidesPrefix + this.boardId) as SlideState | undefined,
     })
   }
 
