@@ -2,10 +2,14 @@
  * Markdown tables (both servers side by side, reference/Fabrique ratios) and the target checks.
  * Ratios > 1 mean the reference takes longer or burns more CPU than Fabrique.
  */
+import type { BindingBatchResult, DragBytesResult } from './bindingScenarios.ts'
+import type { BoardLoadResult } from './browserScenarios.ts'
+import type { CanvasRun } from './canvasRuns.ts'
 import type { LoopDelay } from './loopDelay.ts'
+import type { MachineLoad } from './procstat.ts'
 import type { DeliverySummary, JoinRun, LoadRun, Run } from './scenarios.ts'
-import { SERVER_LABELS, type ServerKind } from './servers.ts'
-import type { JoinScenario, LoadScenario, Scenario } from './settings.ts'
+import type { ServerKind } from './servers.ts'
+import { type BindingBatchScenario, type BoardLoadScenario, columnLabels, type DragBytesScenario, type JoinScenario, type LoadScenario, type Scenario } from './settings.ts'
 
 /** Latencies only mean something if the messages arrive: a sanity check added to the brief's targets. */
 export const MIN_DELIVERED_PERCENT = 99
@@ -20,6 +24,10 @@ export interface Check {
   target: string
   value: Record<ServerKind, number | undefined>
   status: Record<ServerKind, Status>
+  /** How the summary prints the value; guessed from the target when absent. */
+  unit?: 'ms' | 'percent' | 'count' | 'ratio'
+  /** A comparison of Fabrique with the peer: one value, nothing to judge in the peer's column. */
+  fabriqueOnly?: boolean
 }
 
 export interface ScenarioReport {
@@ -34,6 +42,12 @@ const fmtMs = (v: number | undefined) => (v === undefined || Number.isNaN(v) ? '
 const fmtPct = (v: number | undefined, digits = 1) => (v === undefined || Number.isNaN(v) ? '–' : `${v.toFixed(digits)} %`)
 const fmtMb = (bytes: number | undefined) => (bytes === undefined ? '–' : `${(bytes / 1024 / 1024).toFixed(1)} MB`)
 const fmtInt = (v: number) => v.toLocaleString('en-US')
+const fmtBytes = (v: number | undefined) => {
+  if (v === undefined || Number.isNaN(v)) return '–'
+  if (v < 10_000) return `${fmtInt(Math.round(v))} B`
+  return v < 10 * 1024 * 1024 ? `${(v / 1024).toFixed(1)} KB` : fmtMb(v)
+}
+const fmtRatio = (v: number | undefined) => (v === undefined || Number.isNaN(v) ? '–' : `${v.toFixed(2)}×`)
 
 function ratio(reference: number | undefined, fabrique: number | undefined): string {
   if (reference === undefined || fabrique === undefined || Number.isNaN(reference) || Number.isNaN(fabrique) || fabrique <= 0) return '–'
@@ -52,21 +66,31 @@ function superseded(d: DeliverySummary | undefined): string {
 
 type Row = [metric: string, fabrique: string, reference: string, ratio: string, target: string, status: string]
 
-function table(rows: Row[]): string {
-  const header: Row = ['Metric', SERVER_LABELS.fabrique, SERVER_LABELS.reference, 'Ref/Fab', 'Target', 'Fabrique vs target']
+function table(scenario: Scenario, rows: Row[]): string {
+  const labels = columnLabels(scenario)
+  const header: Row = ['Metric', labels.fabrique, labels.reference, labels.ratio, 'Target', 'Fabrique vs target']
   const line = (cells: readonly string[]) => `| ${cells.join(' | ')} |`
   return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n')
 }
 
 // ---- checks --------------------------------------------------------------------------------
 
-function check(label: string, target: string, value: Record<ServerKind, number | undefined>, passes: (v: number) => boolean): Check {
+function check(
+  label: string,
+  target: string,
+  value: Record<ServerKind, number | undefined>,
+  passes: (v: number) => boolean,
+  extra: Pick<Check, 'unit' | 'fabriqueOnly'> = {},
+): Check {
   const status = (v: number | undefined): Status => (v !== undefined && !Number.isNaN(v) && passes(v) ? 'PASS' : 'MISSED')
-  return { label, target, value, status: { fabrique: status(value.fabrique), reference: status(value.reference) } }
+  return { label, target, value, status: { fabrique: status(value.fabrique), reference: status(value.reference) }, ...extra }
 }
 
 const asLoad = (run: Run): LoadRun | undefined => (run.kind === 'load' ? run : undefined)
 const asJoin = (run: Run): JoinRun | undefined => (run.kind === 'join' ? run : undefined)
+const asBatch = (run: Run) => (run.kind === 'binding-batch' ? (run as BindingBatchResult & CanvasRun) : undefined)
+const asDrag = (run: Run) => (run.kind === 'drag-bytes' ? (run as DragBytesResult & CanvasRun) : undefined)
+const asBoardLoad = (run: Run) => (run.kind === 'board-load' ? (run as BoardLoadResult & CanvasRun) : undefined)
 
 function pick<T extends Run>(runs: Record<ServerKind, Run>, as: (run: Run) => T | undefined, get: (run: T) => number | undefined): Record<ServerKind, number | undefined> {
   const of = (run: Run) => {
@@ -77,6 +101,28 @@ function pick<T extends Run>(runs: Record<ServerKind, Run>, as: (run: Run) => T 
 }
 
 export function checksFor(scenario: Scenario, runs: Record<ServerKind, Run>): Check[] {
+  if (scenario.kind === 'binding-batch') {
+    const { applyMs } = scenario.targets
+    return [
+      check('Batch Y.applyUpdate on the reader, median', `≤ ${applyMs} ms`, pick(runs, asBatch, (r) => r.applyMs.median), (v) => v <= applyMs),
+      check('Batch Y.applyUpdate on the reader, max', `≤ ${applyMs} ms`, pick(runs, asBatch, (r) => r.applyMs.max), (v) => v <= applyMs),
+      check('Changed records right on the reader (worst run)', `= ${fmtInt(scenario.changed)}`, pick(runs, asBatch, (r) => r.minCorrect), (v) => v === scenario.changed, { unit: 'count' }),
+    ]
+  }
+  if (scenario.kind === 'drag-bytes') {
+    const { fewerBytesRatio } = scenario.targets
+    const f = asDrag(runs.fabrique)
+    const r = asDrag(runs.reference)
+    const fewer = f && r && f.wireBytes > 0 ? r.wireBytes / f.wireBytes : undefined
+    return [
+      check('Drag bytes on the wire, peer ÷ Fabrique', `≥ ${fewerBytesRatio}× fewer`, { fabrique: fewer, reference: undefined }, (v) => v >= fewerBytesRatio, { unit: 'ratio', fabriqueOnly: true }),
+      check('Reader converged after the moves', '= 1 (yes)', pick(runs, asDrag, (run) => (run.converged ? 1 : 0)), (v) => v === 1, { unit: 'count' }),
+    ]
+  }
+  if (scenario.kind === 'board-load') {
+    const { loadMs } = scenario.targets
+    return [check(`Board load, goto → rendered & synced, median of ${scenario.repeats}`, `≤ ${loadMs} ms`, pick(runs, asBoardLoad, (r) => r.loadMs.median), (v) => v <= loadMs)]
+  }
   if (scenario.kind === 'join') {
     const { syncMs } = scenario.targets
     return [
@@ -155,7 +201,7 @@ function loadRows(scenario: LoadScenario, runs: Record<ServerKind, Run>, checks:
   return rows
 }
 
-function machineRows(f: LoadRun | JoinRun | undefined, r: LoadRun | JoinRun | undefined): Row[] {
+function machineRows(f: { machine: MachineLoad } | undefined, r: { machine: MachineLoad } | undefined): Row[] {
   return [
     ['Other processes on the machine (not the benchmark)', fmtPct(f?.machine.otherPercent), fmtPct(r?.machine.otherPercent), '', '', ''],
     ['Hypervisor steal', fmtPct(f?.machine.stealPercent), fmtPct(r?.machine.stealPercent), '', '', ''],
@@ -163,12 +209,12 @@ function machineRows(f: LoadRun | JoinRun | undefined, r: LoadRun | JoinRun | un
 }
 
 /** Runs during which something else kept the cores busy: their figures say more about the neighbour. */
-function noisyWarnings(runs: Record<ServerKind, Run>): string[] {
+function noisyWarnings(scenario: Scenario, runs: Record<ServerKind, Run>): string[] {
   return Object.values(runs).flatMap((run) => {
     if (run.kind === 'failed') return []
     const busy = run.machine.otherPercent + run.machine.stealPercent
     if (busy < NOISY_NEIGHBOUR_PERCENT) return []
-    return [`\n> ⚠ During the ${SERVER_LABELS[run.server]} run, other processes (or the hypervisor) took ${fmtPct(busy)} of a core: its figures are skewed; rerun on an idle machine.`]
+    return [`\n> ⚠ During the ${columnLabels(scenario)[run.server]} run, other processes (or the hypervisor) took ${fmtPct(busy)} of a core: its figures are skewed; rerun on an idle machine.`]
   })
 }
 
@@ -203,23 +249,145 @@ function joinRows(scenario: JoinScenario, runs: Record<ServerKind, Run>, checks:
   ]
 }
 
-export function scenarioMarkdown(report: ScenarioReport): string {
+// ---- canvas tables ---------------------------------------------------------------------------
+
+type Pair<T> = [T | undefined, T | undefined]
+
+function figures<T>([f, r]: Pair<T>, get: (run: T) => number | undefined, format: (v: number | undefined) => string): [string, string, string] {
+  const fv = f && get(f)
+  const rv = r && get(r)
+  return [format(fv), format(rv), ratio(rv, fv)]
+}
+
+function texts<T>([f, r]: Pair<T>, get: (run: T) => string): [string, string] {
+  return [f ? get(f) : '–', r ? get(r) : '–']
+}
+
+function bindingBatchRows(scenario: BindingBatchScenario, runs: Record<ServerKind, Run>, checks: Check[]): Row[] {
+  const both: Pair<BindingBatchResult & CanvasRun> = [asBatch(runs.fabrique), asBatch(runs.reference)]
+  const ms = (get: (run: BindingBatchResult) => number) => figures(both, get, fmtMs)
+  return [
+    ['Shapes on the board (in both stores)', ...texts(both, (run) => fmtInt(run.shapes)), '', '', ''],
+    ['Board as a Yjs update', ...figures(both, (run) => run.docBytes, fmtBytes), '', ''],
+    ['Shapes changed in the batch (moved + recoloured, one store transaction)', ...texts(both, (run) => fmtInt(run.changed)), '', '', ''],
+    ['Batch update size (median)', ...figures(both, (run) => run.updateBytesMedian, fmtBytes), '', ''],
+    ['Writer: store change → Yjs update (median, untimed by the target)', ...ms((run) => run.writerMsMedian), '', ''],
+    [`**Reader: Y.applyUpdate, median of ${scenario.repeats}**`, ...ms((run) => run.applyMs.median), ...statusOf(checks, 'Batch Y.applyUpdate on the reader, median')],
+    ['Reader: Y.applyUpdate, min', ...ms((run) => run.applyMs.min), '', ''],
+    ['Reader: Y.applyUpdate, max', ...ms((run) => run.applyMs.max), ...statusOf(checks, 'Batch Y.applyUpdate on the reader, max')],
+    ['… of which Yjs decode + integrate (median)', ...ms((run) => run.integrateMsMedian), '', ''],
+    ['… of which observers: binding + store (median)', ...ms((run) => run.observersMsMedian), '', ''],
+    ['… … of which store.mergeRemoteChanges (median)', ...ms((run) => run.storeMsMedian), '', ''],
+    ['… of which Yjs cleanup: GC, struct merge, update event (median)', ...ms((run) => run.cleanupMsMedian), '', ''],
+    ['Every run (apply, ms)', ...texts(both, (run) => run.samples.map((sample) => sample.applyMs.toFixed(0)).join(', ')), '', '', ''],
+    ['Changed shapes right on the reader (worst run)', ...texts(both, (run) => fmtInt(run.minCorrect)), '', ...statusOf(checks, 'Changed records right on the reader (worst run)')],
+    ...machineRows(...both),
+  ]
+}
+
+function dragBytesRows(scenario: DragBytesScenario, runs: Record<ServerKind, Run>, checks: Check[]): Row[] {
+  const both: Pair<DragBytesResult & CanvasRun> = [asDrag(runs.fabrique), asDrag(runs.reference)]
+  const bytes = (get: (run: DragBytesResult) => number) => figures(both, get, fmtBytes)
+  const growth = (run: DragBytesResult) => run.docBytesAfter - run.docBytesBefore
+  return [
+    [`Moves (store updates of x, y) in ${scenario.seconds} s at ${scenario.movesPerSecond}/s`, ...texts(both, (run) => fmtInt(run.moves)), '', '', ''],
+    ['Yjs updates sent', ...texts(both, (run) => fmtInt(run.updates)), '', '', ''],
+    ['Yjs update bytes', ...bytes((run) => run.updateBytes), '', ''],
+    ['**Bytes on the wire (y-websocket frames)**', ...bytes((run) => run.wireBytes), ...statusOf(checks, 'Drag bytes on the wire, peer ÷ Fabrique')],
+    ['Wire bytes per move: median (min–max)', ...texts(both, (run) => `${fmtInt(run.wireBytesPerMove.median)} B (${fmtInt(run.wireBytesPerMove.min)}–${fmtInt(run.wireBytesPerMove.max)})`), '', '', ''],
+    ['The dragged note as JSON (a whole-record write)', ...bytes((run) => run.recordJsonBytes), '', ''],
+    [`Document before the moves (board of ${scenario.boardShapes + 1} shapes)`, ...bytes((run) => run.docBytesBefore), '', ''],
+    [`Document after ${fmtInt(scenario.growthMoves)} moves (the drag included)`, ...bytes((run) => run.docBytesAfter), '', ''],
+    [`Document growth after ${fmtInt(scenario.growthMoves)} moves`, ...bytes(growth), '', ''],
+    ['Growth per move', ...texts(both, (run) => `${(growth(run) / run.growthMoves).toFixed(2)} B`), '', '', ''],
+    ['Reader converged', ...texts(both, (run) => (run.converged ? 'yes' : 'NO')), '', ...statusOf(checks, 'Reader converged after the moves')],
+    ...machineRows(...both),
+  ]
+}
+
+function boardLoadRows(scenario: BoardLoadScenario, runs: Record<ServerKind, Run>, checks: Check[]): Row[] {
+  const both: Pair<BoardLoadResult & CanvasRun> = [asBoardLoad(runs.fabrique), asBoardLoad(runs.reference)]
+  const ms = (get: (run: BoardLoadResult) => number) => figures(both, get, fmtMs)
+  return [
+    ['Shapes on the board', ...texts(both, (run) => fmtInt(run.shapes)), '', '', ''],
+    ['Stored board (what the sync step 2 carries)', ...figures(both, (run) => run.docBytes, fmtBytes), '', ''],
+    ['Pre-fill by a Node peer (binding + y-websocket) until stored', ...ms((run) => run.prefillMs), '', ''],
+    ['Navigation start → app scripts run (DOMContentLoaded; medians, page clock)', ...ms((run) => run.milestonesMedian.domContentLoaded), '', ''],
+    ['Navigation start → WebSocket open', ...ms((run) => run.milestonesMedian.wsOpen), '', ''],
+    ['Navigation start → sync step 2 received (largest message)', ...ms((run) => run.milestonesMedian.syncMessage), '', ''],
+    ['Sync step 2 message size', ...figures(both, (run) => run.milestonesMedian.syncMessageBytes, fmtBytes), '', ''],
+    ['Navigation start → editor mounted (first animation frame seen)', ...ms((run) => run.milestonesMedian.editor), '', ''],
+    ['Navigation start → every condition met', ...ms((run) => run.milestonesMedian.done), '', ''],
+    ['Longest main-thread task before that (median)', ...ms((run) => run.milestonesMedian.longestTaskMs), '', ''],
+    ['Main-thread tasks over 50 ms before that, total (median)', ...ms((run) => run.milestonesMedian.longTasksMs), '', ''],
+    [`**page.goto → rendered and synced, median of ${scenario.repeats}**`, ...ms((run) => run.loadMs.median), ...statusOf(checks, `Board load, goto → rendered & synced, median of ${scenario.repeats}`)],
+    ['page.goto → rendered and synced, min / max', ...texts(both, (run) => `${fmtMs(run.loadMs.min)} / ${fmtMs(run.loadMs.max)}`), '', '', ''],
+    ['Every run (ms)', ...texts(both, (run) => run.samples.map((sample) => sample.loadMs.toFixed(0)).join(', ')), '', '', ''],
+    ['.tl-shape elements in the DOM at that moment (fewest)', ...texts(both, (run) => fmtInt(run.minDomShapes)), '', '', ''],
+    ['Page errors (console + uncaught)', ...texts(both, (run) => String(run.pageErrors.length)), '', '', ''],
+    ...machineRows(...both),
+  ]
+}
+
+/** What each canvas table compares, under the table. */
+function canvasNotes(scenario: Scenario): string[] {
+  switch (scenario.kind) {
+    case 'binding-batch':
+      return [
+        '',
+        `> Peer: tldraw's own Yjs example (tldraw-yjs-example): a YKeyValue keyed by record id holding whole records, remote changes put in one mergeRemoteChanges. Both layouts on the same tldraw 5.4.2 store (createTLStore, plain Node). Each run on a fresh pair of peers: the writer puts ${fmtInt(scenario.shapes)} shapes in one transaction, the reader receives them in one update, then the writer moves and recolours ${fmtInt(scenario.changed)} shapes picked at random (seeded; the same for both layouts) in one store transaction. Timed: Y.applyUpdate of that update on the reader (Yjs, the binding's observer, the store's mergeRemoteChanges), after a forced GC; ${scenario.warmups} warm-up runs untimed.`,
+      ]
+    case 'drag-bytes':
+      return [
+        '',
+        `> Peer: tldraw's whole-record YKeyValue (tldraw-yjs-example). Each move is one store update of the note's x and y written to the document, as tldraw does once per animation frame; the bytes do not depend on timing, so the moves are not paced. Wire bytes: the y-websocket message (sync type, update type, length, update) the client sends; the server relays the same bytes to each other person. Cursor (awareness) traffic is not counted. Growth: Y.encodeStateAsUpdate of the writer's document before and after ${fmtInt(scenario.growthMoves)} moves of the note.`,
+      ]
+    case 'board-load':
+      return [
+        '',
+        `> No peer: the second column is the same measure on a ${fmtInt(scenario.comparisonShapes)}-shape board, for scale. A Fabrique server in the worker process serves the built client (client/dist); a Node peer writes the board through bindBoard and y-websocket and waits until the server stored it. Each run opens ${'`'}/b/<board>?e2e=1${'`'} in a fresh Chromium context (no IndexedDB copy, no HTTP cache), from the call of page.goto to the first animation frame where window.__fabrique.editor exists, provider.synced is true, editor.getCurrentPageShapeIds().size equals the board's shape count and a .tl-shape element is in the DOM.`,
+      ]
+    default:
+      return []
+  }
+}
+
+function rowsFor(report: ScenarioReport): Row[] {
   const { scenario, runs, checks } = report
-  const rows = scenario.kind === 'load' ? loadRows(scenario, runs, checks) : joinRows(scenario, runs, checks)
+  switch (scenario.kind) {
+    case 'load':
+      return loadRows(scenario, runs, checks)
+    case 'join':
+      return joinRows(scenario, runs, checks)
+    case 'binding-batch':
+      return bindingBatchRows(scenario, runs, checks)
+    case 'drag-bytes':
+      return dragBytesRows(scenario, runs, checks)
+    case 'board-load':
+      return boardLoadRows(scenario, runs, checks)
+  }
+}
+
+export function scenarioMarkdown(report: ScenarioReport): string {
+  const { scenario, runs } = report
+  const labels = columnLabels(scenario)
   const failures = Object.values(runs)
     .filter((run) => run.kind === 'failed')
-    .map((run) => `\n> **${SERVER_LABELS[run.server]} run failed:** ${run.error.split('\n')[0]}`)
+    .map((run) => `\n> **${labels[run.server]} run failed:** ${run.error.split('\n')[0]}`)
   const errors = Object.values(runs)
-    .flatMap((run) => (run.kind === 'load' && run.connectErrors.length > 0 ? [`\n> ${SERVER_LABELS[run.server]}: ${run.connected}/${run.clients} connected; e.g. ${run.connectErrors[0]}`] : []))
-  return [`### ${scenario.name}: ${scenario.title}`, '', table(rows), ...failures, ...errors, ...noisyWarnings(runs)].join('\n')
+    .flatMap((run) => (run.kind === 'load' && run.connectErrors.length > 0 ? [`\n> ${labels[run.server]}: ${run.connected}/${run.clients} connected; e.g. ${run.connectErrors[0]}`] : []))
+  return [`### ${scenario.name}: ${scenario.title}`, '', table(scenario, rowsFor(report)), ...canvasNotes(scenario), ...failures, ...errors, ...noisyWarnings(scenario, runs)].join('\n')
 }
 
 export function summaryMarkdown(reports: ScenarioReport[]): string {
-  const lines = ['### Targets', '', '| Scenario | Check | Target | Fabrique | Status | Reference | Reference status |', '| --- | --- | --- | --- | --- | --- | --- |']
+  const lines = ['### Targets', '', '| Scenario | Check | Target | Fabrique | Status | Reference / peer | Reference status |', '| --- | --- | --- | --- | --- | --- | --- |']
   for (const { scenario, checks } of reports) {
     for (const c of checks) {
-      const value = (v: number | undefined) => (v === undefined ? 'n/a' : c.target.includes('%') ? fmtPct(v, 2) : c.target.includes('ms') ? fmtMs(v) : fmtInt(v))
-      lines.push(`| ${scenario.name} | ${c.label} | ${c.target} | ${value(c.value.fabrique)} | ${c.status.fabrique === 'PASS' ? 'PASS' : '**MISSED**'} | ${value(c.value.reference)} | ${c.status.reference} |`)
+      const unit = c.unit ?? (c.target.includes('%') ? 'percent' : c.target.includes('ms') ? 'ms' : 'count')
+      const value = (v: number | undefined) =>
+        v === undefined ? 'n/a' : unit === 'percent' ? fmtPct(v, 2) : unit === 'ms' ? fmtMs(v) : unit === 'ratio' ? fmtRatio(v) : fmtInt(v)
+      const referenceStatus = c.fabriqueOnly ? '–' : c.status.reference
+      lines.push(`| ${scenario.name} | ${c.label} | ${c.target} | ${value(c.value.fabrique)} | ${c.status.fabrique === 'PASS' ? 'PASS' : '**MISSED**'} | ${value(c.value.reference)} | ${referenceStatus} |`)
     }
   }
   const missed = reports.flatMap(({ scenario, checks }) => checks.filter((c) => c.status.fabrique === 'MISSED').map((c) => `${scenario.name}: ${c.label}`))

@@ -4,7 +4,11 @@
  * bench-results/latest.{json,md}. Exits 0 even when targets are missed (they are printed as
  * MISSED); non-zero only when the harness itself failed.
  *
- *   pnpm bench [-- --only event-load,hot-room,join]   (or BENCH_ONLY=…)
+ *   pnpm bench [-- --only event-load,hot-room,join,binding-batch,drag-bytes,board-load]   (or BENCH_ONLY=…)
+ *
+ * The canvas scenarios (binding-batch, drag-bytes, board-load: issue 3) measure the board binding
+ * and the browser client instead of the server; see canvasRuns.ts. board-load needs the built
+ * client (`pnpm build`) and Chromium.
  *   BENCH_SECONDS=10 BENCH_WARMUP_SECONDS=3 BENCH_DRAIN_SECONDS=2 BENCH_GENERATORS=2
  *   BENCH_QUIET_WAIT_SECONDS=15 (longest wait for a quiet machine before each run)
  */
@@ -12,12 +16,13 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { runCanvasScenario } from './canvasRuns.ts'
 import { killAll } from './processes.ts'
 import { waitForQuietMachine } from './procstat.ts'
 import { checksFor, type ScenarioReport, scenarioMarkdown, summaryMarkdown } from './report.ts'
 import { type Run, runScenario } from './scenarios.ts'
-import { SERVER_KINDS, SERVER_LABELS, type ServerKind } from './servers.ts'
-import { readSettings, scenarios, type Settings } from './settings.ts'
+import { SERVER_KINDS, type ServerKind } from './servers.ts'
+import { columnLabels, isCanvasScenario, readSettings, type Scenario, scenarios, type Settings } from './settings.ts'
 
 /** CPU (% of one core) that other processes may use before a run without it waiting for them. */
 const QUIET_PERCENT = 10
@@ -45,7 +50,8 @@ function environment() {
   }
 }
 
-function header(settings: Settings, env: ReturnType<typeof environment>, startedAt: Date): string {
+function header(settings: Settings, env: ReturnType<typeof environment>, startedAt: Date, selected: Scenario[]): string {
+  const canvas = selected.filter(isCanvasScenario).map((scenario) => scenario.name)
   return [
     `## Fabrique sync benchmark (${startedAt.toISOString()})`,
     '',
@@ -55,7 +61,11 @@ function header(settings: Settings, env: ReturnType<typeof environment>, started
       'Servers and load generators share this machine: generator CPU and event-loop delays are shown so saturation is visible, ' +
       'and so is CPU taken by unrelated processes. ' +
       'A cursor move replaced by a later one before it arrived (servers may coalesce them) counts as superseded and gives no latency sample. ' +
-      'Ref/Fab > 1 means the reference is slower or uses more.',
+      'Ref/Fab > 1 means the reference is slower or uses more.' +
+      (canvas.length > 0
+        ? ` Canvas scenarios (${canvas.join(', ')}) measure the board binding and the browser client, each column in a fresh Node process; ` +
+          'their second column is the peer named in the table (not @y/websocket-server), and Peer/Fab > 1 means the peer is slower or sends more.'
+        : ''),
   ].join('\n')
 }
 
@@ -64,9 +74,10 @@ async function main(): Promise<number> {
   const startedAt = new Date()
   const env = environment()
   const reports: ScenarioReport[] = []
-  console.log(`${header(settings, env, startedAt)}\n`)
+  const selected = scenarios(settings)
+  console.log(`${header(settings, env, startedAt, selected)}\n`)
 
-  for (const scenario of scenarios(settings)) {
+  for (const scenario of selected) {
     const runs = {} as Record<ServerKind, Run>
     for (const kind of SERVER_KINDS) {
       // Another workload on the cores skews latency more than anything the servers do.
@@ -74,8 +85,8 @@ async function main(): Promise<number> {
         const busy = await waitForQuietMachine(QUIET_PERCENT, settings.quietWaitSeconds * 1000)
         if (busy >= QUIET_PERCENT) process.stderr.write(`  (machine still ${busy.toFixed(0)} % busy with other processes after ${settings.quietWaitSeconds} s: running anyway)\n`)
       }
-      process.stderr.write(`… ${scenario.name} against ${SERVER_LABELS[kind]}\n`)
-      runs[kind] = await runScenario(scenario, kind, settings)
+      process.stderr.write(`… ${scenario.name}: ${columnLabels(scenario)[kind]}\n`)
+      runs[kind] = isCanvasScenario(scenario) ? await runCanvasScenario(scenario, kind) : await runScenario(scenario, kind, settings)
     }
     const report: ScenarioReport = { scenario, runs, checks: checksFor(scenario, runs) }
     reports.push(report)
@@ -86,7 +97,7 @@ async function main(): Promise<number> {
   console.log(summary)
 
   fs.mkdirSync(resultsDir, { recursive: true })
-  const markdown = [header(settings, env, startedAt), ...reports.map(scenarioMarkdown), summary].join('\n\n')
+  const markdown = [header(settings, env, startedAt, selected), ...reports.map(scenarioMarkdown), summary].join('\n\n')
   fs.writeFileSync(path.join(resultsDir, 'latest.md'), `${markdown}\n`)
   const json = { startedAt: startedAt.toISOString(), finishedAt: new Date().toISOString(), environment: env, settings, scenarios: reports }
   fs.writeFileSync(path.join(resultsDir, 'latest.json'), `${JSON.stringify(json, null, 2)}\n`)

@@ -9,7 +9,8 @@ import type { LoopDelay } from './loopDelay.ts'
 import { Generator } from './processes.ts'
 import { type MachineLoad, MachineSampler, type Usage, UsageSampler } from './procstat.ts'
 import { type RunningServer, type ServerKind, startServer } from './servers.ts'
-import type { JoinScenario, LoadScenario, Scenario, Settings } from './settings.ts'
+import type { CanvasRun } from './canvasRuns.ts'
+import type { JoinScenario, LoadScenario, Settings } from './settings.ts'
 import { type LatencySummary, median, summarize } from './stats.ts'
 
 /** Connecting and syncing every client of a generator. */
@@ -77,11 +78,11 @@ export interface FailedRun {
   error: string
 }
 
-export type Run = LoadRun | JoinRun | FailedRun
+export type Run = LoadRun | JoinRun | CanvasRun | FailedRun
 
 const sleepUntil = (epochMs: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, epochMs - now())))
 
-export async function runScenario(scenario: Scenario, kind: ServerKind, settings: Settings): Promise<Run> {
+export async function runScenario(scenario: LoadScenario | JoinScenario, kind: ServerKind, settings: Settings): Promise<Run> {
   let server: RunningServer | undefined
   try {
     server = await startServer(kind)

@@ -3,7 +3,7 @@
  * day: 500 people in 50 boards; a plenary board everyone joins; a board already full of notes).
  */
 
-export const SCENARIO_NAMES = ['event-load', 'hot-room', 'join'] as const
+export const SCENARIO_NAMES = ['event-load', 'hot-room', 'join', 'binding-batch', 'drag-bytes', 'board-load'] as const
 export type ScenarioName = (typeof SCENARIO_NAMES)[number]
 
 /** Clients exchanging document updates and cursor moves in rooms, for a measured while. */
@@ -32,7 +32,73 @@ export interface JoinScenario {
   targets: { syncMs: number }
 }
 
-export type Scenario = LoadScenario | JoinScenario
+/**
+ * Canvas scenarios (issue 3): the board binding and the browser client rather than the sync
+ * server. Each column runs in a fresh Node process; the second column is not @y/websocket-server
+ * but the peer the scenario names (tldraw's whole-record layout, or a small board).
+ */
+export interface BindingBatchScenario {
+  kind: 'binding-batch'
+  name: ScenarioName
+  title: string
+  /** Shapes on the board, synced to the receiving peer before the batch. */
+  shapes: number
+  /** Shapes moved and recoloured in the one store transaction whose update is timed. */
+  changed: number
+  /** Untimed runs first, for the JIT. */
+  warmups: number
+  repeats: number
+  targets: { applyMs: number }
+}
+
+export interface DragBytesScenario {
+  kind: 'drag-bytes'
+  name: ScenarioName
+  title: string
+  /** Shapes on the board besides the dragged note. */
+  boardShapes: number
+  seconds: number
+  movesPerSecond: number
+  /** Moves of the same note after which the document's growth is measured (the drag included). */
+  growthMoves: number
+  /** The whole-record layout must send at least this many times more bytes. */
+  targets: { fewerBytesRatio: number }
+}
+
+export interface BoardLoadScenario {
+  kind: 'board-load'
+  name: ScenarioName
+  title: string
+  shapes: number
+  /** The second column: the same measure on a small board, to see what the shapes cost. */
+  comparisonShapes: number
+  repeats: number
+  targets: { loadMs: number }
+}
+
+export type CanvasScenario = BindingBatchScenario | DragBytesScenario | BoardLoadScenario
+export type Scenario = LoadScenario | JoinScenario | CanvasScenario
+
+/** Names of the two columns of a scenario's table (the runs are keyed fabrique/reference throughout). */
+export function columnLabels(scenario: Scenario): { fabrique: string; reference: string; ratio: string } {
+  switch (scenario.kind) {
+    case 'binding-batch':
+    case 'drag-bytes':
+      return { fabrique: 'Fabrique bindBoard (field layout)', reference: 'Peer: tldraw whole-record YKeyValue', ratio: 'Peer/Fab' }
+    case 'board-load':
+      return {
+        fabrique: `Fabrique, ${scenario.shapes.toLocaleString('en-US')}-shape board`,
+        reference: `For scale: Fabrique, ${scenario.comparisonShapes.toLocaleString('en-US')}-shape board (no peer)`,
+        ratio: 'Small/Big',
+      }
+    default:
+      return { fabrique: 'Fabrique', reference: '@y/websocket-server 0.1.1', ratio: 'Ref/Fab' }
+  }
+}
+
+export function isCanvasScenario(scenario: Scenario): scenario is CanvasScenario {
+  return scenario.kind === 'binding-batch' || scenario.kind === 'drag-bytes' || scenario.kind === 'board-load'
+}
 
 export interface Settings {
   /** Length of the measuring window of a load scenario. */
@@ -114,6 +180,35 @@ export function scenarios(settings: Settings): Scenario[] {
       records: 5000,
       repeats: 10,
       targets: { syncMs: 300 },
+    },
+    {
+      kind: 'binding-batch',
+      name: 'binding-batch',
+      title: 'Binding batch: a remote transaction changing 1,000 of 5,000 shapes, applied to a peer’s store',
+      shapes: 5000,
+      changed: 1000,
+      warmups: 2,
+      repeats: 10,
+      targets: { applyMs: 50 },
+    },
+    {
+      kind: 'drag-bytes',
+      name: 'drag-bytes',
+      title: 'Drag bytes: one person drags a note for 2 s (60 moves/s), bytes sent; document growth after 10,000 moves',
+      boardShapes: 100,
+      seconds: 2,
+      movesPerSecond: 60,
+      growthMoves: 10_000,
+      targets: { fewerBytesRatio: 3 },
+    },
+    {
+      kind: 'board-load',
+      name: 'board-load',
+      title: 'Board load (Chromium): a 5,000-shape board from navigation to rendered and synced',
+      shapes: 5000,
+      comparisonShapes: 50,
+      repeats: 3,
+      targets: { loadMs: 2000 },
     },
   ]
   return all.filter((scenario) => settings.only.includes(scenario.name))
