@@ -1,9 +1,38 @@
 import type * as Y from 'yjs'
 
-/** One stored value: `k` is `recordId/field`, `v` a JSON value. Short names: every byte is on the wire. */
+/** One stored value: `k` is `recordId/field`, `v` a JSON value. */
 export interface FieldEntry {
   k: string
   v: unknown
+}
+
+/** What the array holds: one entry as UTF-8 JSON `[key, value]`. */
+type StoredEntry = Uint8Array
+
+interface IndexedEntry extends FieldEntry {
+  /** The array element this entry was read from (identity is what deletions compare). */
+  raw: StoredEntry
+}
+
+const encoder = new TextEncoder()
+const decoder = new TextDecoder()
+/** Decoded once per array element. */
+const decoded = new WeakMap<StoredEntry, IndexedEntry>()
+
+function decode(raw: StoredEntry): IndexedEntry {
+  let entry = decoded.get(raw)
+  if (!entry) {
+    const [k, v] = JSON.parse(decoder.decode(raw)) as [string, unknown]
+    entry = { k, v, raw }
+    decoded.set(raw, entry)
+  }
+  return entry
+}
+
+function encode(key: string, value: unknown): StoredEntry {
+  // Yjs recognises binary content by its constructor: re-wrap in this realm's Uint8Array, as a
+  // TextEncoder may come from another one (jsdom).
+  return new Uint8Array(encoder.encode(JSON.stringify([key, value])))
 }
 
 /** What changed in one transaction, by record id. */
@@ -13,30 +42,32 @@ export interface FieldMapChange {
 }
 
 /**
- * A key/value map stored in a `Y.Array` of `{k, v}` entries, the layout of y-utility's `YKeyValue`:
- * writing a key appends an entry and deletes the previous one, and the rightmost entry of a key wins.
- * A `Y.Map` keeps one tombstone per overwrite that never merges with its neighbours; here the
- * overwritten entries were appended one after the other, so their tombstones merge into a single
- * range and a shape moved ten thousand times costs a few bytes, not ten thousand records.
+ * A key/value map stored in a `Y.Array`, the layout of y-utility's `YKeyValue`: writing a key
+ * appends an entry and deletes the previous one, and the rightmost entry of a key wins. A `Y.Map`
+ * keeps one tombstone per overwrite that never merges with its neighbours; here the overwritten
+ * entries were appended one after the other, so their tombstones merge into a single range and a
+ * shape moved ten thousand times costs a few bytes, not ten thousand records.
  *
- * Unlike `YKeyValue`, writes are batched: one transaction appends all new entries as one item and
- * finds all the entries it replaces in a single pass over the array (YKeyValue scans the whole array
- * once per key, which is quadratic when a thousand shapes move at once on a big board).
+ * Each entry is a `Uint8Array` (UTF-8 JSON), which Yjs keeps as one item per entry: JSON values
+ * would be merged into one item holding a whole board, and deleting an entry in the middle of it
+ * copies the item (a thousand changed shapes on a 5,000-shape board took seconds to apply).
+ * Writes are batched: one transaction finds all the entries it replaces in a single pass over the
+ * array (YKeyValue scans the array once per key, quadratic when a thousand shapes move at once).
  */
 export class FieldMap {
-  readonly entries = new Map<string, FieldEntry>()
+  readonly entries = new Map<string, IndexedEntry>()
   /** record id → field → entry, to rebuild a record without scanning every key. */
-  readonly byRecord = new Map<string, Map<string, FieldEntry>>()
+  readonly byRecord = new Map<string, Map<string, IndexedEntry>>()
   private readonly listeners = new Set<(change: FieldMapChange) => void>()
 
-  constructor(readonly array: Y.Array<FieldEntry>) {
+  constructor(readonly array: Y.Array<StoredEntry>) {
     const doc = array.doc
     if (!doc) throw new Error('FieldMap needs a Y.Array that belongs to a Y.Doc')
     const values = array.toArray()
-    const stale: FieldEntry[] = []
+    const stale: StoredEntry[] = []
     for (let i = values.length - 1; i >= 0; i--) {
-      const entry = values[i]
-      if (this.entries.has(entry.k)) stale.push(entry)
+      const entry = decode(values[i])
+      if (this.entries.has(entry.k)) stale.push(entry.raw)
       else this.index(entry)
     }
     if (stale.length > 0) doc.transact(() => this.deleteEntries(new Set(stale)))
@@ -57,19 +88,19 @@ export class FieldMap {
 
   /** Writes and deletes in one transaction (the caller's, if one is open). */
   write(sets: ReadonlyArray<readonly [key: string, value: unknown]>, deletes: Iterable<string>, origin?: unknown): void {
-    const replaced = new Set<FieldEntry>()
-    const appended: FieldEntry[] = []
+    const replaced = new Set<StoredEntry>()
+    const appended: StoredEntry[] = []
     const seen = new Set<string>()
     for (const [key, value] of sets) {
       if (seen.has(key)) throw new Error(`FieldMap.write: key ${key} written twice in one batch`)
       seen.add(key)
       const previous = this.entries.get(key)
-      if (previous) replaced.add(previous)
-      appended.push({ k: key, v: value })
+      if (previous) replaced.add(previous.raw)
+      appended.push(encode(key, value))
     }
     for (const key of deletes) {
       const previous = this.entries.get(key)
-      if (previous && !seen.has(key)) replaced.add(previous)
+      if (previous && !seen.has(key)) replaced.add(previous.raw)
     }
     if (replaced.size === 0 && appended.length === 0) return
     this.doc.transact(() => {
@@ -88,7 +119,7 @@ export class FieldMap {
     this.listeners.clear()
   }
 
-  private index(entry: FieldEntry): void {
+  private index(entry: IndexedEntry): void {
     this.entries.set(entry.k, entry)
     const { recordId, field } = splitKey(entry.k)
     let fields = this.byRecord.get(recordId)
@@ -99,7 +130,7 @@ export class FieldMap {
     fields.set(field, entry)
   }
 
-  private unindex(entry: FieldEntry): void {
+  private unindex(entry: IndexedEntry): void {
     this.entries.delete(entry.k)
     const { recordId, field } = splitKey(entry.k)
     const fields = this.byRecord.get(recordId)
@@ -109,7 +140,7 @@ export class FieldMap {
   }
 
   /** Deletes the given entries in one pass, right to left, merging neighbours into ranges. */
-  private deleteEntries(doomed: Set<FieldEntry>): void {
+  private deleteEntries(doomed: Set<StoredEntry>): void {
     const indexes: number[] = []
     let i = 0
     for (const value of this.array) {
@@ -125,19 +156,23 @@ export class FieldMap {
     }
   }
 
-  private readonly onArrayChange = (event: Y.YArrayEvent<FieldEntry>, transaction: Y.Transaction): void => {
+  private readonly onArrayChange = (event: Y.YArrayEvent<StoredEntry>, transaction: Y.Transaction): void => {
     const recordIds = new Set<string>()
     for (const item of event.changes.deleted) {
-      for (const entry of item.content.getContent() as FieldEntry[]) {
+      for (const raw of item.content.getContent() as StoredEntry[]) {
+        const entry = decode(raw)
         if (this.entries.get(entry.k) === entry) {
           this.unindex(entry)
           recordIds.add(splitKey(entry.k).recordId)
         }
       }
     }
-    const added = new Map<string, FieldEntry>()
+    const added = new Map<string, IndexedEntry>()
     for (const item of event.changes.added) {
-      for (const entry of item.content.getContent() as FieldEntry[]) added.set(entry.k, entry)
+      for (const raw of item.content.getContent() as StoredEntry[]) {
+        const entry = decode(raw)
+        added.set(entry.k, entry)
+      }
     }
     if (added.size > 0) this.settleAdded(added, recordIds)
     if (recordIds.size === 0) return
@@ -149,22 +184,22 @@ export class FieldMap {
    * (a concurrent write landed to its right) is deleted. Every peer makes the same decision from the
    * same array order, so they converge.
    */
-  private settleAdded(added: Map<string, FieldEntry>, recordIds: Set<string>): void {
-    const losers = new Set<FieldEntry>()
+  private settleAdded(added: Map<string, IndexedEntry>, recordIds: Set<string>): void {
+    const losers = new Set<StoredEntry>()
     const decided = new Set<string>()
     const values = this.array.toArray()
     for (let i = values.length - 1; i >= 0 && decided.size < added.size; i--) {
-      const entry = values[i]
+      const entry = decode(values[i])
       if (!added.has(entry.k) || decided.has(entry.k)) continue
       decided.add(entry.k)
       const current = this.entries.get(entry.k)
       if (current === entry) continue
-      if (current) losers.add(current)
+      if (current) losers.add(current.raw)
       this.index(entry)
       recordIds.add(splitKey(entry.k).recordId)
     }
     for (const entry of added.values()) {
-      if (this.entries.get(entry.k) !== entry) losers.add(entry)
+      if (this.entries.get(entry.k) !== entry) losers.add(entry.raw)
     }
     if (losers.size > 0) this.doc.transact(() => this.deleteEntries(losers))
   }
