@@ -11,6 +11,7 @@ import type { EventStore } from './events/types.ts'
 import { assetRoutes } from './http/assets.ts'
 import { clientAddress, setTrustProxy } from './http/clientAddress.ts'
 import { eventRoutes } from './http/events.ts'
+import { exportRoutes, storedBoardReader } from './http/exports.ts'
 import { facilitationRoutes } from './http/facilitation.ts'
 import { restitutionRoutes } from './http/restitution.ts'
 import { voteRoutes } from './http/votes.ts'
@@ -105,6 +106,7 @@ export function createApp({ config, logger, metrics, sync, assets, boardAccess, 
     '/api',
     voteRoutes({ store: events, votes, signer, logger, updateBoard: (boardId, change) => sync.rooms.update(boardId, change) }),
   )
+  app.route('/api', exportRoutes({ store: events, votes, signer, logger, readBoard: storedBoardReader(storage) }))
   app.route(
     '/api',
     restitutionRoutes({ store: events, jury, signer, updateBoard: (boardId, change) => sync.rooms.update(boardId, change) }),

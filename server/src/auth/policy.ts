@@ -16,14 +16,16 @@ export type EventAction =
   | 'facilitate'
   /** Put dots on notes during a vote. */
   | 'vote'
+  /** Download the teams' project sheets (JSON, Markdown, PDF, CSV, ZIP). */
+  | 'export'
 
 /** Which kind of board, seen from the person asking. */
 export type BoardKind = 'own-team' | 'other-team' | 'plenary' | 'live'
 
 const staffActions: Record<'organiser' | 'facilitator' | 'jury', ReadonlySet<EventAction>> = {
-  organiser: new Set<EventAction>(['event.read', 'event.update', 'event.links', 'team.create', 'member.remove', 'boards.overview', 'facilitate']),
-  facilitator: new Set<EventAction>(['event.read', 'team.create', 'boards.overview', 'facilitate']),
-  jury: new Set<EventAction>(['event.read', 'boards.overview']),
+  organiser: new Set<EventAction>(['event.read', 'event.update', 'event.links', 'team.create', 'member.remove', 'boards.overview', 'facilitate', 'export']),
+  facilitator: new Set<EventAction>(['event.read', 'team.create', 'boards.overview', 'facilitate', 'export']),
+  jury: new Set<EventAction>(['event.read', 'boards.overview', 'export']),
 }
 const participantActions: ReadonlySet<EventAction> = new Set<EventAction>(['event.read', 'team.create', 'team.join', 'vote'])
 

@@ -1,0 +1,108 @@
+import { FieldMap, fieldsToRecord, RECORDS_ARRAY } from '@fabrique/board'
+import { NOTE_SIZE } from '@fabrique/templates'
+import type { TLRecord, TLShape } from 'tldraw'
+import type * as Y from 'yjs'
+
+/** A rectangle in page coordinates. */
+export interface PageBox {
+  x: number
+  y: number
+  w: number
+  h: number
+}
+
+/**
+ * Every record of a board, through the board package's own reader so that the export follows its
+ * storage layout. Pass a copy of the document (the server reads one from storage): opening a
+ * `FieldMap` tidies up entries left over by concurrent writes, as any client opening the board does.
+ */
+export function readBoardRecords(doc: Y.Doc): TLRecord[] {
+  const fields = new FieldMap(doc.getArray(RECORDS_ARRAY))
+  try {
+    const records: TLRecord[] = []
+    for (const recordId of fields.recordIds()) {
+      const values = new Map<string, unknown>()
+      for (const [field, entry] of fields.fieldsOf(recordId) ?? []) values.set(field, entry.v)
+      const record = fieldsToRecord(values)
+      if (record) records.push(record)
+    }
+    return records
+  } finally {
+    fields.destroy()
+  }
+}
+
+/** Deeper than any real board; stops a corrupted parent cycle from looping forever. */
+const MAX_DEPTH = 64
+
+/** Shapes by id, with their page positions; rotation is ignored (templates are never rotated). */
+export class BoardShapes {
+  readonly byId = new Map<string, TLShape>()
+  readonly userNames = new Map<string, string>()
+  private readonly positions = new Map<string, { x: number; y: number; pageId: string }>()
+
+  constructor(records: readonly TLRecord[]) {
+    for (const record of records) {
+      if (record.typeName === 'shape') this.byId.set(record.id, record)
+      else if (record.typeName === 'user') this.userNames.set(record.id, (record as { name?: string }).name ?? '')
+    }
+  }
+
+  /** The shape's ancestors, nearest first. */
+  ancestors(shape: TLShape): TLShape[] {
+    const chain: TLShape[] = []
+    let parent = this.byId.get(shape.parentId)
+    while (parent && chain.length < MAX_DEPTH) {
+      chain.push(parent)
+      parent = this.byId.get(parent.parentId)
+    }
+    return chain
+  }
+
+  /** Top-left corner in page coordinates, and the page the shape is on. */
+  position(shape: TLShape): { x: number; y: number; pageId: string } {
+    return this.positionAt(shape, 0)
+  }
+
+  bounds(shape: TLShape): PageBox & { pageId: string } {
+    const { x, y, pageId } = this.position(shape)
+    return { x, y, pageId, ...sizeOf(shape) }
+  }
+
+  private positionAt(shape: TLShape, depth: number): { x: number; y: number; pageId: string } {
+    const known = this.positions.get(shape.id)
+    if (known) return known
+    if (depth >= MAX_DEPTH) return { x: shape.x, y: shape.y, pageId: '' }
+    const parent = this.byId.get(shape.parentId)
+    const base = parent ? this.positionAt(parent, depth + 1) : { x: 0, y: 0, pageId: shape.parentId }
+    const position = { x: base.x + shape.x, y: base.y + shape.y, pageId: base.pageId }
+    this.positions.set(shape.id, position)
+    return position
+  }
+}
+
+/** Text shapes have no stored height; one line of tldraw's medium text is about this tall. */
+const TEXT_LINE_HEIGHT = 32
+
+function sizeOf(shape: TLShape): { w: number; h: number } {
+  const props = shape.props as { w?: unknown; h?: unknown; growY?: unknown; scale?: unknown }
+  const num = (value: unknown, fallback: number) => (typeof value === 'number' && Number.isFinite(value) ? value : fallback)
+  const scale = num(props.scale, 1)
+  const growY = num(props.growY, 0)
+  switch (shape.type) {
+    case 'note':
+      return { w: NOTE_SIZE * scale, h: (NOTE_SIZE + growY) * scale }
+    case 'text':
+      return { w: num(props.w, NOTE_SIZE) * scale, h: TEXT_LINE_HEIGHT * scale }
+    default:
+      return { w: num(props.w, 0), h: num(props.h, 0) + growY }
+  }
+}
+
+export function center(box: PageBox): { x: number; y: number } {
+  return { x: box.x + box.w / 2, y: box.y + box.h / 2 }
+}
+
+export function contains(box: PageBox, point: { x: number; y: number }): boolean {
+  return point.x >= box.x && point.x <= box.x + box.w && point.y >= box.y && point.y <= box.y + box.h
+}

@@ -1,0 +1,42 @@
+import type { Locale } from '@fabrique/templates'
+import type { ProjectSheet, SheetNote } from './types.ts'
+
+/** Excel reads a CSV as UTF-8 only when it starts with a byte order mark. */
+export const UTF8_BOM = '\ufeff'
+
+/**
+ * One CSV field (RFC 4180): quoted when it holds a comma, a quote or a line break, quotes doubled.
+ * Text that a spreadsheet would run as a formula (=, +, @, or - not followed by a space) gets a
+ * leading apostrophe: the notes come from participants, the file is opened by organisers.
+ */
+export function csvField(value: string | number): string {
+  let text = String(value)
+  if (typeof value === 'string' && /^(?:[=+@\t\r]|-(?!\s|$))/.test(text)) text = `'${text}`
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text
+}
+
+const csvLine = (fields: ReadonlyArray<string | number>) => `${fields.map(csvField).join(',')}\r\n`
+
+/** Stable, for scripts; the section names in the rows follow the locale. */
+export const NOTES_CSV_COLUMNS = ['board', 'team', 'section', 'author', 'text', 'votes'] as const
+
+/**
+ * Every note of every board, once: board, team, section ("template › section"; the template alone
+ * for a note in a frame but in none of its sections; empty elsewhere), author, text, votes. CRLF
+ * line ends and a BOM, for Excel.
+ */
+export function notesCsv(sheets: readonly ProjectSheet[], locale: Locale = 'fr'): string {
+  let out = UTF8_BOM + csvLine(NOTES_CSV_COLUMNS)
+  for (const sheet of sheets) {
+    const row = (section: string, note: SheetNote) => csvLine([sheet.team.boardId, sheet.team.name, section, note.author ?? '', note.text, note.votes])
+    const frameOf = new Map<string, string>()
+    for (const template of sheet.templates) {
+      for (const section of template.sections) {
+        for (const note of section.notes) out += row(`${template.title[locale]} › ${section.title[locale]}`, note)
+      }
+      for (const note of template.otherNotes) frameOf.set(note.shapeId, template.title[locale])
+    }
+    for (const note of sheet.otherNotes) out += row(frameOf.get(note.shapeId) ?? '', note)
+  }
+  return out
+}

@@ -1,0 +1,21 @@
+export { readBoardRecords } from './board.ts'
+export { csvField, NOTES_CSV_COLUMNS, notesCsv, UTF8_BOM } from './csv.ts'
+export { extractProjectSheet } from './extract.ts'
+export { formatDate, slugify } from './labels.ts'
+export { escapeMarkdown, type MarkdownOptions, toMarkdown } from './markdown.ts'
+export { type PdfOptions, toPdf } from './pdf.ts'
+export { plainText } from './richText.ts'
+export { PROJECT_SHEET_JSON_SCHEMA } from './schema.ts'
+export { PROJECT_SHEET_SCHEMA_VERSION } from './types.ts'
+export type {
+  ProjectSheet,
+  SectionSource,
+  SheetContext,
+  SheetDataset,
+  SheetField,
+  SheetNote,
+  SheetSection,
+  SheetTemplate,
+} from './types.ts'
+export { frenchSpacing, toWinAnsi, typeset } from './typography.ts'
+export { type EventZipOptions, eventZip, teamFolders } from './zip.ts'

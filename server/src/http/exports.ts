@@ -1,0 +1,272 @@
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
+import { eventZip, extractProjectSheet, notesCsv, type ProjectSheet, slugify, toMarkdown, toPdf } from '@fabrique/export'
+import type { Context } from 'hono'
+import * as Y from 'yjs'
+import type { TokenSigner } from '../auth/tokens.ts'
+import type { EventRecord, EventStore, Member, Team } from '../events/types.ts'
+import type { Logger } from '../logger.ts'
+import type { BoardStorage } from '../storage/types.ts'
+import type { VoteStore } from '../votes/types.ts'
+import { createAuthoriser, early } from './authorise.ts'
+import { apiError } from './errors.ts'
+import { ErrorBody } from './schemas.ts'
+
+export interface ExportRoutesOptions {
+  store: EventStore
+  votes: VoteStore
+  signer: TokenSigner
+  logger: Logger
+  /** A board's document in a Y.Doc of its own, to read: nothing written to it reaches the board. */
+  readBoard(boardId: string): Promise<Y.Doc>
+}
+
+/**
+ * Reads a board from storage. Every update is stored before it is broadcast, so this is as current
+ * as the boards people have open, and it neither loads a room nor keeps one alive.
+ */
+export function storedBoardReader(storage: Pick<BoardStorage, 'load'>): (boardId: string) => Promise<Y.Doc> {
+  return async (boardId) => {
+    const { updates } = await storage.load(boardId)
+    const doc = new Y.Doc()
+    if (updates.length > 0) Y.applyUpdate(doc, updates.length === 1 ? updates[0] : Y.mergeUpdates(updates))
+    return doc
+  }
+}
+
+const json = <T extends z.ZodType>(schema: T, description: string) => ({ content: { 'application/json': { schema } }, description })
+const file = (type: string, description: string) => ({ content: { [type]: { schema: z.string().openapi({ format: 'binary' }) } }, description })
+const errors = {
+  400: json(ErrorBody, 'Invalid request'),
+  401: json(ErrorBody, 'Missing, invalid or expired token'),
+  403: json(ErrorBody, 'Not allowed'),
+  404: json(ErrorBody, 'Unknown event or team'),
+} as const
+const security = [{ bearer: [] }]
+const eventParams = z.object({ eventId: z.string().min(1).max(64) })
+const teamParams = eventParams.extend({
+  teamId: z.string().min(1).max(64),
+  file: z.enum(['sheet.json', 'sheet.md', 'sheet.pdf']).openapi({ description: 'The format, as a file name' }),
+})
+const langQuery = z.object({
+  lang: z.enum(['fr', 'en']).default('fr').openapi({ description: 'Language of headings and fixed words; notes stay as written' }),
+})
+const SheetBody = z
+  .record(z.string(), z.unknown())
+  .openapi('ProjectSheet', { description: 'A team’s project sheet; JSON Schema in docs/project-sheet.schema.json (schemaVersion 1)' })
+
+/** nginx's code for a request the client gave up on; nobody reads it, logs do. */
+const CLIENT_CLOSED_REQUEST = 499
+
+/** Boards read at once: enough to export 50 boards quickly, few enough to keep serving. */
+const CONCURRENCY = 4
+
+const MEDIA = {
+  json: 'application/json; charset=utf-8',
+  md: 'text/markdown; charset=utf-8',
+  pdf: 'application/pdf',
+  csv: 'text/csv; charset=utf-8',
+  zip: 'application/zip',
+} as const
+
+/** Names are slugs (ASCII letters, digits, dashes), so the plain `filename` parameter is enough. */
+const download = (type: string, filename: string) => ({
+  'content-type': type,
+  'content-disposition': `attachment; filename="${filename}"`,
+  // Teams' work, for the people allowed to export it: no shared cache keeps a copy.
+  'cache-control': 'private, no-store',
+})
+
+/**
+ * Project sheets ("fiches projet"): every team's board read from storage into the fields the jury and
+ * incubators expect, as JSON, Markdown, PDF, a CSV of every note, and one ZIP for the whole event.
+ * Organisers, facilitators and jury only.
+ */
+export function exportRoutes(options: ExportRoutesOptions): OpenAPIHono {
+  const { store, votes, logger } = options
+  const authorise = createAuthoriser(store, options.signer)
+  const app = new OpenAPIHono({
+    defaultHook: (result, c) => {
+      if (result.success) return
+      const detail = result.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ')
+      return early(apiError(c, 400, 'invalid_request', `Requête invalide — ${detail}`, `Invalid request — ${detail}`))
+    },
+  })
+
+  const loadEvent = async (c: Context, eventId: string): Promise<EventRecord | Response> => {
+    const auth = await authorise(c, eventId, 'export')
+    if (auth instanceof Response) return auth
+    const event = await store.getEvent(eventId)
+    return event ?? apiError(c, 404, 'unknown_event', 'Événement introuvable.', 'Event not found.')
+  }
+
+  /** Dots per board and note, from the votes whose results are public (revealed or closed). */
+  const voteCounts = async (eventId: string): Promise<Map<string, Record<string, number>>> => {
+    const counts = new Map<string, Record<string, number>>()
+    for (const session of await votes.listSessions(eventId)) {
+      if (!session.revealed && session.status !== 'closed') continue
+      for (const { boardId, shapeId, count } of await votes.tally(session.id)) {
+        const board = counts.get(boardId) ?? {}
+        board[shapeId] = (board[shapeId] ?? 0) + count
+        counts.set(boardId, board)
+      }
+    }
+    return counts
+  }
+
+  const sheetOf = async (event: EventRecord, team: Team, members: readonly Member[], counts: Map<string, Record<string, number>>): Promise<ProjectSheet> => {
+    const doc = await options.readBoard(team.boardId)
+    try {
+      const challenge = event.challenges.find((candidate) => candidate.id === team.challengeId)
+      return extractProjectSheet(doc, {
+        event: { id: event.id, title: event.title, date: event.date },
+        team: { id: team.id, name: team.name, boardId: team.boardId },
+        members: members.filter((member) => member.teamId === team.id).map((member) => member.pseudonym),
+        challenge: challenge ? { title: challenge.title, description: challenge.description, datasets: challenge.datasets } : null,
+        votes: counts.get(team.boardId) ?? {},
+      })
+    } finally {
+      doc.destroy()
+    }
+  }
+
+  /** Every team's sheet, in the event's team order, a few boards at a time. */
+  const allSheets = async (event: EventRecord): Promise<ProjectSheet[]> => {
+    const started = Date.now()
+    const [teams, members, counts] = await Promise.all([store.listTeams(event.id), store.listMembers(event.id), voteCounts(event.id)])
+    const sheets = new Array<ProjectSheet>(teams.length)
+    let next = 0
+    const worker = async () => {
+      while (next < teams.length) {
+        const i = next++
+        sheets[i] = await sheetOf(event, teams[i], members, counts)
+      }
+    }
+    await Promise.all(Array.from({ length: Math.min(CONCURRENCY, teams.length) }, worker))
+    logger.info('project sheets extracted', { eventId: event.id, teams: teams.length, ms: Date.now() - started })
+    return sheets
+  }
+
+  const eventSlug = (event: EventRecord) => slugify(event.title, 'evenement')
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/events/{eventId}/sheets',
+      summary: 'Every team’s project sheet, as JSON',
+      security,
+      request: { params: eventParams },
+      responses: { 200: json(z.object({ sheets: z.array(SheetBody) }), 'One sheet per team, in the order teams were created'), ...errors },
+    }),
+    async (c) => {
+      const { eventId } = c.req.valid('param')
+      const event = await loadEvent(c, eventId)
+      if (event instanceof Response) return early(event)
+      return early(c.json({ sheets: await allSheets(event) }, 200, { 'cache-control': 'private, no-store' }))
+    },
+  )
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/events/{eventId}/teams/{teamId}/{file}',
+      summary: 'One team’s project sheet: sheet.json, sheet.md or sheet.pdf',
+      security,
+      request: { params: teamParams, query: langQuery },
+      responses: {
+        200: {
+          content: {
+            'application/json': { schema: SheetBody },
+            'text/markdown': { schema: z.string() },
+            'application/pdf': { schema: z.string().openapi({ format: 'binary' }) },
+          },
+          description: 'The sheet, as a download',
+        },
+        ...errors,
+      },
+    }),
+    async (c) => {
+      const { eventId, teamId, file: requested } = c.req.valid('param')
+      const { lang } = c.req.valid('query')
+      const event = await loadEvent(c, eventId)
+      if (event instanceof Response) return early(event)
+      const team = await store.getTeam(teamId)
+      if (!team || team.eventId !== event.id) return early(apiError(c, 404, 'unknown_team', 'Équipe introuvable dans cet événement.', 'No such team in this event.'))
+      const sheet = await sheetOf(event, team, await store.listMembers(event.id), await voteCounts(event.id))
+      const name = `fiche-${slugify(team.name)}`
+      switch (requested) {
+        case 'sheet.json':
+          return early(c.body(`${JSON.stringify(sheet, null, 2)}\n`, 200, download(MEDIA.json, `${name}.json`)))
+        case 'sheet.md':
+          return early(c.body(toMarkdown(sheet, lang), 200, download(MEDIA.md, `${name}.md`)))
+        case 'sheet.pdf':
+          return early(c.body(await toPdf([sheet], lang), 200, download(MEDIA.pdf, `${name}.pdf`)))
+      }
+    },
+  )
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/events/{eventId}/notes.csv',
+      summary: 'Every note of every team board as CSV (board, team, section, author, text, votes; UTF-8 with BOM)',
+      security,
+      request: { params: eventParams, query: langQuery },
+      responses: { 200: file('text/csv', 'The notes'), ...errors },
+    }),
+    async (c) => {
+      const { eventId } = c.req.valid('param')
+      const { lang } = c.req.valid('query')
+      const event = await loadEvent(c, eventId)
+      if (event instanceof Response) return early(event)
+      return early(c.body(notesCsv(await allSheets(event), lang), 200, download(MEDIA.csv, `${eventSlug(event)}-notes.csv`)))
+    },
+  )
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/events/{eventId}/sheets.pdf',
+      summary: 'Every team’s project sheet in one A4 PDF, each team from a new page',
+      security,
+      request: { params: eventParams, query: langQuery },
+      responses: { 200: file('application/pdf', 'The sheets'), ...errors },
+    }),
+    async (c) => {
+      const { eventId } = c.req.valid('param')
+      const { lang } = c.req.valid('query')
+      const event = await loadEvent(c, eventId)
+      if (event instanceof Response) return early(event)
+      const pdf = await toPdf(await allSheets(event), lang, { title: event.title })
+      return early(c.body(pdf, 200, download(MEDIA.pdf, `${eventSlug(event)}-fiches.pdf`)))
+    },
+  )
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/events/{eventId}/export.zip',
+      summary: 'The whole event: a folder per team (fiche.json, fiche.md, fiche.pdf), notes.csv and event.pdf',
+      security,
+      request: { params: eventParams, query: langQuery },
+      responses: { 200: file('application/zip', 'The bundle'), ...errors },
+    }),
+    async (c) => {
+      const { eventId } = c.req.valid('param')
+      const { lang } = c.req.valid('query')
+      const event = await loadEvent(c, eventId)
+      if (event instanceof Response) return early(event)
+      // A client that gives up (cancel button, closed tab) stops the work between two teams.
+      const { signal } = c.req.raw
+      try {
+        const zip = await eventZip(await allSheets(event), { locale: lang, signal })
+        return early(c.body(zip, 200, download(MEDIA.zip, `${eventSlug(event)}-export.zip`)))
+      } catch (error) {
+        if (!signal.aborted) throw error
+        logger.info('event export cancelled by the client', { eventId })
+        return early(new Response(null, { status: CLIENT_CLOSED_REQUEST }))
+      }
+    },
+  )
+
+  return app
+}

@@ -1,0 +1,236 @@
+import { getTemplate, SECTION_HEADER_HEIGHT, type TemplateId } from '@fabrique/templates'
+import { createShapeId, createUserId, getIndexAbove, type IndexKey, NoteShapeUtil, type TLParentId, type TLRecord, type TLShape, toRichText } from 'tldraw'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { strFromU8, unzipSync } from 'fflate'
+import { type BoardClient, connectBoardClient } from '../support/boardClient.ts'
+import { startServer, syncUrl } from '../support/server.ts'
+import { waitFor } from '../support/wait.ts'
+
+type Json = Record<string, any>
+let server: Awaited<ReturnType<typeof startServer>>
+const clients: BoardClient[] = []
+
+async function call(method: string, path: string, body?: unknown, token?: string): Promise<{ status: number; body: Json }> {
+  const res = await fetch(`${server.url}${path}`, {
+    method,
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  })
+  const text = await res.text()
+  return { status: res.status, body: text ? JSON.parse(text) : {} }
+}
+
+async function download(path: string, token: string): Promise<{ status: number; type: string; disposition: string; bytes: Uint8Array }> {
+  const res = await fetch(`${server.url}${path}`, { headers: { authorization: `Bearer ${token}` } })
+  return {
+    status: res.status,
+    type: res.headers.get('content-type') ?? '',
+    disposition: res.headers.get('content-disposition') ?? '',
+    bytes: new Uint8Array(await res.arrayBuffer()),
+  }
+}
+
+const tokenOf = (link: string) => link.split('#token=')[1]
+
+let world: {
+  eventId: string
+  organiser: string
+  facilitator: string
+  jury: string
+  alice: string
+  teams: Array<{ id: string; boardId: string; name: string }>
+}
+
+/** A participant at their board: writes sticky notes as tldraw would, through the real sync server. */
+class Participant {
+  private index: IndexKey | null = getIndexAbove('a5' as IndexKey)
+  constructor(
+    readonly client: BoardClient,
+    readonly userId: string,
+  ) {}
+
+  static async open(boardId: string, token: string, userId: string, name: string): Promise<Participant> {
+    const client = connectBoardClient(syncUrl(server), boardId, token)
+    clients.push(client)
+    await client.synced
+    client.store.put([client.store.schema.types.user.create({ id: createUserId(userId), name } as never) as TLRecord])
+    return new Participant(client, userId)
+  }
+
+  frame(templateId: TemplateId): TLShape {
+    const frame = this.client.shapes().find((shape) => shape.type === 'frame' && (shape.meta as Json).fabrique?.templateId === templateId)
+    if (!frame) throw new Error(`no ${templateId} frame on the board`)
+    return frame
+  }
+
+  note(id: string, text: string, place: { templateId: TemplateId; sectionKey: string; slot?: number } | { x: number; y: number }): string {
+    let parentId = 'page:page'
+    let x: number
+    let y: number
+    if ('templateId' in place) {
+      const box = getTemplate(place.templateId).sections.find((section) => section.key === place.sectionKey)?.box
+      if (!box) throw new Error(`no section ${place.sectionKey}`)
+      parentId = this.frame(place.templateId).id
+      x = box.x + 16 + (place.slot ?? 0) * 216
+      y = box.y + SECTION_HEADER_HEIGHT
+    } else {
+      ;({ x, y } = place)
+    }
+    const shapeId = createShapeId(id)
+    this.index = getIndexAbove(this.index)
+    const props = { ...new NoteShapeUtil({} as never).getDefaultProps(), richText: toRichText(text), textLastEditedBy: this.userId }
+    this.client.store.put([
+      this.client.store.schema.types.shape.create({ id: shapeId, type: 'note', parentId: parentId as TLParentId, x, y, index: this.index, props } as never) as TLShape,
+    ])
+    this.client.binding.flush()
+    return shapeId
+  }
+}
+
+const sheetsOf = async (token: string) => (await call('GET', `/api/events/${world.eventId}/sheets`, undefined, token)).body.sheets as Json[]
+const texts = (notes: Json[]) => notes.map((note) => note.text)
+
+beforeAll(async () => {
+  server = await startServer({ sync: { roomIdleMs: 200 } })
+  const challenges = [
+    { title: 'Mieux informer les voyageurs', description: 'Prévenir des retards.', datasets: [{ title: 'Horaires GTFS', url: 'https://transport.data.gouv.fr/' }] },
+    { title: 'Accès aux soins', description: '' },
+  ]
+  const { event, links } = (await call('POST', '/api/events', { title: 'Hackathon « Services publics »', date: '2026-11-26', challenges })).body
+  const join = async (pseudonym: string) => (await call('POST', '/api/join', { code: event.joinCode, pseudonym })).body.token as string
+  const [alice, bob, chloe, dave] = await Promise.all(['Alice', 'Bob', 'Chloé', 'Dave'].map(join))
+  const create = async (token: string, name: string, challengeId: string | null) =>
+    (await call('POST', `/api/events/${event.id}/teams`, { name, challengeId }, token)).body.team as { id: string; boardId: string; name: string }
+  const teams = [
+    await create(alice, 'Mobilités', event.challenges[0].id),
+    await create(bob, 'Santé', event.challenges[1].id),
+    await create(chloe, 'Éducation « pour tous »', null),
+  ]
+  expect((await call('POST', `/api/events/${event.id}/teams/${teams[0].id}/join`, undefined, dave)).status).toBe(200)
+  world = { eventId: event.id, organiser: tokenOf(links.organiser), facilitator: tokenOf(links.facilitator), jury: tokenOf(links.jury), alice, teams }
+
+  // Mobilités has a project sheet and a lean canvas, Santé only a lean canvas, Éducation nothing.
+  const push = (pushId: string, templateId: string, boardIds: string[]) =>
+    call('POST', `/api/events/${event.id}/pushes`, { pushId, templateId, locale: 'fr', boardIds }, world.facilitator)
+  expect((await push('push-sheet-1', 'project-sheet', [teams[0].boardId])).status).toBe(200)
+  expect((await push('push-canvas-1', 'lean-canvas', [teams[0].boardId, teams[1].boardId])).status).toBe(200)
+
+  const a = await Participant.open(teams[0].boardId, alice, 'alice', 'Alice')
+  const b = await Participant.open(teams[1].boardId, bob, 'bob', 'Bob')
+  const c = await Participant.open(teams[2].boardId, chloe, 'chloe', 'Chloé')
+  a.note('mob-title', 'Bus à l’heure', { templateId: 'project-sheet', sectionKey: 'title' })
+  a.note('mob-problem', 'Les voyageurs disent « on ne sait jamais » : horaires périmés', { templateId: 'project-sheet', sectionKey: 'problem' })
+  a.note('mob-canvas-problem', 'Problème du canvas', { templateId: 'lean-canvas', sectionKey: 'problem' })
+  a.note('mob-solution', 'Alerte SMS', { templateId: 'lean-canvas', sectionKey: 'solution' })
+  b.note('sante-problem', 'Rendez-vous manqués', { templateId: 'lean-canvas', sectionKey: 'problem' })
+  c.note('edu-loose', 'Une idée, "en vrac"', { x: -2000, y: -2000 })
+
+  // Votes show once the vote is closed.
+  const vote = (await call('POST', `/api/events/${event.id}/votes`, { votesPerPerson: 3, maxPerNote: 3 }, world.facilitator)).body.vote
+  for (let i = 0; i < 2; i++) {
+    const ballot = { boardId: teams[0].boardId, shapeId: 'shape:mob-problem', delta: 1 }
+    expect((await call('POST', `/api/events/${event.id}/votes/${vote.id}/ballots`, ballot, alice)).status).toBe(200)
+  }
+  expect((await call('POST', `/api/events/${event.id}/votes/${vote.id}/close`, undefined, world.facilitator)).status).toBe(200)
+
+  const noteCount = (sheet: Json) =>
+    sheet.otherNotes.length + sheet.templates.reduce((sum: number, t: Json) => sum + t.sections.reduce((n: number, s: Json) => n + s.notes.length, 0), 0)
+  await waitFor(async () => (await sheetsOf(world.organiser)).map(noteCount).join() === '4,1,1', 'the six notes stored, as the export reads them')
+})
+afterAll(async () => {
+  for (const client of clients.splice(0)) client.destroy()
+  await server?.close()
+})
+
+describe('exporting project sheets', () => {
+  it('gives every team’s sheet as JSON, each field from the right section', async () => {
+    const sheets = await sheetsOf(world.jury)
+    expect(sheets.map((sheet) => sheet.team.name)).toEqual(['Mobilités', 'Santé', 'Éducation « pour tous »'])
+    const [mobility, health, education] = sheets
+
+    expect(mobility.title).toBe('Bus à l’heure')
+    expect(mobility.team.members.sort()).toEqual(['Alice', 'Dave'])
+    expect(mobility.challenge).toEqual({
+      title: 'Mieux informer les voyageurs',
+      description: 'Prévenir des retards.',
+      datasets: [{ title: 'Horaires GTFS', url: 'https://transport.data.gouv.fr/' }],
+    })
+    // The project sheet wins for the problem; the lean canvas fills the solution.
+    expect(mobility.fields.problem.notes).toEqual([
+      { shapeId: 'shape:mob-problem', text: 'Les voyageurs disent « on ne sait jamais » : horaires périmés', author: 'Alice', votes: 2 },
+    ])
+    expect(mobility.fields.problem.source).toEqual({ templateId: 'project-sheet', sectionKey: 'problem' })
+    expect(texts(mobility.fields.solution.notes)).toEqual(['Alerte SMS'])
+    expect(mobility.fields.data.notes).toEqual([])
+
+    expect(health.title).toBe('Santé')
+    expect(texts(health.fields.problem.notes)).toEqual(['Rendez-vous manqués'])
+    expect(health.fields.problem.source).toEqual({ templateId: 'lean-canvas', sectionKey: 'problem' })
+
+    expect(education.challenge).toBeNull()
+    expect(education.templates).toEqual([])
+    expect(texts(education.otherNotes)).toEqual(['Une idée, "en vrac"'])
+    expect(education.juryScores).toBeNull()
+  })
+
+  it('bundles the event as a ZIP with a folder per team and the event files at the root', async () => {
+    const zip = await download(`/api/events/${world.eventId}/export.zip`, world.organiser)
+    expect(zip.status).toBe(200)
+    expect(zip.type).toBe('application/zip')
+    expect(zip.disposition).toBe('attachment; filename="hackathon-services-publics-export.zip"')
+
+    const files = unzipSync(zip.bytes)
+    const names = Object.keys(files).filter((name) => !name.endsWith('/'))
+    const perTeam = ['mobilites', 'sante', 'education-pour-tous'].flatMap((folder) => ['fiche.json', 'fiche.md', 'fiche.pdf'].map((name) => `${folder}/${name}`))
+    expect(names.sort()).toEqual([...perTeam, 'event.pdf', 'fiche.schema.json', 'notes.csv'].sort())
+
+    const mobility = JSON.parse(strFromU8(files['mobilites/fiche.json']))
+    expect(texts(mobility.fields.problem.notes)).toEqual(['Les voyageurs disent « on ne sait jamais » : horaires périmés'])
+    expect(strFromU8(files['sante/fiche.md'])).toContain('- Rendez-vous manqués')
+    expect(strFromU8(files['education-pour-tous/fiche.pdf'].subarray(0, 5))).toBe('%PDF-')
+    expect(strFromU8(files['event.pdf'].subarray(0, 5))).toBe('%PDF-')
+    const csv = strFromU8(files['notes.csv'])
+    // A UTF-8 byte order mark for Excel (TextDecoder drops it from the string).
+    expect([...files['notes.csv'].subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf])
+    expect(csv.startsWith('board,team,section,author,text,votes\r\n')).toBe(true)
+    expect(csv).toContain(`${world.teams[2].boardId},Éducation « pour tous »,,Chloé,"Une idée, ""en vrac""",0\r\n`)
+  })
+
+  it('serves one team’s sheet as JSON, Markdown and PDF, and the event as CSV and PDF', async () => {
+    const team = world.teams[0]
+    const base = `/api/events/${world.eventId}`
+    const json = await download(`${base}/teams/${team.id}/sheet.json`, world.facilitator)
+    expect([json.status, json.type, json.disposition]).toEqual([200, 'application/json; charset=utf-8', 'attachment; filename="fiche-mobilites.json"'])
+    expect(JSON.parse(strFromU8(json.bytes)).schemaVersion).toBe(1)
+
+    const md = await download(`${base}/teams/${team.id}/sheet.md?lang=en`, world.jury)
+    expect([md.status, md.type, md.disposition]).toEqual([200, 'text/markdown; charset=utf-8', 'attachment; filename="fiche-mobilites.md"'])
+    expect(strFromU8(md.bytes)).toContain('## Problem\n\n- Les voyageurs disent')
+
+    const pdf = await download(`${base}/teams/${team.id}/sheet.pdf`, world.organiser)
+    expect([pdf.status, pdf.type, pdf.disposition]).toEqual([200, 'application/pdf', 'attachment; filename="fiche-mobilites.pdf"'])
+    expect(strFromU8(pdf.bytes.subarray(0, 5))).toBe('%PDF-')
+
+    const csv = await download(`${base}/notes.csv?lang=en`, world.jury)
+    expect([csv.status, csv.type, csv.disposition]).toEqual([200, 'text/csv; charset=utf-8', 'attachment; filename="hackathon-services-publics-notes.csv"'])
+    expect(strFromU8(csv.bytes)).toContain('Project sheet › Problem,Alice')
+
+    const all = await download(`${base}/sheets.pdf`, world.jury)
+    expect([all.status, all.type, all.disposition]).toEqual([200, 'application/pdf', 'attachment; filename="hackathon-services-publics-fiches.pdf"'])
+  })
+
+  it('refuses participants and strangers, and says what is wrong', async () => {
+    const base = `/api/events/${world.eventId}`
+    for (const path of [`${base}/sheets`, `${base}/export.zip`, `${base}/notes.csv`, `${base}/teams/${world.teams[0].id}/sheet.pdf`]) {
+      const asParticipant = await call('GET', path, undefined, world.alice)
+      expect(asParticipant.status).toBe(403)
+      expect(asParticipant.body.error.code).toBe('forbidden')
+    }
+    expect((await call('GET', `${base}/sheets`)).status).toBe(401)
+    const unknownTeam = await call('GET', `${base}/teams/no-such-team/sheet.json`, undefined, world.organiser)
+    expect(unknownTeam.status).toBe(404)
+    expect(unknownTeam.body.error.code).toBe('unknown_team')
+    expect((await call('GET', `${base}/teams/${world.teams[0].id}/sheet.docx`, undefined, world.organiser)).status).toBe(400)
+    expect((await call('GET', `${base}/sheets.pdf?lang=de`, undefined, world.organiser)).status).toBe(400)
+  })
+})
