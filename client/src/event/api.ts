@@ -36,6 +36,8 @@ export interface EventInfo {
   settings: EventSettings
   joinCode: string
   plenaryBoardId: string
+  /** Timer, broadcast, locks, vote and restitution: read-only, written by the server. */
+  liveBoardId: string
   createdAt: string
 }
 

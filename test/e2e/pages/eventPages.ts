@@ -213,7 +213,125 @@ export class FacilitatorConsole {
   url(): string {
     return this.page.url()
   }
+
+  /** One tool of the console, by its heading. */
+  section(title: string): Locator {
+    return this.page.getByRole('region', { name: title, exact: true })
+  }
+
+  /** What a section's status line says once its request answered (empty while it is waiting). */
+  async status(title: string): Promise<string> {
+    return flat(await this.section(title).getByRole('status').textContent())
+  }
+
+  async alerts(title: string): Promise<string[]> {
+    return (await this.section(title).getByRole('alert').allTextContents()).map(flat)
+  }
+
+  /** Pushes a template (by its title) to every board; returns the per-board lines. */
+  async pushTemplate(title: string): Promise<string[]> {
+    const templates = this.section('Modèles')
+    await templates.getByLabel('Modèle', { exact: true }).selectOption({ label: title })
+    await templates.getByLabel(/^Tous les tableaux/).check()
+    await templates.getByRole('button', { name: 'Envoyer sur les tableaux' }).click()
+    const results = templates.getByTestId('push-results')
+    await results.waitFor()
+    return (await results.getByRole('listitem').allTextContents()).map(flat)
+  }
+
+  /** Withdraws the latest push from this browser; returns the per-board lines of the withdrawal. */
+  async withdrawLatestPush(): Promise<string[]> {
+    const push = this.section('Modèles').getByTestId('recent-push').first()
+    await push.getByRole('button', { name: /^Retirer «/ }).click()
+    const results = push.getByTestId('withdraw-results')
+    await results.waitFor()
+    return (await results.getByRole('listitem').allTextContents()).map(flat)
+  }
+
+  async startPhase(title: string): Promise<void> {
+    await this.section('Programme et minuteur').getByRole('button', { name: quoted('Lancer la phase', title) }).click()
+  }
+
+  async timerButton(name: string | RegExp): Promise<void> {
+    await this.section('Programme et minuteur').getByRole('button', { name, exact: true }).click()
+  }
+
+  /** The countdown as the console shows it, e.g. "Idéation 19:58 19:58 restantes en cours". */
+  async timer(): Promise<string> {
+    return flat(await this.page.getByTestId('console-timer').textContent())
+  }
+
+  async lockAll(): Promise<void> {
+    await this.section('Verrouillage').getByRole('button', { name: 'Tout verrouiller' }).click()
+  }
+
+  async unlockBoard(boardName: string): Promise<void> {
+    await this.boardRow(boardName).getByRole('button', { name: quoted('Déverrouiller le tableau', boardName) }).click()
+  }
+
+  async isLocked(boardName: string): Promise<boolean> {
+    return (await this.boardRow(boardName).getAttribute('data-locked')) === 'true'
+  }
+
+  async broadcast(text: string): Promise<void> {
+    const section = this.section('Message à tous')
+    await section.getByLabel('Message (bandeau en haut de chaque tableau)').fill(text)
+    await section.getByRole('button', { name: 'Envoyer', exact: true }).click()
+  }
+
+  async openVote(options: { votesPerPerson: number; maxPerNote: number; named: boolean }): Promise<void> {
+    const votes = this.section('Vote par gommettes')
+    await votes.getByLabel('Gommettes par personne').fill(String(options.votesPerPerson))
+    await votes.getByLabel('Au plus par note').fill(String(options.maxPerNote))
+    await votes.getByLabel(options.named ? /^Nominatifs/ : 'Anonymes').check()
+    await votes.getByRole('button', { name: 'Ouvrir le vote' }).click()
+  }
+
+  /** The current vote as the live state shows it: its id, status and ranking rows. */
+  async vote(): Promise<{ id: string; status: string; revealed: boolean; ranking: string[][] }> {
+    const vote = this.page.getByTestId('console-vote')
+    const rows = this.page.getByTestId('vote-ranking').locator('tbody tr')
+    const ranking: string[][] = []
+    for (const row of await rows.all()) ranking.push((await row.locator('th, td').allTextContents()).map(flat))
+    return {
+      id: (await vote.getAttribute('data-vote-id')) ?? '',
+      status: (await vote.getAttribute('data-status')) ?? '',
+      revealed: (await vote.getAttribute('data-revealed')) === 'true',
+      ranking,
+    }
+  }
+
+  async voteButton(name: string | RegExp): Promise<void> {
+    await this.section('Vote par gommettes').getByRole('button', { name, exact: true }).click()
+  }
+
+  async runningOrder(): Promise<string[]> {
+    return (await this.page.getByTestId('running-order').locator('li .console-list-text').allTextContents()).map(flat)
+  }
+
+  async moveTeamEarlier(teamName: string): Promise<void> {
+    await this.section('Restitution').getByRole('button', { name: quoted('Faire passer', teamName, ' plus tôt') }).click()
+  }
+
+  async restitutionButton(name: string): Promise<void> {
+    await this.section('Restitution').getByRole('button', { name, exact: true }).click()
+  }
+
+  async onStage(): Promise<string> {
+    return flat((await this.page.getByTestId('console-on-stage').locator('p').allTextContents()).join(' '))
+  }
+
+  async switchLanguage(locale: 'fr' | 'en'): Promise<void> {
+    await this.page.getByRole('combobox', { name: /^(Langue|Language)$/ }).selectOption(locale)
+  }
+
+  private boardRow(boardName: string): Locator {
+    return this.page.getByTestId('board-row').filter({ has: this.page.getByRole('rowheader', { name: boardName, exact: true }) })
+  }
 }
+
+/** Text as read, with the no-break spaces of French typography as plain spaces. */
+const flat = (text: string | null) => (text ?? '').replace(/\s+/g, ' ').trim()
 
 /** The jury link's page: the teams' boards, read-only. */
 export class JuryList {
