@@ -1,4 +1,4 @@
-import type * as Y from 'yjs'
+import * as Y from 'yjs'
 
 /** One stored value: `k` is `recordId/field`, `v` a JSON value. */
 export interface FieldEntry {
@@ -18,6 +18,8 @@ const encoder = new TextEncoder()
 const decoder = new TextDecoder()
 /** Decoded once per array element. */
 const decoded = new WeakMap<StoredEntry, IndexedEntry>()
+/** The Yjs item holding each element, to delete it without searching the array by index. */
+const itemOf = new WeakMap<StoredEntry, Y.Item>()
 
 function decode(raw: StoredEntry): IndexedEntry {
   let entry = decoded.get(raw)
@@ -63,7 +65,13 @@ export class FieldMap {
   constructor(readonly array: Y.Array<StoredEntry>) {
     const doc = array.doc
     if (!doc) throw new Error('FieldMap needs a Y.Array that belongs to a Y.Doc')
-    const values = array.toArray()
+    const values: StoredEntry[] = []
+    for (let item = array._start; item !== null; item = item.right) {
+      if (item.deleted || !(item.content instanceof Y.ContentBinary)) continue
+      const raw = item.content.getContent()[0] as StoredEntry
+      itemOf.set(raw, item)
+      values.push(raw)
+    }
     const stale: StoredEntry[] = []
     for (let i = values.length - 1; i >= 0; i--) {
       const entry = decode(values[i])
@@ -139,44 +147,71 @@ export class FieldMap {
     if (fields.size === 0) this.byRecord.delete(recordId)
   }
 
-  /** Deletes the given entries in one pass, right to left, merging neighbours into ranges. */
+  /**
+   * Deletes the given entries through their items: a search by index walks the array, and a
+   * thousand deletions on a 100,000-entry board took seconds. The array's index cache (search
+   * markers) is dropped afterwards, as Yjs rebuilds it on demand.
+   */
   private deleteEntries(doomed: Set<StoredEntry>): void {
-    const indexes: number[] = []
-    let i = 0
-    for (const value of this.array) {
-      if (doomed.has(value)) indexes.push(i)
-      i++
-    }
-    let end = indexes.length - 1
-    while (end >= 0) {
-      let start = end
-      while (start > 0 && indexes[start - 1] === indexes[start] - 1) start--
-      this.array.delete(indexes[start], end - start + 1)
-      end = start - 1
-    }
+    this.doc.transact((transaction) => {
+      for (const raw of doomed) itemOf.get(raw)?.delete(transaction)
+      const markers = (this.array as unknown as { _searchMarker: unknown[] | null })._searchMarker
+      if (markers) markers.length = 0
+    })
   }
 
-  private readonly onArrayChange = (event: Y.YArrayEvent<StoredEntry>, transaction: Y.Transaction): void => {
+  private readonly onArrayChange = (_event: Y.YArrayEvent<StoredEntry>, transaction: Y.Transaction): void => {
     const recordIds = new Set<string>()
-    for (const item of event.changes.deleted) {
-      for (const raw of item.content.getContent() as StoredEntry[]) {
-        const entry = decode(raw)
-        if (this.entries.get(entry.k) === entry) {
-          this.unindex(entry)
-          recordIds.add(splitKey(entry.k).recordId)
-        }
+    for (const raw of this.deletedIn(transaction)) {
+      const entry = decode(raw)
+      if (this.entries.get(entry.k) === entry) {
+        this.unindex(entry)
+        recordIds.add(splitKey(entry.k).recordId)
       }
     }
     const added = new Map<string, IndexedEntry>()
-    for (const item of event.changes.added) {
-      for (const raw of item.content.getContent() as StoredEntry[]) {
-        const entry = decode(raw)
-        added.set(entry.k, entry)
-      }
+    for (const raw of this.addedIn(transaction)) {
+      const entry = decode(raw)
+      added.set(entry.k, entry)
     }
     if (added.size > 0) this.settleAdded(added, recordIds)
     if (recordIds.size === 0) return
     for (const listener of this.listeners) listener({ recordIds, transaction })
+  }
+
+  /**
+   * Entries this transaction added to the array and did not delete, found from the structs it
+   * created: `YArrayEvent.changes` would do, but it builds its delta by concatenating arrays one
+   * item at a time, quadratic when a whole board arrives as 100,000 items.
+   */
+  private addedIn(transaction: Y.Transaction): StoredEntry[] {
+    const added: StoredEntry[] = []
+    for (const [client, after] of transaction.afterState) {
+      const before = transaction.beforeState.get(client) ?? 0
+      if (after === before) continue
+      const structs = transaction.doc.store.clients.get(client) ?? []
+      for (let i = Y.findIndexSS(structs, before); i < structs.length; i++) {
+        const struct = structs[i]
+        if (struct.id.clock >= after) break
+        if (struct instanceof Y.Item && struct.parent === this.array && !struct.deleted && struct.content instanceof Y.ContentBinary) {
+          const raw = struct.content.getContent()[0] as StoredEntry
+          itemOf.set(raw, struct)
+          added.push(raw)
+        }
+      }
+    }
+    return added
+  }
+
+  /** Entries this transaction deleted (their content is still there while observers run). */
+  private deletedIn(transaction: Y.Transaction): StoredEntry[] {
+    const deleted: StoredEntry[] = []
+    Y.iterateDeletedStructs(transaction, transaction.deleteSet, (struct) => {
+      if (struct instanceof Y.Item && struct.parent === this.array && struct.content instanceof Y.ContentBinary) {
+        deleted.push(...(struct.content.getContent() as StoredEntry[]))
+      }
+    })
+    return deleted
   }
 
   /**
