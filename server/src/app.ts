@@ -3,7 +3,9 @@ import path from 'node:path'
 import { serveStatic } from '@hono/node-server/serve-static'
 import { upgradeWebSocket } from '@hono/node-server'
 import { PROTOCOL_VERSION } from '@fabrique/protocol'
+import type { OpenAPIHono } from '@hono/zod-openapi'
 import { Hono } from 'hono'
+import type * as Y from 'yjs'
 import type { WebSocket } from 'ws'
 import type { Config } from './config.ts'
 import type { TokenSigner } from './auth/tokens.ts'
@@ -39,6 +41,28 @@ export interface AppDeps {
   jury: JuryStore
   signer: TokenSigner
   storage: BoardStorage
+}
+
+const OPENAPI_INFO = {
+  title: 'Fabrique API',
+  version: '1',
+  description:
+    'Create and script ideation days. Authenticate with `Authorization: Bearer <token>`, the token being the part after `#token=` in an organiser, facilitator or jury link, or the token returned by POST /api/join. Errors are JSON: `{ "error": { "code", "message": { "fr", "en" } } }`.',
+}
+
+/** Merges the OpenAPI documents of the route modules (each keeps its own registry). */
+function openApiDocument(apis: readonly OpenAPIHono[]) {
+  const documents = apis.map((api) => api.getOpenAPI31Document({ openapi: '3.1.0', info: OPENAPI_INFO }))
+  return {
+    openapi: '3.1.0',
+    info: OPENAPI_INFO,
+    servers: [{ url: '/api' }],
+    paths: Object.assign({}, ...documents.map((d) => d.paths)),
+    components: {
+      schemas: Object.assign({}, ...documents.map((d) => d.components?.schemas ?? {})),
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'A capability token from an event link or from /api/join' } },
+    },
+  }
 }
 
 export function createApp({ config, logger, metrics, sync, assets, boardAccess, events, votes, jury, signer, storage }: AppDeps): Hono {
@@ -79,8 +103,8 @@ export function createApp({ config, logger, metrics, sync, assets, boardAccess, 
       },
     }),
   )
-  app.route(
-    '/api',
+  const updateBoard = <T>(boardId: string, change: (doc: Y.Doc) => T) => sync.rooms.update(boardId, change)
+  const apis = [
     eventRoutes({
       store: events,
       signer,
@@ -91,26 +115,14 @@ export function createApp({ config, logger, metrics, sync, assets, boardAccess, 
       boardStats: (boardIds) => storage.stats(boardIds),
       maxBoardBytes: config.limits.maxBoardBytes,
     }),
-  )
-  app.route(
-    '/api',
-    facilitationRoutes({
-      store: events,
-      signer,
-      logger,
-      updateBoard: (boardId, change) => sync.rooms.update(boardId, change),
-      recheckAccess: (boardIds) => sync.recheckAccess(boardIds),
-    }),
-  )
-  app.route(
-    '/api',
-    voteRoutes({ store: events, votes, signer, logger, updateBoard: (boardId, change) => sync.rooms.update(boardId, change) }),
-  )
-  app.route('/api', exportRoutes({ store: events, votes, signer, logger, readBoard: storedBoardReader(storage) }))
-  app.route(
-    '/api',
-    restitutionRoutes({ store: events, jury, signer, updateBoard: (boardId, change) => sync.rooms.update(boardId, change) }),
-  )
+    facilitationRoutes({ store: events, signer, logger, updateBoard, recheckAccess: (boardIds) => sync.recheckAccess(boardIds) }),
+    voteRoutes({ store: events, votes, signer, logger, updateBoard }),
+    exportRoutes({ store: events, votes, signer, logger, readBoard: storedBoardReader(storage) }),
+    restitutionRoutes({ store: events, jury, signer, updateBoard }),
+  ]
+  // One OpenAPI document for every route module.
+  app.get('/api/openapi.json', (c) => c.json(openApiDocument(apis)))
+  for (const api of apis) app.route('/api', api)
   app.all('/api/*', (c) => apiError(c, 404, 'not_found', 'Adresse inconnue dans l’API.', 'Unknown API address.'))
 
   app.get(

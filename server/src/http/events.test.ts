@@ -142,7 +142,19 @@ describe('events API', () => {
     const res = await server.app.request('/api/openapi.json')
     const doc = (await res.json()) as Json
     expect(doc.openapi).toBe('3.1.0')
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/events', '/events/{eventId}', '/join', '/events/{eventId}/teams/{teamId}/join']))
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining([
+        '/events',
+        '/events/{eventId}',
+        '/join',
+        '/events/{eventId}/teams/{teamId}/join',
+        '/events/{eventId}/pushes',
+        '/events/{eventId}/timer',
+        '/events/{eventId}/votes',
+        '/events/{eventId}/restitution',
+        '/events/{eventId}/export.zip',
+      ]),
+    )
   })
 
   it('draws the join URL as a QR code', async () => {

@@ -359,15 +359,6 @@ export function eventRoutes(options: EventRoutesOptions): OpenAPIHono {
     },
   )
 
-  app.doc31('/openapi.json', {
-    openapi: '3.1.0',
-    info: {
-      title: 'Fabrique API',
-      version: '1',
-      description:
-        'Create and script ideation days. Authenticate with `Authorization: Bearer <token>`, the token being the part after `#token=` in an organiser, facilitator or jury link, or the token returned by POST /api/join. Errors are JSON: `{ "error": { "code", "message": { "fr", "en" } } }`.',
-    },
-  })
 
   return app
 }
