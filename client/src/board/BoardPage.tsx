@@ -51,6 +51,8 @@ interface BoardContextValue {
   boardId: string
   claims: TokenClaims | undefined
   token: string | undefined
+  /** The event page this person came from, for a way back. */
+  eventHome: string | undefined
 }
 
 const BoardContext = createContext<BoardContextValue | null>(null)
@@ -82,15 +84,17 @@ export function BoardPage(props: BoardPageProps) {
 
   const claims = useMemo(() => readToken(props.token), [props.token])
   const [live, setLive] = useState<LiveConnection>()
+  const [joinCode, setJoinCode] = useState<string>()
   useEffect(() => {
     if (!claims || !props.token) return
     const token = props.token
     let created: LiveConnection | undefined
     let cancelled = false
     fetch(`/api/events/${encodeURIComponent(claims.eventId)}`, { headers: { authorization: `Bearer ${token}` } })
-      .then((response) => (response.ok ? (response.json() as Promise<{ event: { liveBoardId?: string } }>) : undefined))
+      .then((response) => (response.ok ? (response.json() as Promise<{ event: { liveBoardId?: string; joinCode?: string } }>) : undefined))
       .then((body) => {
         if (cancelled || !body?.event.liveBoardId) return
+        setJoinCode(body.event.joinCode)
         created = new LiveConnection(body.event.liveBoardId, token, props.boardId)
         setLive(created)
       })
@@ -120,6 +124,7 @@ export function BoardPage(props: BoardPageProps) {
       claims={claims}
       token={props.token}
       readOnly={props.readOnly ?? false}
+      eventHome={eventHomeOf(claims, joinCode)}
     />
   )
 }
@@ -136,15 +141,16 @@ interface BoardCanvasProps {
   claims: TokenClaims | undefined
   token: string | undefined
   readOnly: boolean
+  eventHome: string | undefined
 }
 
-function BoardCanvas({ connection, config, notice, dismissNotice, live, boardId, claims, token, readOnly }: BoardCanvasProps) {
+function BoardCanvas({ connection, config, notice, dismissNotice, live, boardId, claims, token, readOnly, eventHome }: BoardCanvasProps) {
   const { locale } = useLocale()
   const snapshot = useSyncExternalStore(connection.subscribe, connection.getSnapshot)
   const liveSnapshot = useSyncExternalStore(live?.subscribe ?? noLive.subscribe, live?.getSnapshot ?? noLive.getSnapshot)
   const locked = claims?.role === 'participant' && (liveSnapshot?.lockedBoardIds.includes(boardId) ?? false)
   useEffect(() => connection.setReadOnly(readOnly || locked), [connection, readOnly, locked])
-  const context: BoardContextValue = { snapshot, notice, dismissNotice, live: liveSnapshot, boardId, claims, token }
+  const context: BoardContextValue = { snapshot, notice, dismissNotice, live: liveSnapshot, boardId, claims, token, eventHome }
   const [editor, setEditor] = useState<Editor>()
   const connectionStatus = snapshot.state === 'connected' ? 'online' : 'offline'
   const store = useMemo<TLStoreWithStatus>(
@@ -199,8 +205,24 @@ function BoardCanvas({ connection, config, notice, dismissNotice, live, boardId,
   )
 }
 
+/** Where each role's event page is; participants return to the join page of their event. */
+function eventHomeOf(claims: TokenClaims | undefined, joinCode: string | undefined): string | undefined {
+  if (!claims) return undefined
+  const event = encodeURIComponent(claims.eventId)
+  switch (claims.role) {
+    case 'organiser':
+      return `/e/${event}/organise`
+    case 'facilitator':
+      return `/e/${event}/facilitate`
+    case 'jury':
+      return `/e/${event}/jury`
+    case 'participant':
+      return joinCode ? `/join/${encodeURIComponent(joinCode)}` : undefined
+  }
+}
+
 function BoardStatusPanel() {
-  const { snapshot, live, claims, boardId } = useBoardContext()
+  const { snapshot, live, claims, boardId, eventHome } = useBoardContext()
   const isStaff = claims?.role === 'organiser' || claims?.role === 'facilitator'
   const editor = useEditor()
   const isReadonly = useValue('readonly', () => editor.getIsReadonly(), [editor])
@@ -209,6 +231,11 @@ function BoardStatusPanel() {
   const [outlineOpen, setOutlineOpen] = useState(false)
   return (
     <div className="board-status-panel">
+      {eventHome && (
+        <a className="button-link secondary" href={eventHome}>
+          {locale === 'fr' ? '← Événement' : '← Event'}
+        </a>
+      )}
       {!isReadonly && (
         <button type="button" className="secondary" aria-expanded={templatesOpen} onClick={() => setTemplatesOpen((open) => !open)}>
           {templatesButtonLabel(locale)}
