@@ -117,7 +117,7 @@ export function createApp({ config, logger, metrics, sync, assets, boardAccess, 
     }),
     facilitationRoutes({ store: events, signer, logger, updateBoard, recheckAccess: (boardIds) => sync.recheckAccess(boardIds) }),
     voteRoutes({ store: events, votes, signer, logger, updateBoard }),
-    exportRoutes({ store: events, votes, signer, logger, readBoard: storedBoardReader(storage) }),
+    exportRoutes({ store: events, votes, jury, signer, logger, readBoard: storedBoardReader(storage) }),
     restitutionRoutes({ store: events, jury, signer, updateBoard }),
   ]
   // One OpenAPI document for every route module.

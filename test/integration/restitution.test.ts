@@ -78,8 +78,18 @@ describe('restitution', () => {
     expect(all.scores).toHaveLength(3)
     expect(all.results[0]).toMatchObject({ teamId: w.teamA.id, overall: 4, jurors: 2 })
 
+    // The project sheet carries the jury's means and the presented slides; facilitators see the
+    // means only once published.
+    const sheet = (token: string) => call('GET', `/api/events/${w.event.id}/teams/${w.teamA.id}/sheet.json`, undefined, token)
+    const forOrganiser = (await sheet(w.organiser)).body
+    expect(forOrganiser.juryScores).toMatchObject({ overall: 4, jurors: 2 })
+    expect(forOrganiser.juryScores.criteria.map((c: Json) => c.key)).toEqual(['relevance', 'technical', 'feasibility', 'originality'])
+    expect(forOrganiser.presentation.map((s: Json) => s.shapeId)).toEqual(['shape:f1', 'shape:f2'])
+    expect((await sheet(w.facilitator)).body.juryScores).toBeNull()
+
     expect((await call('POST', `/api/events/${w.event.id}/results/publish`, undefined, w.facilitator)).status).toBe(403)
     expect((await call('POST', `/api/events/${w.event.id}/results/publish`, undefined, w.organiser)).status).toBe(200)
+    expect((await sheet(w.facilitator)).body.juryScores).toMatchObject({ overall: 4 })
     const published = (await call('GET', `/api/events/${w.event.id}/scores`, undefined, w.alice)).body
     expect(published.scores).toEqual([])
     expect(published.results.map((r: Json) => r.teamId)).toEqual([w.teamA.id, w.teamB.id])

@@ -64,6 +64,7 @@ describe('extractProjectSheet', () => {
       team: { id: 'team-Mobilités', name: 'Mobilités', boardId: 'board-Mobilités', members: ['Alice', 'Bob'] },
       challenge: { title: 'Mieux informer les voyageurs', datasets: [{ title: 'Horaires GTFS' }] },
       juryScores: null,
+      presentation: null,
       exportedAt: '2026-11-26T16:30:00.000Z',
     })
   })

@@ -8,7 +8,7 @@ import {
   type ProjectSheetField,
   readTemplateMeta,
 } from '@fabrique/templates'
-import type { TLShape } from 'tldraw'
+import type { TLRecord, TLShape } from 'tldraw'
 import type * as Y from 'yjs'
 import { BoardShapes, center, contains, type PageBox, readBoardRecords } from './board.ts'
 import { plainText } from './richText.ts'
@@ -20,6 +20,7 @@ import {
   type SheetField,
   type SheetNote,
   type SheetSection,
+  type SheetSlide,
   type SheetTemplate,
 } from './types.ts'
 
@@ -64,7 +65,8 @@ const compareIds = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0)
  * field, merged in catalog order, then frame position.
  */
 export function extractProjectSheet(doc: Y.Doc, context: SheetContext): ProjectSheet {
-  const board = new BoardShapes(readBoardRecords(doc))
+  const records = readBoardRecords(doc)
+  const board = new BoardShapes(records)
   const frames = findFrames(board)
   const sections = findSections(board, frames)
   const notes = findNotes(board, context.votes ?? {})
@@ -100,7 +102,8 @@ export function extractProjectSheet(doc: Y.Doc, context: SheetContext): ProjectS
     fields,
     otherNotes: readingOrder(loose),
     templates,
-    juryScores: null,
+    juryScores: context.jury ?? null,
+    presentation: presentationOf(context.slides, records),
     exportedAt: (context.exportedAt ?? new Date()).toISOString(),
   }
 }
@@ -258,4 +261,15 @@ function fillFields(templates: readonly SheetTemplate[]): Record<ProjectSheetFie
     }
   }
   return fields
+}
+
+/** The presented slides with the title each shows (a section's label, a frame's name). */
+function presentationOf(slides: readonly string[] | null | undefined, records: readonly TLRecord[]): SheetSlide[] | null {
+  if (!slides || slides.length === 0) return null
+  const byId = new Map(records.map((record) => [record.id as string, record]))
+  return slides.map((shapeId) => {
+    const shape = byId.get(shapeId) as (TLRecord & { props?: { name?: string; richText?: unknown } }) | undefined
+    const title = shape?.props?.name ?? (shape?.props?.richText ? plainText(shape.props.richText) : '')
+    return { shapeId, title }
+  })
 }

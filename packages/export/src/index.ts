@@ -13,8 +13,10 @@ export type {
   SheetContext,
   SheetDataset,
   SheetField,
+  SheetJury,
   SheetNote,
   SheetSection,
+  SheetSlide,
   SheetTemplate,
 } from './types.ts'
 export { frenchSpacing, toWinAnsi, typeset } from './typography.ts'

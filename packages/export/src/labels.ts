@@ -17,6 +17,12 @@ export const LABELS = {
     exportedAt: 'Exporté le',
     eventSheets: 'Fiches projet',
     noTeams: 'Aucune équipe dans cet événement.',
+    jury: 'Évaluation du jury',
+    overall: 'Moyenne générale',
+    jurors: (count: number) => (count > 1 ? `${count} membres du jury` : `${count} membre du jury`),
+    outOfFive: '/ 5',
+    comments: 'Commentaires',
+    presentation: 'Diapositives présentées',
   },
   en: {
     sheet: 'Project sheet',
@@ -33,6 +39,12 @@ export const LABELS = {
     exportedAt: 'Exported on',
     eventSheets: 'Project sheets',
     noTeams: 'No team in this event.',
+    jury: 'Jury evaluation',
+    overall: 'Overall mean',
+    jurors: (count: number) => (count === 1 ? '1 juror' : `${count} jurors`),
+    outOfFive: '/ 5',
+    comments: 'Comments',
+    presentation: 'Slides presented',
   },
 } as const satisfies Record<Locale, unknown>
 

@@ -41,6 +41,17 @@ export function toMarkdown(sheet: ProjectSheet, locale: Locale, options: Markdow
     lines.push('', `## ${text(title[locale])}`, '', ...noteList(notes, locale))
   }
   if (sheet.otherNotes.length > 0) lines.push('', `## ${words.otherNotes}`, '', ...noteList(sheet.otherNotes, locale))
+  if (sheet.presentation) {
+    lines.push('', `## ${words.presentation}`, '', ...sheet.presentation.map((slide, i) => `${i + 1}. ${text(slide.title || slide.shapeId)}`))
+  }
+  if (sheet.juryScores) {
+    const jury = sheet.juryScores
+    const score = (value: number | null) => (value === null ? '–' : `${value.toLocaleString(locale)} ${words.outOfFive}`)
+    lines.push('', `## ${words.jury}`, '', `_${words.jurors(jury.jurors)}_`, '')
+    for (const criterion of jury.criteria) lines.push(`- **${text(criterion.title[locale])}**${colon} ${score(criterion.average)}`)
+    lines.push(`- **${words.overall}**${colon} ${score(jury.overall)}`)
+    if (jury.comments.length > 0) lines.push('', `**${words.comments}**${colon}`, '', ...jury.comments.map((comment) => `> ${text(comment)}`))
+  }
 
   lines.push('', '---', '', `_${words.sheet} · ${words.exportedAt} ${formatDateTime(sheet.exportedAt, locale, options.timeZone)}_`, '')
   return lines.join('\n')

@@ -97,6 +97,25 @@ function renderSheet(doc: Doc, sheet: ProjectSheet, locale: Locale, options: Pdf
 
   for (const field of PROJECT_SHEET_FIELDS) section(doc, t(sheet.fields[field].title[locale]), sheet.fields[field].notes, locale)
   if (sheet.otherNotes.length > 0) section(doc, t(words.otherNotes), sheet.otherNotes, locale)
+  if (sheet.presentation) {
+    ensureRoom(doc, 60)
+    doc.y += 14
+    heading(doc, t(words.presentation), 13)
+    doc.y += 4
+    for (const [i, slide] of sheet.presentation.entries()) bullet(doc, `${i + 1}. ${t(slide.title || slide.shapeId)}`, '')
+  }
+  if (sheet.juryScores) {
+    const jury = sheet.juryScores
+    const score = (value: number | null) => (value === null ? '–' : `${value.toLocaleString(locale)} ${words.outOfFive}`)
+    ensureRoom(doc, 120)
+    doc.y += 14
+    heading(doc, t(words.jury), 13)
+    doc.y += 4
+    paragraph(doc, t(words.jurors(jury.jurors)), { size: 10, font: FONT.italic, color: GREY, gap: 4 })
+    for (const criterion of jury.criteria) labelled(doc, t(criterion.title[locale]) + colon, score(criterion.average))
+    labelled(doc, t(words.overall) + colon, score(jury.overall))
+    for (const comment of jury.comments) paragraph(doc, t(locale === 'fr' ? `« ${comment} »` : `“${comment}”`), { size: 10, gap: 2 })
+  }
 
   doc.y += 20
   paragraph(doc, `${t(words.exportedAt)} ${formatDateTime(sheet.exportedAt, locale, options.timeZone)}`, { size: 8, color: GREY })

@@ -19,7 +19,7 @@ export const PROJECT_SHEET_JSON_SCHEMA = {
   $schema: 'https://json-schema.org/draft/2020-12/schema',
   title: 'Fabrique project sheet (fiche projet)',
   type: 'object',
-  required: ['schemaVersion', 'title', 'event', 'team', 'challenge', 'fields', 'otherNotes', 'templates', 'juryScores', 'exportedAt'],
+  required: ['schemaVersion', 'title', 'event', 'team', 'challenge', 'fields', 'otherNotes', 'templates', 'juryScores', 'presentation', 'exportedAt'],
   additionalProperties: false,
   properties: {
     schemaVersion: { const: PROJECT_SHEET_SCHEMA_VERSION },
@@ -100,7 +100,46 @@ export const PROJECT_SHEET_JSON_SCHEMA = {
         },
       },
     },
-    juryScores: { type: 'null', description: 'Reserved for the jury grid.' },
+    juryScores: {
+      description: 'The jury’s evaluation (means of 0-5 scores), when the reader may see it: organisers and jurors always, everyone once the results are published.',
+      oneOf: [
+        { type: 'null' },
+        {
+          type: 'object',
+          required: ['criteria', 'overall', 'jurors', 'comments'],
+          additionalProperties: false,
+          properties: {
+            criteria: {
+              type: 'array',
+              items: {
+                type: 'object',
+                required: ['key', 'title', 'average'],
+                additionalProperties: false,
+                properties: { key: { type: 'string' }, title: localized, average: { type: ['number', 'null'] } },
+              },
+            },
+            overall: { type: ['number', 'null'] },
+            jurors: { type: 'integer' },
+            comments: { type: 'array', items: { type: 'string' } },
+          },
+        },
+      ],
+    },
+    presentation: {
+      description: 'The slides the team presented at the restitution, in its order; null when it did not present.',
+      oneOf: [
+        { type: 'null' },
+        {
+          type: 'array',
+          items: {
+            type: 'object',
+            required: ['shapeId', 'title'],
+            additionalProperties: false,
+            properties: { shapeId: { type: 'string' }, title: { type: 'string' } },
+          },
+        },
+      ],
+    },
     exportedAt: { type: 'string', format: 'date-time' },
   },
   $defs: {

@@ -65,8 +65,10 @@ export interface ProjectSheet {
   /** Notes in no section of any template (anywhere on the board). */
   otherNotes: SheetNote[]
   templates: SheetTemplate[]
-  /** Filled once the jury grid exists (issue 11). */
-  juryScores: null
+  /** The jury's evaluation, when there is one the reader may see; null otherwise. */
+  juryScores: SheetJury | null
+  /** The slides the team presented, in its order (restitution); null when it did not present. */
+  presentation: SheetSlide[] | null
   /** ISO 8601. */
   exportedAt: string
 }
@@ -80,6 +82,25 @@ export interface SheetContext {
   challenge: { title: string; description: string; datasets: readonly SheetDataset[] } | null
   /** Dots per shape id on this board. */
   votes?: Readonly<Record<string, number>>
+  /** The jury's evaluation of this team, when the reader may see it. */
+  jury?: SheetJury | null
+  /** Shape ids of the presented slides (sections or frames), in the presenter's order. */
+  slides?: readonly string[] | null
   /** Defaults to now. */
   exportedAt?: Date
+}
+
+export interface SheetJury {
+  /** Mean of the jurors' scores (0 to 5) per criterion, in the grid's order. */
+  criteria: Array<{ key: string; title: { fr: string; en: string }; average: number | null }>
+  /** Mean of the criteria means. */
+  overall: number | null
+  jurors: number
+  comments: string[]
+}
+
+export interface SheetSlide {
+  shapeId: string
+  /** The section or frame title shown on that slide. */
+  title: string
 }

@@ -1,8 +1,10 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
-import { eventZip, extractProjectSheet, notesCsv, type ProjectSheet, slugify, toMarkdown, toPdf } from '@fabrique/export'
+import { eventZip, extractProjectSheet, notesCsv, type ProjectSheet, type SheetJury, slugify, toMarkdown, toPdf } from '@fabrique/export'
+import { LIVE_MAP, LiveKey, type SlideState } from '@fabrique/protocol'
 import type { Context } from 'hono'
 import * as Y from 'yjs'
 import type { TokenSigner } from '../auth/tokens.ts'
+import { JURY_CRITERIA, JURY_CRITERIA_TITLES, type JuryStore, teamResults } from '../jury/types.ts'
 import type { EventRecord, EventStore, Member, Team } from '../events/types.ts'
 import type { Logger } from '../logger.ts'
 import type { BoardStorage } from '../storage/types.ts'
@@ -11,9 +13,17 @@ import { createAuthoriser, early } from './authorise.ts'
 import { apiError } from './errors.ts'
 import { ErrorBody } from './schemas.ts'
 
+/** What the board does not hold: public vote counts, the jury's means, the presented slides. */
+interface SheetExtras {
+  votes: Map<string, Record<string, number>>
+  jury: Map<string, SheetJury> | null
+  slides: Map<string, string[]>
+}
+
 export interface ExportRoutesOptions {
   store: EventStore
   votes: VoteStore
+  jury: JuryStore
   signer: TokenSigner
   logger: Logger
   /** A board's document in a Y.Doc of its own, to read: nothing written to it reaches the board. */
@@ -92,11 +102,52 @@ export function exportRoutes(options: ExportRoutesOptions): OpenAPIHono {
     },
   })
 
+  /** Who asked for each loaded event: jury scores go only to organisers and jurors until published. */
+  const readerRoles = new WeakMap<EventRecord, string>()
+
   const loadEvent = async (c: Context, eventId: string): Promise<EventRecord | Response> => {
     const auth = await authorise(c, eventId, 'export')
     if (auth instanceof Response) return auth
     const event = await store.getEvent(eventId)
-    return event ?? apiError(c, 404, 'unknown_event', 'Événement introuvable.', 'Event not found.')
+    if (!event) return apiError(c, 404, 'unknown_event', 'Événement introuvable.', 'Event not found.')
+    readerRoles.set(event, auth.capability.role)
+    return event
+  }
+
+  /** The jury's means per team, when this reader may see them. */
+  const juryByTeam = async (event: EventRecord): Promise<Map<string, SheetJury> | null> => {
+    const role = readerRoles.get(event)
+    if (role !== 'organiser' && role !== 'jury' && !(await options.jury.publishedAt(event.id))) return null
+    const scores = await options.jury.listScores(event.id)
+    const byTeam = new Map<string, SheetJury>()
+    for (const result of teamResults(scores)) {
+      byTeam.set(result.teamId, {
+        criteria: JURY_CRITERIA.map((key) => ({ key, title: JURY_CRITERIA_TITLES[key], average: result.averages[key] ?? null })),
+        overall: result.overall,
+        jurors: result.jurors,
+        comments: scores.filter((score) => score.teamId === result.teamId && score.comment.trim()).map((score) => score.comment.trim()),
+      })
+    }
+    return byTeam
+  }
+
+  /** The slides each team presented, from the event's live board. */
+  const slidesByBoard = async (event: EventRecord): Promise<Map<string, string[]>> => {
+    const doc = await options.readBoard(event.liveBoardId)
+    try {
+      const slides = new Map<string, string[]>()
+      for (const [key, value] of doc.getMap(LIVE_MAP).entries()) {
+        if (key.startsWith(LiveKey.SlidesPrefix)) slides.set(key.slice(LiveKey.SlidesPrefix.length), (value as SlideState).frameIds)
+      }
+      return slides
+    } finally {
+      doc.destroy()
+    }
+  }
+
+  const extrasOf = async (event: EventRecord): Promise<SheetExtras> => {
+    const [votes, jury, slides] = await Promise.all([voteCounts(event.id), juryByTeam(event), slidesByBoard(event)])
+    return { votes, jury, slides }
   }
 
   /** Dots per board and note, from the votes whose results are public (revealed or closed). */
@@ -113,7 +164,7 @@ export function exportRoutes(options: ExportRoutesOptions): OpenAPIHono {
     return counts
   }
 
-  const sheetOf = async (event: EventRecord, team: Team, members: readonly Member[], counts: Map<string, Record<string, number>>): Promise<ProjectSheet> => {
+  const sheetOf = async (event: EventRecord, team: Team, members: readonly Member[], extras: SheetExtras): Promise<ProjectSheet> => {
     const doc = await options.readBoard(team.boardId)
     try {
       const challenge = event.challenges.find((candidate) => candidate.id === team.challengeId)
@@ -122,7 +173,9 @@ export function exportRoutes(options: ExportRoutesOptions): OpenAPIHono {
         team: { id: team.id, name: team.name, boardId: team.boardId },
         members: members.filter((member) => member.teamId === team.id).map((member) => member.pseudonym),
         challenge: challenge ? { title: challenge.title, description: challenge.description, datasets: challenge.datasets } : null,
-        votes: counts.get(team.boardId) ?? {},
+        votes: extras.votes.get(team.boardId) ?? {},
+        jury: extras.jury?.get(team.id) ?? null,
+        slides: extras.slides.get(team.boardId) ?? null,
       })
     } finally {
       doc.destroy()
@@ -132,13 +185,13 @@ export function exportRoutes(options: ExportRoutesOptions): OpenAPIHono {
   /** Every team's sheet, in the event's team order, a few boards at a time. */
   const allSheets = async (event: EventRecord): Promise<ProjectSheet[]> => {
     const started = Date.now()
-    const [teams, members, counts] = await Promise.all([store.listTeams(event.id), store.listMembers(event.id), voteCounts(event.id)])
+    const [teams, members, extras] = await Promise.all([store.listTeams(event.id), store.listMembers(event.id), extrasOf(event)])
     const sheets = new Array<ProjectSheet>(teams.length)
     let next = 0
     const worker = async () => {
       while (next < teams.length) {
         const i = next++
-        sheets[i] = await sheetOf(event, teams[i], members, counts)
+        sheets[i] = await sheetOf(event, teams[i], members, extras)
       }
     }
     await Promise.all(Array.from({ length: Math.min(CONCURRENCY, teams.length) }, worker))
@@ -191,7 +244,7 @@ export function exportRoutes(options: ExportRoutesOptions): OpenAPIHono {
       if (event instanceof Response) return early(event)
       const team = await store.getTeam(teamId)
       if (!team || team.eventId !== event.id) return early(apiError(c, 404, 'unknown_team', 'Équipe introuvable dans cet événement.', 'No such team in this event.'))
-      const sheet = await sheetOf(event, team, await store.listMembers(event.id), await voteCounts(event.id))
+      const sheet = await sheetOf(event, team, await store.listMembers(event.id), await extrasOf(event))
       const name = `fiche-${slugify(team.name)}`
       switch (requested) {
         case 'sheet.json':
