@@ -1,4 +1,4 @@
-import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
+import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi'
 import { eventZip, extractProjectSheet, notesCsv, type ProjectSheet, type SheetJury, slugify, toMarkdown, toPdf } from '@fabrique/export'
 import { LIVE_MAP, LiveKey, type SlideState } from '@fabrique/protocol'
 import type { Context } from 'hono'
@@ -11,7 +11,7 @@ import type { BoardStorage } from '../storage/types.ts'
 import type { VoteStore } from '../votes/types.ts'
 import { createAuthoriser, early } from './authorise.ts'
 import { apiError } from './errors.ts'
-import { ErrorBody } from './schemas.ts'
+import { createApiApp, eventParams, json, security, standardErrors } from './routeKit.ts'
 
 /** What the board does not hold: public vote counts, the jury's means, the presented slides. */
 interface SheetExtras {
@@ -43,16 +43,8 @@ export function storedBoardReader(storage: Pick<BoardStorage, 'load'>): (boardId
   }
 }
 
-const json = <T extends z.ZodType>(schema: T, description: string) => ({ content: { 'application/json': { schema } }, description })
 const file = (type: string, description: string) => ({ content: { [type]: { schema: z.string().openapi({ format: 'binary' }) } }, description })
-const errors = {
-  400: json(ErrorBody, 'Invalid request'),
-  401: json(ErrorBody, 'Missing, invalid or expired token'),
-  403: json(ErrorBody, 'Not allowed'),
-  404: json(ErrorBody, 'Unknown event or team'),
-} as const
-const security = [{ bearer: [] }]
-const eventParams = z.object({ eventId: z.string().min(1).max(64) })
+const errors = standardErrors('Unknown event or team')
 const teamParams = eventParams.extend({
   teamId: z.string().min(1).max(64),
   file: z.enum(['sheet.json', 'sheet.md', 'sheet.pdf']).openapi({ description: 'The format, as a file name' }),
@@ -94,13 +86,7 @@ const download = (type: string, filename: string) => ({
 export function exportRoutes(options: ExportRoutesOptions): OpenAPIHono {
   const { store, votes, logger } = options
   const authorise = createAuthoriser(store, options.signer)
-  const app = new OpenAPIHono({
-    defaultHook: (result, c) => {
-      if (result.success) return
-      const detail = result.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ')
-      return early(apiError(c, 400, 'invalid_request', `Requête invalide — ${detail}`, `Invalid request — ${detail}`))
-    },
-  })
+  const app = createApiApp()
 
   /** Who asked for each loaded event: jury scores go only to organisers and jurors until published. */
   const readerRoles = new WeakMap<EventRecord, string>()

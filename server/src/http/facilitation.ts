@@ -1,4 +1,4 @@
-import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
+import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi'
 import { type BroadcastMessage, IDLE_TIMER, LIVE_MAP, LiveKey, nextTimer, type TimerState } from '@fabrique/protocol'
 import { getTemplate, isTemplateId, placeTemplate, withdrawPush } from '@fabrique/templates'
 import { randomUUID } from 'node:crypto'
@@ -9,7 +9,7 @@ import type { EventRecord, EventStore } from '../events/types.ts'
 import type { Logger } from '../logger.ts'
 import { createAuthoriser, early } from './authorise.ts'
 import { apiError } from './errors.ts'
-import { ErrorBody } from './schemas.ts'
+import { createApiApp, eventParams, json, security, standardErrors } from './routeKit.ts'
 
 export interface FacilitationRoutesOptions {
   store: EventStore
@@ -21,15 +21,7 @@ export interface FacilitationRoutesOptions {
   recheckAccess(boardIds: readonly string[]): Promise<void>
 }
 
-const json = <T extends z.ZodType>(schema: T, description: string) => ({ content: { 'application/json': { schema } }, description })
-const errors = {
-  400: json(ErrorBody, 'Invalid request'),
-  401: json(ErrorBody, 'Missing, invalid or expired token'),
-  403: json(ErrorBody, 'Not allowed'),
-  404: json(ErrorBody, 'Unknown event, board or template'),
-} as const
-const security = [{ bearer: [] }]
-const eventParams = z.object({ eventId: z.string().min(1).max(64) })
+const errors = standardErrors('Unknown event, board or template')
 const BoardIds = z.array(z.string().min(1).max(64)).min(1).max(1000).optional().openapi({ description: 'Default: every board of the event' })
 
 const PushBody = z
@@ -96,13 +88,7 @@ const CONCURRENCY = 4
 export function facilitationRoutes(options: FacilitationRoutesOptions): OpenAPIHono {
   const { store, logger } = options
   const authorise = createAuthoriser(store, options.signer)
-  const app = new OpenAPIHono({
-    defaultHook: (result, c) => {
-      if (result.success) return
-      const detail = result.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ')
-      return early(apiError(c, 400, 'invalid_request', `Requête invalide — ${detail}`, `Invalid request — ${detail}`))
-    },
-  })
+  const app = createApiApp()
 
   const eventBoards = async (event: EventRecord): Promise<string[]> => [event.plenaryBoardId, ...(await store.listTeams(event.id)).map((t) => t.boardId)]
 

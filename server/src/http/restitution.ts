@@ -1,4 +1,4 @@
-import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
+import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi'
 import {
   IDLE_RESTITUTION,
   LIVE_MAP,
@@ -15,7 +15,7 @@ import type { EventRecord, EventStore } from '../events/types.ts'
 import { JURY_CRITERIA, type JuryStore, teamResults } from '../jury/types.ts'
 import { createAuthoriser, early } from './authorise.ts'
 import { apiError } from './errors.ts'
-import { ErrorBody } from './schemas.ts'
+import { createApiApp, eventParams, json, security, standardErrors } from './routeKit.ts'
 
 export interface RestitutionRoutesOptions {
   store: EventStore
@@ -24,15 +24,7 @@ export interface RestitutionRoutesOptions {
   updateBoard<T>(boardId: string, change: (doc: Y.Doc) => T): Promise<T>
 }
 
-const json = <T extends z.ZodType>(schema: T, description: string) => ({ content: { 'application/json': { schema } }, description })
-const errors = {
-  400: json(ErrorBody, 'Invalid request'),
-  401: json(ErrorBody, 'Missing, invalid or expired token'),
-  403: json(ErrorBody, 'Not allowed'),
-  404: json(ErrorBody, 'Unknown event, team or board'),
-} as const
-const security = [{ bearer: [] }]
-const eventParams = z.object({ eventId: z.string().min(1).max(64) })
+const errors = standardErrors('Unknown event, team or board')
 const JUROR_TOKEN_DAYS = 7
 
 const RestitutionBody = z
@@ -63,13 +55,7 @@ const ScoresBody = z
 export function restitutionRoutes(options: RestitutionRoutesOptions): OpenAPIHono {
   const { store, jury, signer } = options
   const authorise = createAuthoriser(store, signer)
-  const app = new OpenAPIHono({
-    defaultHook: (result, c) => {
-      if (result.success) return
-      const detail = result.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ')
-      return early(apiError(c, 400, 'invalid_request', `Requête invalide — ${detail}`, `Invalid request — ${detail}`))
-    },
-  })
+  const app = createApiApp()
   const writeLive = <T>(event: EventRecord, change: (live: Y.Map<unknown>) => T) =>
     options.updateBoard(event.liveBoardId, (doc) => change(doc.getMap(LIVE_MAP)))
   const unknownEvent = (c: Context) => apiError(c, 404, 'unknown_event', 'Événement introuvable.', 'Event not found.')

@@ -1,4 +1,4 @@
-import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
+import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi'
 import { LIVE_MAP, LiveKey, type LiveVote } from '@fabrique/protocol'
 import type { Context } from 'hono'
 import type * as Y from 'yjs'
@@ -8,6 +8,7 @@ import type { Logger } from '../logger.ts'
 import type { CastResult, VoteSession, VoteStore } from '../votes/types.ts'
 import { createAuthoriser, early } from './authorise.ts'
 import { apiError } from './errors.ts'
+import { createApiApp, eventParams, json, security, standardErrors } from './routeKit.ts'
 import { ErrorBody } from './schemas.ts'
 
 export interface VoteRoutesOptions {
@@ -18,16 +19,10 @@ export interface VoteRoutesOptions {
   updateBoard<T>(boardId: string, change: (doc: Y.Doc) => T): Promise<T>
 }
 
-const json = <T extends z.ZodType>(schema: T, description: string) => ({ content: { 'application/json': { schema } }, description })
 const errors = {
-  400: json(ErrorBody, 'Invalid request'),
-  401: json(ErrorBody, 'Missing, invalid or expired token'),
-  403: json(ErrorBody, 'Not allowed'),
-  404: json(ErrorBody, 'Unknown event, vote or board'),
+  ...standardErrors('Unknown event, vote or board'),
   409: json(ErrorBody, 'Refused by the vote’s rules'),
 } as const
-const security = [{ bearer: [] }]
-const eventParams = z.object({ eventId: z.string().min(1).max(64) })
 const voteParams = eventParams.extend({ voteId: z.string().min(1).max(64) })
 
 const NewVoteBody = z
@@ -72,13 +67,7 @@ const refusals: Record<Exclude<CastResult, { ok: true }>['reason'], { status: 40
 export function voteRoutes(options: VoteRoutesOptions): OpenAPIHono {
   const { store, votes, logger } = options
   const authorise = createAuthoriser(store, options.signer)
-  const app = new OpenAPIHono({
-    defaultHook: (result, c) => {
-      if (result.success) return
-      const detail = result.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ')
-      return early(apiError(c, 400, 'invalid_request', `Requête invalide — ${detail}`, `Invalid request — ${detail}`))
-    },
-  })
+  const app = createApiApp()
   const closeTimers = new Map<string, ReturnType<typeof setTimeout>>()
 
   const eventBoards = async (event: EventRecord) => [event.plenaryBoardId, ...(await store.listTeams(event.id)).map((t) => t.boardId)]

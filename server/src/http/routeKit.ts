@@ -1,0 +1,29 @@
+import { OpenAPIHono, z } from '@hono/zod-openapi'
+import { early } from './authorise.ts'
+import { apiError } from './errors.ts'
+import { ErrorBody } from './schemas.ts'
+
+/** What every route module of the API shares: JSON bodies, error responses, bearer security. */
+export const json = <T extends z.ZodType>(schema: T, description: string) => ({ content: { 'application/json': { schema } }, description })
+
+export const standardErrors = (notFound: string) =>
+  ({
+    400: json(ErrorBody, 'Invalid request'),
+    401: json(ErrorBody, 'Missing, invalid or expired token'),
+    403: json(ErrorBody, 'Not allowed'),
+    404: json(ErrorBody, notFound),
+  }) as const
+
+export const security = [{ bearer: [] }]
+export const eventParams = z.object({ eventId: z.string().min(1).max(64) })
+
+/** An OpenAPI app whose invalid requests get a 400 naming every invalid field, in both languages. */
+export function createApiApp(): OpenAPIHono {
+  return new OpenAPIHono({
+    defaultHook: (result, c) => {
+      if (result.success) return
+      const detail = result.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ')
+      return early(apiError(c, 400, 'invalid_request', `Requête invalide — ${detail}`, `Invalid request — ${detail}`))
+    },
+  })
+}
