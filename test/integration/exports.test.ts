@@ -1,24 +1,16 @@
 import { getTemplate, SECTION_HEADER_HEIGHT, type TemplateId } from '@fabrique/templates'
 import { createShapeId, createUserId, getIndexAbove, type IndexKey, NoteShapeUtil, type TLParentId, type TLRecord, type TLShape, toRichText } from 'tldraw'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { apiCaller, type Json } from '../support/api.ts'
 import { strFromU8, unzipSync } from 'fflate'
 import { type BoardClient, connectBoardClient } from '../support/boardClient.ts'
 import { startServer, syncUrl } from '../support/server.ts'
 import { waitFor } from '../support/wait.ts'
 
-type Json = Record<string, any>
 let server: Awaited<ReturnType<typeof startServer>>
 const clients: BoardClient[] = []
 
-async function call(method: string, path: string, body?: unknown, token?: string): Promise<{ status: number; body: Json }> {
-  const res = await fetch(`${server.url}${path}`, {
-    method,
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  })
-  const text = await res.text()
-  return { status: res.status, body: text ? JSON.parse(text) : {} }
-}
+const call = apiCaller(() => server.url)
 
 async function download(path: string, token: string): Promise<{ status: number; type: string; disposition: string; bytes: Uint8Array }> {
   const res = await fetch(`${server.url}${path}`, { headers: { authorization: `Bearer ${token}` } })

@@ -2,24 +2,16 @@ import { LIVE_MAP, LiveKey, type LiveVote, type TimerState, timeLeft } from '@fa
 import { PUSHES_MAP } from '@fabrique/templates'
 import { createShapeId, type TLShape, toRichText } from 'tldraw'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { apiCaller, type Json } from '../support/api.ts'
 import { type BoardClient, connectBoardClient } from '../support/boardClient.ts'
 import { connectClient, type TestClient } from '../support/clients.ts'
 import { startServer, storedDoc, syncUrl } from '../support/server.ts'
 import { waitFor } from '../support/wait.ts'
 
-type Json = Record<string, any>
 let server: Awaited<ReturnType<typeof startServer>>
 const clients: BoardClient[] = []
 
-async function call(method: string, path: string, body?: unknown, token?: string): Promise<{ status: number; body: Json }> {
-  const res = await fetch(`${server.url}${path}`, {
-    method,
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  })
-  const text = await res.text()
-  return { status: res.status, body: text ? JSON.parse(text) : {} }
-}
+const call = apiCaller(() => server.url)
 
 function board(boardId: string, token: string): BoardClient {
   const client = connectBoardClient(syncUrl(server), boardId, token)

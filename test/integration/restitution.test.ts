@@ -1,22 +1,14 @@
 import { LIVE_MAP, LiveKey, type RestitutionState, type SlideState } from '@fabrique/protocol'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { apiCaller, type Json } from '../support/api.ts'
 import { connectClient, type TestClient } from '../support/clients.ts'
 import { startServer, syncUrl } from '../support/server.ts'
 import { waitFor } from '../support/wait.ts'
 
-type Json = Record<string, any>
 let server: Awaited<ReturnType<typeof startServer>>
 const clients: TestClient[] = []
 
-async function call(method: string, path: string, body?: unknown, token?: string): Promise<{ status: number; body: Json }> {
-  const res = await fetch(`${server.url}${path}`, {
-    method,
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  })
-  const text = await res.text()
-  return { status: res.status, body: text ? JSON.parse(text) : {} }
-}
+const call = apiCaller(() => server.url)
 
 let w: { event: Json; organiser: string; facilitator: string; jury: string; alice: string; bob: string; teamA: Json; teamB: Json }
 

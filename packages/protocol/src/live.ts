@@ -62,7 +62,7 @@ export function nextTimer(timer: TimerState, change: TimerAction, agenda: readon
   }
   switch (change.action) {
     case 'start': {
-      const phaseIndex = change.phaseIndex ?? (timer.phaseIndex >= 0 ? timer.phaseIndex : 0)
+      const phaseIndex = change.phaseIndex ?? Math.max(timer.phaseIndex, 0)
       const durationMs = change.durationSeconds !== undefined ? change.durationSeconds * 1000 : undefined
       return startPhase(change.durationSeconds !== undefined && change.phaseIndex === undefined ? -1 : phaseIndex, durationMs, change.title)
     }
