@@ -8,6 +8,7 @@ import { JuryPage } from './event/JuryPage.tsx'
 import { NewEventPage } from './event/NewEventPage.tsx'
 import { OrganisePage } from './event/OrganisePage.tsx'
 import { PosterPage } from './event/PosterPage.tsx'
+import { ExportPage } from './export/ExportPage.tsx'
 import { ProjectionScreenPage } from './restitution/ProjectionScreen.tsx'
 import { HomePage } from './HomePage.tsx'
 import { NotFound } from './NotFound.tsx'
@@ -25,6 +26,7 @@ const eventPages = {
   jury: JuryPage,
   poster: PosterPage,
   screen: ProjectionScreenPage,
+  export: ExportPage,
 } as const
 
 export function App() {

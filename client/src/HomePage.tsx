@@ -1,6 +1,7 @@
 import { newBoardId } from '@fabrique/protocol'
 import { type FormEvent, useState } from 'react'
 import { LanguageSwitch, useLocale } from './i18n.tsx'
+import { paths } from './event/paths.ts'
 import { navigate } from './router.tsx'
 
 export function HomePage() {
@@ -9,8 +10,8 @@ export function HomePage() {
 
   const join = (event: FormEvent) => {
     event.preventDefault()
-    const cleaned = code.trim().toUpperCase()
-    if (cleaned) navigate(`/join/${encodeURIComponent(cleaned)}`)
+    const cleaned = code.toUpperCase().replace(/[\s-]/g, '')
+    if (cleaned) navigate(paths.join(cleaned))
   }
 
   return (
@@ -40,7 +41,7 @@ export function HomePage() {
         <section className="card">
           <h2>{t('home.organise')}</h2>
           <p>{t('home.organiseHelp')}</p>
-          <button type="button" onClick={() => navigate('/organiser/new')}>
+          <button type="button" onClick={() => navigate(paths.newEvent())}>
             {t('home.organise')}
           </button>
         </section>

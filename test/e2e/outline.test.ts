@@ -1,8 +1,8 @@
-import { createRequire } from 'node:module'
-import type { Browser, Page } from 'playwright-core'
+import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { launchBrowser, requireBuiltClient } from '../support/browser.ts'
 import { startServer } from '../support/server.ts'
+import { axeViolations } from './pages/axe.ts'
 import { BoardPage, richText } from './pages/boardPage.ts'
 import { centreInside, OutlinePanel, pageBounds } from './pages/outlinePanel.ts'
 
@@ -190,18 +190,3 @@ describe('the outline of a board', () => {
     await context.close()
   })
 })
-
-const axePath = createRequire(new URL('../package.json', import.meta.url)).resolve('axe-core/axe.min.js')
-
-interface AxeResult {
-  violations: Array<{ id: string; impact: string | null; help: string; nodes: Array<{ target: unknown[] }> }>
-}
-
-/** Serious and critical axe-core violations on the page, with where they are. */
-async function axeViolations(page: Page): Promise<Array<{ id: string; impact: string | null; help: string; targets: string[] }>> {
-  await page.addScriptTag({ path: axePath })
-  const result = await page.evaluate(() => (window as unknown as { axe: { run(): Promise<AxeResult> } }).axe.run())
-  return result.violations
-    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
-    .map((violation) => ({ id: violation.id, impact: violation.impact, help: violation.help, targets: violation.nodes.map((node) => JSON.stringify(node.target)) }))
-}

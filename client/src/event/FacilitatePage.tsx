@@ -12,6 +12,7 @@ import { TimerSection } from './console/TimerSection.tsx'
 import { useLiveSnapshot } from './console/useLive.ts'
 import { VotesSection } from './console/VotesSection.tsx'
 import './console/console.css'
+import { ExportLink } from '../export/ExportPanel.tsx'
 import { ScreenLink } from '../restitution/ScreenLink.tsx'
 import { paths } from './paths.ts'
 import { LoadFailed, NoAccess, useStaffToken } from './StaffAccess.tsx'
@@ -78,6 +79,7 @@ function Console({ eventId, token, role }: { eventId: string; token: string; rol
           !(event.error || boards.error) && <Loading />
         )}
         <ScreenLink eventId={eventId} />
+        <ExportLink eventId={eventId} />
         {role === 'organiser' && (
           <p>
             <Link href={paths.organise(eventId)}>{t('facilitate.backToOrganise')}</Link>

@@ -1,4 +1,4 @@
-import { type FormEvent, useEffect, useState } from 'react'
+import { type FormEvent, useEffect, useRef, useState } from 'react'
 import { useLocale } from '../i18n.tsx'
 import { navigate } from '../router.tsx'
 import { ApiError, eventsApi, type Member, type PublicEventInfo, type Team } from './api.ts'
@@ -150,16 +150,29 @@ function JoinedEvent({ code, event, initialTeams, session, restoreError, onSessi
 
   const myTeam = session?.member.teamId ? teams.find((team) => team.id === session.member.teamId) : undefined
 
+  // The pseudonym form gives way to the greeting: the focus goes there rather than to the page's top.
+  const greeting = useRef<HTMLHeadingElement>(null)
+  const [justJoined, setJustJoined] = useState(false)
+  useEffect(() => {
+    if (justJoined) greeting.current?.focus()
+  }, [justJoined])
+  const joined = (joinedSession: Session) => {
+    onSession(joinedSession)
+    setJustJoined(true)
+  }
+
   return (
     <div className="page">
       <EventPageHeader title={event.title} subtitle={formatDate(event.date)} />
       <main>
         <ErrorAlert error={restoreError} />
         {session === undefined && !restoreError && <Loading />}
-        {session === null && <PseudonymForm code={code} eventId={event.id} onJoined={onSession} />}
+        {session === null && <PseudonymForm code={code} eventId={event.id} onJoined={joined} />}
         {session && (
           <section className="card" aria-labelledby="me-heading">
-            <h2 id="me-heading">{t('join.hello', { name: session.member.pseudonym })}</h2>
+            <h2 id="me-heading" ref={greeting} tabIndex={-1}>
+              {t('join.hello', { name: session.member.pseudonym })}
+            </h2>
             <p>{myTeam ? t('join.inTeam', { name: myTeam.name }) : t('join.pickTeam')}</p>
             <div className="button-row">
               {myTeam && (

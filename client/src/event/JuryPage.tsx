@@ -1,4 +1,5 @@
 import { useLocale } from '../i18n.tsx'
+import { ExportLink } from '../export/ExportPanel.tsx'
 import { JuryDesk } from '../restitution/JuryDesk.tsx'
 import { eventsApi, type Role } from './api.ts'
 import { paths } from './paths.ts'
@@ -61,6 +62,7 @@ function Jury({ eventId, token, role }: { eventId: string; token: string; role: 
             </ul>
           </section>
         ))}
+        <ExportLink eventId={eventId} />
       </main>
     </div>
   )

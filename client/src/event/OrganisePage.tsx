@@ -1,4 +1,5 @@
 import { useState } from 'react'
+import { ExportPanel } from '../export/ExportPanel.tsx'
 import { useLocale } from '../i18n.tsx'
 import { type EventInfo, eventsApi, type Links, qrCodeUrl } from './api.ts'
 import { EventSummary } from './EventSummary.tsx'
@@ -69,6 +70,7 @@ function Organise({ eventId, token }: { eventId: string; token: string }) {
             </li>
           </ul>
         </section>
+        <ExportPanel eventId={eventId} token={token} />
         <EventSummary event={event} />
       </main>
     </div>

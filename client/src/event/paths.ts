@@ -14,6 +14,9 @@ export const paths = {
   organise: (eventId: string) => withTestFlag(`/e/${id(eventId)}/organise`, new URLSearchParams()),
   poster: (eventId: string) => withTestFlag(`/e/${id(eventId)}/poster`, new URLSearchParams()),
   facilitate: (eventId: string) => withTestFlag(`/e/${id(eventId)}/facilitate`, new URLSearchParams()),
+  jury: (eventId: string) => withTestFlag(`/e/${id(eventId)}/jury`, new URLSearchParams()),
+  /** Project sheets and the full bundle with pictures (client/src/export). */
+  exportSheets: (eventId: string) => withTestFlag(`/e/${id(eventId)}/export`, new URLSearchParams()),
   join: (code: string) => withTestFlag(`/join/${id(code)}`, new URLSearchParams()),
   /**
    * A board of an event, opened with the token this browser keeps for `as` (never in the address:

@@ -1,19 +1,13 @@
 import type { Locator, Page } from 'playwright-core'
+import { type Focused, focused, tabTo } from './keyboard.ts'
+
+export type { Focused }
 
 interface Rect {
   x: number
   y: number
   w: number
   h: number
-}
-
-/** What the focused element is, for a person who only hears it: its accessible-ish name and marks. */
-export interface Focused {
-  tag: string
-  text: string
-  label: string
-  templateId: string | null
-  noteId: string | null
 }
 
 /**
@@ -28,26 +22,13 @@ export class OutlinePanel {
     return this.page.getByTestId('outline')
   }
 
-  async focused(): Promise<Focused> {
-    return this.page.evaluate(() => {
-      const element = document.activeElement as HTMLElement | null
-      return {
-        tag: element?.tagName.toLowerCase() ?? '',
-        text: (element?.textContent ?? '').replace(/\s+/g, ' ').trim(),
-        label: element?.getAttribute('aria-label') ?? '',
-        templateId: element?.getAttribute('data-template-id') ?? null,
-        noteId: element?.getAttribute('data-outline-note') ?? null,
-      }
-    })
+  focused(): Promise<Focused> {
+    return focused(this.page)
   }
 
   /** Presses Tab (Shift+Tab with `backwards`) until `wanted` holds for the focused element. */
-  async tabTo(wanted: (focused: Focused) => boolean, what: string, { backwards = false, max = 120 } = {}): Promise<void> {
-    for (let i = 0; i < max; i++) {
-      if (wanted(await this.focused())) return
-      await this.page.keyboard.press(backwards ? 'Shift+Tab' : 'Tab')
-    }
-    throw new Error(`Tab never reached ${what}; last focused: ${JSON.stringify(await this.focused())}`)
+  tabTo(wanted: (focused: Focused) => boolean, what: string, options: { backwards?: boolean; max?: number } = {}): Promise<void> {
+    return tabTo(this.page, wanted, what, options)
   }
 
   /** The text of each note of a section of the outline, as listed. */

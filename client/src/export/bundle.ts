@@ -1,0 +1,105 @@
+import schema from '../../../docs/project-sheet.schema.json'
+import { eventsApi } from '../event/api.ts'
+import type { Locale } from '../i18n.tsx'
+import { readBoardCopy } from './boardSnapshot.ts'
+import { exportUrls, fetchFile } from './download.ts'
+import { type BoardPicture, drawBoard } from './drawBoard.tsx'
+import { slugify, slugOfFilename, uniqueNames } from './names.ts'
+import { type ZipEntry, zipFiles } from './zip.ts'
+
+export type BundleStep = { kind: 'start' } | { kind: 'team'; n: number; total: number; name: string } | { kind: 'event' } | { kind: 'done' }
+
+export interface BundleProgress {
+  step: BundleStep
+  /** Units of work finished out of `total`: one per team, one for the event's own files. */
+  done: number
+  total: number
+}
+
+export interface BundleOptions {
+  eventId: string
+  token: string
+  locale: Locale
+  licenseKey?: string
+  signal: AbortSignal
+  onProgress(progress: BundleProgress): void
+}
+
+export interface BundleResult {
+  blob: Blob
+  filename: string
+  /** Teams whose board could not be drawn: their sheets are in the bundle, their pictures are not. */
+  missingPictures: Array<{ teamId: string; team: string; error: unknown }>
+}
+
+const bytes = async (blob: Blob) => new Uint8Array(await blob.arrayBuffer())
+const text = (value: string) => new TextEncoder().encode(value)
+
+/**
+ * The event's ZIP with pictures, made in this browser: the server's files for every team (fiche.json,
+ * fiche.md, fiche.pdf) and, drawn here, `pictures/board.png` and one PNG per template frame; at the
+ * root notes.csv, event.pdf and fiche.schema.json, as in the server's export.zip. One team at a time
+ * (its files are fetched while its board is drawn), so one board is open at most.
+ */
+export async function buildBundle(options: BundleOptions): Promise<BundleResult> {
+  const { eventId, token, locale, signal, onProgress } = options
+  onProgress({ step: { kind: 'start' }, done: 0, total: 1 })
+  const { event, teams } = await eventsApi.get(eventId, token)
+  signal.throwIfAborted()
+
+  const total = teams.length + 1
+  const entries: ZipEntry[] = []
+  const missingPictures: BundleResult['missingPictures'] = []
+  const folderOf = uniqueNames()
+
+  for (const [i, team] of teams.entries()) {
+    onProgress({ step: { kind: 'team', n: i + 1, total: teams.length, name: team.name }, done: i, total })
+    const t0 = performance.now()
+    const files = Promise.all(
+      (['json', 'md', 'pdf'] as const).map((format) => fetchFile(exportUrls.teamSheet(eventId, team.id, format, locale), token, signal)),
+    )
+    const pictures = drawTeamBoard(team.boardId, options).catch((error: unknown): BoardPicture[] => {
+      if (signal.aborted) throw error
+      missingPictures.push({ teamId: team.id, team: team.name, error })
+      return []
+    })
+    files.then(() => console.log('PERF files', i, performance.now() - t0))
+    pictures.then(() => console.log('PERF pictures', i, performance.now() - t0))
+    const [[json, md, pdf], drawn] = await Promise.all([files, pictures])
+    const folder = folderOf(slugOfFilename(json.filename, 'fiche-', '.json') ?? slugify(team.name, 'equipe'))
+    entries.push(
+      { name: `${folder}/fiche.json`, data: await bytes(json.blob), compress: true },
+      { name: `${folder}/fiche.md`, data: await bytes(md.blob), compress: true },
+      { name: `${folder}/fiche.pdf`, data: await bytes(pdf.blob) },
+    )
+    for (const picture of drawn) entries.push({ name: `${folder}/pictures/${picture.name}.png`, data: await bytes(picture.png) })
+    signal.throwIfAborted()
+  }
+
+  onProgress({ step: { kind: 'event' }, done: teams.length, total })
+  const [csv, eventPdf] = await Promise.all([
+    fetchFile(exportUrls.notesCsv(eventId, locale), token, signal),
+    fetchFile(exportUrls.eventPdf(eventId, locale), token, signal),
+  ])
+  entries.push(
+    { name: 'notes.csv', data: await bytes(csv.blob), compress: true },
+    { name: 'event.pdf', data: await bytes(eventPdf.blob) },
+    { name: 'fiche.schema.json', data: text(`${JSON.stringify(schema, null, 2)}\n`), compress: true },
+  )
+  const blob = await zipFiles(entries)
+  signal.throwIfAborted()
+  onProgress({ step: { kind: 'done' }, done: total, total })
+  const eventSlug = slugOfFilename(csv.filename, '', '-notes.csv') ?? slugify(event.title, 'evenement')
+  return { blob, filename: `${eventSlug}-export-complet.zip`, missingPictures }
+}
+
+async function drawTeamBoard(boardId: string, { token, locale, licenseKey, signal }: BundleOptions): Promise<BoardPicture[]> {
+  const t0 = performance.now()
+  const doc = await readBoardCopy({ boardId, token, signal })
+  console.log('PERF read', performance.now() - t0)
+  try {
+    return await drawBoard(doc, { locale, licenseKey, signal })
+  } finally {
+    doc.destroy()
+  }
+}
