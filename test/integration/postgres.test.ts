@@ -23,7 +23,7 @@ describe('the server on PostgreSQL (DATABASE_URL)', () => {
     const observer = connectClient(syncUrl(first), board, { params: { token } })
     await waitFor(() => observer.doc.getMap('m').get('kept') === 'yes', 'the edit broadcast (so stored)')
     const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 9, 9, 9])
-    const uploaded = await (await fetch(`${first.url}/api/boards/${board}/assets`, { method: 'POST', headers: { 'content-type': 'image/png' }, body: png })).json()
+    const uploaded = await (await fetch(`${first.url}/api/boards/${board}/assets`, { method: 'POST', headers: { 'content-type': 'image/png', authorization: `Bearer ${token}` }, body: png })).json()
     a.destroy()
     observer.destroy()
     await first.close()
