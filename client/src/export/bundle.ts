@@ -1,11 +1,12 @@
 import schema from '../../../docs/project-sheet.schema.json'
-import { eventsApi } from '../event/api.ts'
+import { eventsApi, type Team } from '../event/api.ts'
 import type { Locale } from '../i18n.tsx'
 import { readBoardCopy } from './boardSnapshot.ts'
-import { exportUrls, fetchFile } from './download.ts'
+import { type DownloadedFile, exportUrls, fetchFile } from './download.ts'
 import { type BoardPicture, drawBoard } from './drawBoard.tsx'
 import { slugify, slugOfFilename, uniqueNames } from './names.ts'
 import { type ZipEntry, zipFiles } from './zip.ts'
+import type * as Y from 'yjs'
 
 export type BundleStep = { kind: 'start' } | { kind: 'team'; n: number; total: number; name: string } | { kind: 'event' } | { kind: 'done' }
 
@@ -35,14 +36,27 @@ export interface BundleResult {
 const bytes = async (blob: Blob) => new Uint8Array(await blob.arrayBuffer())
 const text = (value: string) => new TextEncoder().encode(value)
 
+/** Marks a promise as handled, for work started ahead and awaited later (or never, when cancelled). */
+function ahead<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => {})
+  return promise
+}
+
+interface TeamWork {
+  team: Team
+  files: Promise<DownloadedFile[]>
+  board: Promise<Y.Doc>
+}
+
 /**
  * The event's ZIP with pictures, made in this browser: the server's files for every team (fiche.json,
  * fiche.md, fiche.pdf) and, drawn here, `pictures/board.png` and one PNG per template frame; at the
- * root notes.csv, event.pdf and fiche.schema.json, as in the server's export.zip. One team at a time
- * (its files are fetched while its board is drawn), so one board is open at most.
+ * root notes.csv, event.pdf and fiche.schema.json, as in the server's export.zip. Boards are drawn
+ * one at a time; the next team's files and board are fetched meanwhile, so the network and the
+ * server's PDFs hide behind the drawing.
  */
 export async function buildBundle(options: BundleOptions): Promise<BundleResult> {
-  const { eventId, token, locale, signal, onProgress } = options
+  const { eventId, token, locale, licenseKey, signal, onProgress } = options
   onProgress({ step: { kind: 'start' }, done: 0, total: 1 })
   const { event, teams } = await eventsApi.get(eventId, token)
   signal.throwIfAborted()
@@ -51,21 +65,31 @@ export async function buildBundle(options: BundleOptions): Promise<BundleResult>
   const entries: ZipEntry[] = []
   const missingPictures: BundleResult['missingPictures'] = []
   const folderOf = uniqueNames()
+  const prepare = (team: Team | undefined): TeamWork | undefined =>
+    team && {
+      team,
+      files: ahead(Promise.all((['json', 'md', 'pdf'] as const).map((format) => fetchFile(exportUrls.teamSheet(eventId, team.id, format, locale), token, signal)))),
+      board: ahead(readBoardCopy({ boardId: team.boardId, token, signal })),
+    }
+  const fetchEventFiles = () =>
+    ahead(Promise.all([fetchFile(exportUrls.notesCsv(eventId, locale), token, signal), fetchFile(exportUrls.eventPdf(eventId, locale), token, signal)]))
 
-  for (const [i, team] of teams.entries()) {
+  let next = prepare(teams[0])
+  let eventFiles: ReturnType<typeof fetchEventFiles> | undefined
+  for (let i = 0; next; i++) {
+    const { team, files, board } = next
+    next = prepare(teams[i + 1])
+    if (!next) eventFiles = fetchEventFiles()
     onProgress({ step: { kind: 'team', n: i + 1, total: teams.length, name: team.name }, done: i, total })
-    const t0 = performance.now()
-    const files = Promise.all(
-      (['json', 'md', 'pdf'] as const).map((format) => fetchFile(exportUrls.teamSheet(eventId, team.id, format, locale), token, signal)),
-    )
-    const pictures = drawTeamBoard(team.boardId, options).catch((error: unknown): BoardPicture[] => {
-      if (signal.aborted) throw error
-      missingPictures.push({ teamId: team.id, team: team.name, error })
-      return []
-    })
-    files.then(() => console.log('PERF files', i, performance.now() - t0))
-    pictures.then(() => console.log('PERF pictures', i, performance.now() - t0))
-    const [[json, md, pdf], drawn] = await Promise.all([files, pictures])
+
+    const drawn = await board
+      .then((doc) => drawBoard(doc, { locale, licenseKey, signal }).finally(() => doc.destroy()))
+      .catch((error: unknown): BoardPicture[] => {
+        if (signal.aborted) throw error
+        missingPictures.push({ teamId: team.id, team: team.name, error })
+        return []
+      })
+    const [json, md, pdf] = await files
     const folder = folderOf(slugOfFilename(json.filename, 'fiche-', '.json') ?? slugify(team.name, 'equipe'))
     entries.push(
       { name: `${folder}/fiche.json`, data: await bytes(json.blob), compress: true },
@@ -77,10 +101,7 @@ export async function buildBundle(options: BundleOptions): Promise<BundleResult>
   }
 
   onProgress({ step: { kind: 'event' }, done: teams.length, total })
-  const [csv, eventPdf] = await Promise.all([
-    fetchFile(exportUrls.notesCsv(eventId, locale), token, signal),
-    fetchFile(exportUrls.eventPdf(eventId, locale), token, signal),
-  ])
+  const [csv, eventPdf] = await (eventFiles ?? fetchEventFiles())
   entries.push(
     { name: 'notes.csv', data: await bytes(csv.blob), compress: true },
     { name: 'event.pdf', data: await bytes(eventPdf.blob) },
@@ -91,15 +112,4 @@ export async function buildBundle(options: BundleOptions): Promise<BundleResult>
   onProgress({ step: { kind: 'done' }, done: total, total })
   const eventSlug = slugOfFilename(csv.filename, '', '-notes.csv') ?? slugify(event.title, 'evenement')
   return { blob, filename: `${eventSlug}-export-complet.zip`, missingPictures }
-}
-
-async function drawTeamBoard(boardId: string, { token, locale, licenseKey, signal }: BundleOptions): Promise<BoardPicture[]> {
-  const t0 = performance.now()
-  const doc = await readBoardCopy({ boardId, token, signal })
-  console.log('PERF read', performance.now() - t0)
-  try {
-    return await drawBoard(doc, { locale, licenseKey, signal })
-  } finally {
-    doc.destroy()
-  }
 }

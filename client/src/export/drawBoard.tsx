@@ -2,7 +2,7 @@ import { bindBoard } from '@fabrique/board'
 import { getTemplate, isTemplateId, readTemplateMeta } from '@fabrique/templates'
 import { getAssetUrlsByImport } from '@tldraw/assets/imports.vite'
 import { createRoot } from 'react-dom/client'
-import { createTLStore, defaultBindingUtils, defaultShapeUtils, type Editor, type TLImageExportOptions, type TLShape, Tldraw } from 'tldraw'
+import { createTLStore, defaultBindingUtils, defaultShapeUtils, type Editor, type TLImageExportOptions, type TLShape, type TLShapeId, Tldraw } from 'tldraw'
 import 'tldraw/tldraw.css'
 import type * as Y from 'yjs'
 import type { Locale } from '../i18n.tsx'
@@ -12,11 +12,18 @@ import { slugify, uniqueNames } from './names.ts'
 const assetUrls = getAssetUrlsByImport()
 
 /**
- * The pictures' settings: light, with the board's background, one pixel per board unit. A board of
- * 300 shapes is several thousand units wide; twice that would cost four times the time and memory
- * for little more to read.
+ * The pictures' settings: light, with the board's background, one pixel per board unit, a fixed
+ * margin (tldraw's automatic trim reads back every pixel of the picture to find its edges).
  */
-const PICTURE: TLImageExportOptions = { format: 'png', background: true, scale: 1, pixelRatio: 1, darkMode: false }
+const PADDING = 32
+const PICTURE: TLImageExportOptions = { format: 'png', background: true, scale: 1, pixelRatio: 1, padding: PADDING, darkMode: false }
+
+/**
+ * Longest side of a picture, in pixels. A board of 300 notes is several thousand units wide: drawn
+ * at full size it costs seconds and hundreds of megabytes for nothing more to read than the frames'
+ * own pictures give, so a larger board is scaled down to fit.
+ */
+const MAX_SIDE = 4096
 
 /** tldraw shows its error screen rather than calling onMount when a board cannot be drawn. */
 const MOUNT_TIMEOUT_MS = 20_000
@@ -40,6 +47,14 @@ function frameTitle(frame: TLShape, locale: Locale): string {
   return templateId && isTemplateId(templateId) ? getTemplate(templateId).title[locale] : ''
 }
 
+async function picture(editor: Editor, ids: TLShapeId[], signal: AbortSignal): Promise<Blob> {
+  signal.throwIfAborted()
+  const bounds = editor.getShapesPageBounds(ids)
+  const side = bounds ? Math.max(bounds.w, bounds.h) + 2 * PADDING : MAX_SIDE
+  const { blob } = await editor.toImage(ids, { ...PICTURE, scale: Math.min(1, MAX_SIDE / side) })
+  return blob
+}
+
 /** A picture of every page that has shapes, then of every template frame on it. */
 async function picturesOf(editor: Editor, locale: Locale, signal: AbortSignal): Promise<BoardPicture[]> {
   const pictures: BoardPicture[] = []
@@ -48,23 +63,10 @@ async function picturesOf(editor: Editor, locale: Locale, signal: AbortSignal): 
     editor.setCurrentPage(page.id)
     const topLevel = editor.getSortedChildIdsForParent(page.id)
     if (topLevel.length === 0) continue
-    signal.throwIfAborted()
-    let t0 = performance.now()
-    const svgR = await editor.getSvgString(topLevel, { ...PICTURE, padding: 32 })
-    console.log('PERF board svg', performance.now() - t0, svgR?.svg.length, svgR?.width, svgR?.height)
-    t0 = performance.now()
-    const b = editor.getShapesPageBounds(topLevel)
-    const side = Math.max(b?.w ?? 1, b?.h ?? 1)
-    const { blob } = await editor.toImage(topLevel, { ...PICTURE, padding: 32, scale: Math.min(1, 4096 / side) })
-    console.log('PERF board image', performance.now() - t0, blob.size)
-    pictures.push({ name: i === 0 ? 'board' : nameOf('board'), png: blob })
+    pictures.push({ name: i === 0 ? 'board' : nameOf('board'), png: await picture(editor, topLevel, signal) })
     const frames = editor.getCurrentPageShapesSorted().filter((shape) => shape.type === 'frame' && readTemplateMeta(shape.meta)?.role === 'template')
     for (const frame of frames) {
-      signal.throwIfAborted()
-      t0 = performance.now()
-      const { blob: framePng } = await editor.toImage([frame.id], PICTURE)
-      console.log('PERF frame image', performance.now() - t0)
-      pictures.push({ name: nameOf(slugify(frameTitle(frame, locale), 'cadre')), png: framePng })
+      pictures.push({ name: nameOf(slugify(frameTitle(frame, locale), 'cadre')), png: await picture(editor, [frame.id], signal) })
     }
   }
   return pictures
@@ -97,7 +99,6 @@ function mountHidden(): HTMLDivElement {
  */
 export async function drawBoard(doc: Y.Doc, { locale, licenseKey, signal }: DrawBoardOptions): Promise<BoardPicture[]> {
   signal.throwIfAborted()
-  const tm = performance.now()
   const store = createTLStore({ shapeUtils: defaultShapeUtils, bindingUtils: defaultBindingUtils })
   const binding = bindBoard({ store, doc })
   binding.start()
@@ -118,10 +119,11 @@ export async function drawBoard(doc: Y.Doc, { locale, licenseKey, signal }: Draw
       }
       root.render(<Tldraw store={store} hideUi autoFocus={false} assetUrls={assetUrls} licenseKey={licenseKey} onMount={onMount} />)
     })
-    console.log('PERF mounted', performance.now() - tm)
     return await picturesOf(editor, locale, signal)
   } finally {
     signal.removeEventListener('abort', onAbort)
+    // tldraw removes each export's render target on the next task: let it, then tear down.
+    await new Promise((resolve) => setTimeout(resolve, 0))
     root.unmount()
     host.remove()
     binding.dispose()
