@@ -1,4 +1,5 @@
 import type { LoopDelay } from './loopDelay.ts'
+import type { FromSuiteGenerator, ToSuiteGenerator } from './suiteIpc.ts'
 
 /**
  * Messages between the benchmark (parent) and its load-generator processes. They travel over the
@@ -41,7 +42,8 @@ export interface RunJoin {
   timeoutMs: number
 }
 
-export type ToGenerator = SetupLoad | StartLoad | RunJoin
+/** The first scenarios' messages, then the suite's (suiteIpc.ts). */
+export type ToGenerator = SetupLoad | StartLoad | RunJoin | ToSuiteGenerator
 
 export interface Ready {
   type: 'ready'
@@ -100,4 +102,4 @@ export interface GeneratorError {
   message: string
 }
 
-export type FromGenerator = Ready | LoadResult | JoinResult | GeneratorError
+export type FromGenerator = Ready | LoadResult | JoinResult | GeneratorError | FromSuiteGenerator

@@ -1,11 +1,13 @@
 /**
  * Load-generator process (forked by the benchmark, never inside a server's process). It holds a
  * share of the clients, sends on a steady schedule, times every receipt and reports over IPC.
+ * The suite's scenarios (issue 12) are handled by suiteLoadgen.ts.
  */
 import * as Y from 'yjs'
 import { BenchClient, now, noteRecord, type ReceiptSink, type Stamp } from './client.ts'
 import type { Deliveries, FromGenerator, JoinSample, RunJoin, SetupLoad, StartLoad, ToGenerator } from './ipc.ts'
 import { type LoopDelay, loopDelayMonitor } from './loopDelay.ts'
+import { handleSuiteMessage } from './suiteLoadgen.ts'
 
 /** Clients connecting at once: enough to be quick, few enough not to overflow the accept backlog. */
 const CONNECT_CONCURRENCY = 50
@@ -241,6 +243,8 @@ async function handle(message: ToGenerator): Promise<void> {
     case 'run-join':
       await runJoin(message)
       return
+    default:
+      await handleSuiteMessage(message)
   }
 }
 

@@ -1,5 +1,6 @@
 /**
- * Markdown tables (both servers side by side, reference/Fabrique ratios) and the target checks.
+ * Markdown tables of the first scenarios (both servers side by side, reference/Fabrique ratios),
+ * the target checks, and the summary of every scenario's checks (the suite's tables: suiteReport.ts).
  * Ratios > 1 mean the reference takes longer or burns more CPU than Fabrique.
  */
 import type { BindingBatchResult, DragBytesResult } from './bindingScenarios.ts'
@@ -8,46 +9,53 @@ import type { CanvasRun } from './canvasRuns.ts'
 import type { LoopDelay } from './loopDelay.ts'
 import type { MachineLoad } from './procstat.ts'
 import type { DeliverySummary, JoinRun, LoadRun, Run } from './scenarios.ts'
-import type { ServerKind } from './servers.ts'
-import { type BindingBatchScenario, type BoardLoadScenario, columnLabels, type DragBytesScenario, type JoinScenario, type LoadScenario, type Scenario } from './settings.ts'
+import { type AnyServer, SERVER_LABELS, type ServerKind } from './servers.ts'
+import { type BindingBatchScenario, type BoardLoadScenario, columnLabels, type DragBytesScenario, type JoinScenario, type LoadScenario, type FirstScenario } from './settings.ts'
 
 /** Latencies only mean something if the messages arrive: a sanity check added to the brief's targets. */
 export const MIN_DELIVERED_PERCENT = 99
 
 /** Past this much CPU used by unrelated processes during a window, its figures are flagged. */
-const NOISY_NEIGHBOUR_PERCENT = 10
+export const NOISY_NEIGHBOUR_PERCENT = 10
 
-export type Status = 'PASS' | 'MISSED'
+/** n/a: the scenario does not apply to that server (the table says why). */
+export type Status = 'PASS' | 'MISSED' | 'n/a'
 
 export interface Check {
   label: string
   target: string
-  value: Record<ServerKind, number | undefined>
-  status: Record<ServerKind, Status>
+  /** The target as a number in the value's unit, when it is one: the summary prints value ÷ target. */
+  targetValue?: number
+  /** Only the servers the scenario ran (or marked n/a). */
+  value: Partial<Record<AnyServer, number | undefined>>
+  status: Partial<Record<AnyServer, Status>>
   /** How the summary prints the value; guessed from the target when absent. */
-  unit?: 'ms' | 'percent' | 'count' | 'ratio'
+  unit?: 'ms' | 'percent' | 'count' | 'ratio' | 'bytes' | 'seconds'
   /** A comparison of Fabrique with the peer: one value, nothing to judge in the peer's column. */
   fabriqueOnly?: boolean
 }
 
+/** A scenario of issues 2 and 3: Fabrique and one peer. */
 export interface ScenarioReport {
-  scenario: Scenario
+  scenario: FirstScenario
   runs: Record<ServerKind, Run>
   checks: Check[]
 }
 
 // ---- formatting ----------------------------------------------------------------------------
 
-const fmtMs = (v: number | undefined) => (v === undefined || Number.isNaN(v) ? '–' : `${v < 10 ? v.toFixed(2) : v.toFixed(1)} ms`)
-const fmtPct = (v: number | undefined, digits = 1) => (v === undefined || Number.isNaN(v) ? '–' : `${v.toFixed(digits)} %`)
-const fmtMb = (bytes: number | undefined) => (bytes === undefined ? '–' : `${(bytes / 1024 / 1024).toFixed(1)} MB`)
-const fmtInt = (v: number) => v.toLocaleString('en-US')
-const fmtBytes = (v: number | undefined) => {
+export const fmtMs = (v: number | undefined) =>
+  v === undefined || Number.isNaN(v) ? '–' : v === Number.POSITIVE_INFINITY ? 'never' : `${v < 10 ? v.toFixed(2) : v.toFixed(1)} ms`
+export const fmtPct = (v: number | undefined, digits = 1) => (v === undefined || Number.isNaN(v) ? '–' : `${v.toFixed(digits)} %`)
+export const fmtMb = (bytes: number | undefined) => (bytes === undefined || Number.isNaN(bytes) ? '–' : `${(bytes / 1024 / 1024).toFixed(1)} MB`)
+export const fmtInt = (v: number) => v.toLocaleString('en-US')
+export const fmtBytes = (v: number | undefined) => {
   if (v === undefined || Number.isNaN(v)) return '–'
   if (v < 10_000) return `${fmtInt(Math.round(v))} B`
   return v < 10 * 1024 * 1024 ? `${(v / 1024).toFixed(1)} KB` : fmtMb(v)
 }
-const fmtRatio = (v: number | undefined) => (v === undefined || Number.isNaN(v) ? '–' : `${v.toFixed(2)}×`)
+export const fmtRatio = (v: number | undefined) => (v === undefined || !Number.isFinite(v) ? '–' : `${v < 10 ? v.toFixed(2) : v.toFixed(1)}×`)
+export const fmtSeconds = (v: number | undefined) => (v === undefined || Number.isNaN(v) ? '–' : v === Number.POSITIVE_INFINITY ? 'never' : `${v.toFixed(1)} s`)
 
 function ratio(reference: number | undefined, fabrique: number | undefined): string {
   if (reference === undefined || fabrique === undefined || Number.isNaN(reference) || Number.isNaN(fabrique) || fabrique <= 0) return '–'
@@ -66,7 +74,7 @@ function superseded(d: DeliverySummary | undefined): string {
 
 type Row = [metric: string, fabrique: string, reference: string, ratio: string, target: string, status: string]
 
-function table(scenario: Scenario, rows: Row[]): string {
+function table(scenario: FirstScenario, rows: Row[]): string {
   const labels = columnLabels(scenario)
   const header: Row = ['Metric', labels.fabrique, labels.reference, labels.ratio, 'Target', 'Fabrique vs target']
   const line = (cells: readonly string[]) => `| ${cells.join(' | ')} |`
@@ -75,15 +83,20 @@ function table(scenario: Scenario, rows: Row[]): string {
 
 // ---- checks --------------------------------------------------------------------------------
 
-function check(
+export function check(
   label: string,
   target: string,
-  value: Record<ServerKind, number | undefined>,
+  value: Partial<Record<AnyServer, number | undefined>>,
   passes: (v: number) => boolean,
-  extra: Pick<Check, 'unit' | 'fabriqueOnly'> = {},
+  extra: Pick<Check, 'unit' | 'fabriqueOnly' | 'targetValue'> = {},
+  notApplicable: Partial<Record<AnyServer, string>> = {},
 ): Check {
-  const status = (v: number | undefined): Status => (v !== undefined && !Number.isNaN(v) && passes(v) ? 'PASS' : 'MISSED')
-  return { label, target, value, status: { fabrique: status(value.fabrique), reference: status(value.reference) }, ...extra }
+  const status: Partial<Record<AnyServer, Status>> = {}
+  for (const kind of Object.keys(value) as AnyServer[]) {
+    const v = value[kind]
+    status[kind] = notApplicable[kind] ? 'n/a' : v !== undefined && !Number.isNaN(v) && passes(v) ? 'PASS' : 'MISSED'
+  }
+  return { label, target, value, status, ...extra }
 }
 
 const asLoad = (run: Run): LoadRun | undefined => (run.kind === 'load' ? run : undefined)
@@ -100,7 +113,7 @@ function pick<T extends Run>(runs: Record<ServerKind, Run>, as: (run: Run) => T 
   return { fabrique: of(runs.fabrique), reference: of(runs.reference) }
 }
 
-export function checksFor(scenario: Scenario, runs: Record<ServerKind, Run>): Check[] {
+export function checksFor(scenario: FirstScenario, runs: Record<ServerKind, Run>): Check[] {
   if (scenario.kind === 'binding-batch') {
     const { applyMs } = scenario.targets
     return [
@@ -209,7 +222,7 @@ function machineRows(f: { machine: MachineLoad } | undefined, r: { machine: Mach
 }
 
 /** Runs during which something else kept the cores busy: their figures say more about the neighbour. */
-function noisyWarnings(scenario: Scenario, runs: Record<ServerKind, Run>): string[] {
+function noisyWarnings(scenario: FirstScenario, runs: Record<ServerKind, Run>): string[] {
   return Object.values(runs).flatMap((run) => {
     if (run.kind === 'failed') return []
     const busy = run.machine.otherPercent + run.machine.stealPercent
@@ -330,7 +343,7 @@ function boardLoadRows(scenario: BoardLoadScenario, runs: Record<ServerKind, Run
 }
 
 /** What each canvas table compares, under the table. */
-function canvasNotes(scenario: Scenario): string[] {
+function canvasNotes(scenario: FirstScenario): string[] {
   switch (scenario.kind) {
     case 'binding-batch':
       return [
@@ -379,15 +392,46 @@ export function scenarioMarkdown(report: ScenarioReport): string {
   return [`### ${scenario.name}: ${scenario.title}`, '', table(scenario, rowsFor(report)), ...canvasNotes(scenario), ...failures, ...errors, ...noisyWarnings(scenario, runs)].join('\n')
 }
 
-export function summaryMarkdown(reports: ScenarioReport[]): string {
-  const lines = ['### Targets', '', '| Scenario | Check | Target | Fabrique | Status | Reference / peer | Reference status |', '| --- | --- | --- | --- | --- | --- | --- |']
+function summaryValue(c: Check, v: number | undefined): string {
+  const unit = c.unit ?? (c.target.includes('%') ? 'percent' : c.target.includes('ms') ? 'ms' : 'count')
+  if (v === undefined) return 'n/a'
+  switch (unit) {
+    case 'percent':
+      return fmtPct(v, 2)
+    case 'ms':
+      return fmtMs(v)
+    case 'ratio':
+      return fmtRatio(v)
+    case 'bytes':
+      return fmtBytes(v)
+    case 'seconds':
+      return fmtSeconds(v)
+    default:
+      return Number.isFinite(v) ? fmtInt(v) : '–'
+  }
+}
+
+/** Every check of every scenario: Fabrique's value and its ratio to the target, then each peer's. */
+export function summaryMarkdown(reports: ReadonlyArray<{ scenario: { name: string }; checks: Check[] }>): string {
+  const peers: AnyServer[] = ['reference', 'hocuspocus', 'relay']
+  const lines = [
+    '### Targets',
+    '',
+    `| Scenario | Check | Target | Fabrique | Fabrique ÷ target | Status | ${peers.map((peer) => SERVER_LABELS[peer]).join(' | ')} |`,
+    `| --- | --- | --- | --- | --- | --- | ${peers.map(() => '---').join(' | ')} |`,
+  ]
   for (const { scenario, checks } of reports) {
     for (const c of checks) {
-      const unit = c.unit ?? (c.target.includes('%') ? 'percent' : c.target.includes('ms') ? 'ms' : 'count')
-      const value = (v: number | undefined) =>
-        v === undefined ? 'n/a' : unit === 'percent' ? fmtPct(v, 2) : unit === 'ms' ? fmtMs(v) : unit === 'ratio' ? fmtRatio(v) : fmtInt(v)
-      const referenceStatus = c.fabriqueOnly ? '–' : c.status.reference
-      lines.push(`| ${scenario.name} | ${c.label} | ${c.target} | ${value(c.value.fabrique)} | ${c.status.fabrique === 'PASS' ? 'PASS' : '**MISSED**'} | ${value(c.value.reference)} | ${referenceStatus} |`)
+      const status = c.status.fabrique ?? 'n/a'
+      const versus = c.targetValue && c.value.fabrique !== undefined ? fmtRatio(c.value.fabrique / c.targetValue) : ''
+      const peer = (kind: AnyServer) => {
+        if (!(kind in c.status)) return ''
+        if (c.status[kind] === 'n/a') return 'n/a'
+        return `${summaryValue(c, c.value[kind])}${c.fabriqueOnly ? '' : ` (${c.status[kind]})`}`
+      }
+      lines.push(
+        `| ${scenario.name} | ${c.label} | ${c.target} | ${summaryValue(c, c.value.fabrique)} | ${versus} | ${status === 'MISSED' ? '**MISSED**' : status} | ${peers.map(peer).join(' | ')} |`,
+      )
     }
   }
   const missed = reports.flatMap(({ scenario, checks }) => checks.filter((c) => c.status.fabrique === 'MISSED').map((c) => `${scenario.name}: ${c.label}`))

@@ -148,7 +148,7 @@ async function runLoad(scenario: LoadScenario, server: RunningServer, settings: 
     const results = await Promise.all(generators.map((generator) => generator.next('load-result', drainMs + REPORT_SLACK_MS)))
     return {
       kind: 'load',
-      server: server.kind,
+      server: server.kind as ServerKind,
       clients: scenario.rooms * scenario.clientsPerRoom,
       connected,
       connectMs: Math.max(...ready.map((r) => r.connectMs)),
@@ -226,7 +226,7 @@ async function runJoin(scenario: JoinScenario, server: RunningServer): Promise<J
     const syncMs = result.samples.map((sample) => sample.syncMs)
     return {
       kind: 'join',
-      server: server.kind,
+      server: server.kind as ServerKind,
       records: scenario.records,
       docBytes: result.docBytes,
       prefillMs: result.prefillMs,

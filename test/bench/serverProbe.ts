@@ -1,14 +1,17 @@
 /**
- * Preloaded (`--import`) into both server processes, identically. The benchmark holds the other
+ * Preloaded (`--import`) into every server process, identically. The benchmark holds the other
  * end of this process's stdin:
  * - when the benchmark dies, even by SIGKILL, the pipe closes and the server exits instead of
  *   lingering and skewing the next run;
- * - "reset" / "report" lines measure the event-loop delay over the window, so that a server that
- *   stalls can be told from a load generator that lags. It costs a 10 ms timer, in both servers alike.
+ * - "delay <start> <end>" lines report the event-loop delay between two epoch-ms times, so that a
+ *   server that stalls can be told from a load generator that lags. It costs a 10 ms timer, in every
+ *   server alike;
+ * - "cmd …" lines run what the server registered in benchCommands.ts (the peers' server-side scripts).
  */
-import { loopDelayMonitor, PROBE_PREFIX } from './loopDelay.ts'
+import { COMMAND_PREFIX, dispatchCommand } from './benchCommands.ts'
+import { loopDelayRecorder, PROBE_PREFIX } from './loopDelay.ts'
 
-const delay = loopDelayMonitor()
+const delay = loopDelayRecorder()
 
 let buffered = ''
 process.stdin.setEncoding('utf8')
@@ -17,8 +20,11 @@ process.stdin.on('data', (chunk: string) => {
   for (let end = buffered.indexOf('\n'); end >= 0; end = buffered.indexOf('\n')) {
     const command = buffered.slice(0, end).trim()
     buffered = buffered.slice(end + 1)
-    if (command === 'reset') delay.reset()
-    if (command === 'report') process.stdout.write(`${PROBE_PREFIX}${JSON.stringify(delay.report())}\n`)
+    if (command.startsWith('delay ')) {
+      const [start, end] = command.slice('delay '.length).split(' ').map(Number)
+      process.stdout.write(`${PROBE_PREFIX}${JSON.stringify(delay.between(start as number, end as number))}\n`)
+    }
+    if (command.startsWith(COMMAND_PREFIX)) dispatchCommand(command)
   }
 })
 process.stdin.on('end', () => process.exit(0))

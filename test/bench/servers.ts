@@ -1,6 +1,7 @@
 /**
- * The two servers under test, each in its own child process so that its CPU and memory can be
- * read from /proc without the load generators' share mixed in.
+ * The servers under test, each in its own child process so that its CPU and memory can be read
+ * from /proc without the load generators' share mixed in: Fabrique (its real entry point), the
+ * reference @y/websocket-server, Hocuspocus 4 and a bare ws relay (the floor).
  */
 import { type ChildProcess, spawn } from 'node:child_process'
 import fs from 'node:fs'
@@ -8,60 +9,112 @@ import os from 'node:os'
 import path from 'node:path'
 import readline from 'node:readline'
 import { fileURLToPath } from 'node:url'
+import { COMMAND_PREFIX, REPLY_PREFIX } from './benchCommands.ts'
 import { type LoopDelay, PROBE_PREFIX } from './loopDelay.ts'
 import { removeTempDir, stopProcess, track, trackTempDir } from './processes.ts'
+import { rssBytes } from './procstat.ts'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
 const repoRoot = path.resolve(here, '../..')
 
+/** Every server the suite runs (issue 12): Fabrique and its three peers. */
+export const ALL_SERVERS = ['fabrique', 'reference', 'hocuspocus', 'relay'] as const
+export type AnyServer = (typeof ALL_SERVERS)[number]
+
+/** The two columns of the first scenarios (issues 2 and 3): Fabrique and one peer. */
 export const SERVER_KINDS = ['fabrique', 'reference'] as const
 export type ServerKind = (typeof SERVER_KINDS)[number]
 
-export const SERVER_LABELS: Record<ServerKind, string> = {
+export const SERVER_LABELS: Record<AnyServer, string> = {
   fabrique: 'Fabrique',
   reference: '@y/websocket-server 0.1.1',
+  hocuspocus: 'Hocuspocus 4.7.0',
+  relay: 'ws relay (floor)',
 }
 
+/** Short names for ratio columns. */
+export const SERVER_SHORT: Record<AnyServer, string> = { fabrique: 'Fab', reference: 'Ref', hocuspocus: 'Hp', relay: 'Relay' }
+
+/**
+ * How clients talk to each server: y-websocket's messages; Hocuspocus's (the same, each prefixed
+ * with the document name, after an authentication message); or raw bytes to a relay that holds no
+ * document (nothing answers a sync request there).
+ */
+export type WireProtocol = 'y-websocket' | 'hocuspocus' | 'relay'
+export const PROTOCOLS: Record<AnyServer, WireProtocol> = { fabrique: 'y-websocket', reference: 'y-websocket', hocuspocus: 'hocuspocus', relay: 'relay' }
+
 export interface RunningServer {
-  kind: ServerKind
+  kind: AnyServer
   pid: number
+  /** http://host:port */
+  httpUrl: string
   /** WebSocket URL of a board, with `{board}` in place of its id. */
   urlTemplate: string
   /** Starts measuring the event-loop delay (at the start of the window). */
   resetLoopDelay(): void
   /** Event-loop delay since the reset (at the end of the window). */
   loopDelay(): Promise<LoopDelay>
+  /** Event-loop delay between two epoch-ms times (recorded by the probe, whenever it is asked). */
+  loopDelayBetween(start: number, end: number, timeoutMs?: number): Promise<LoopDelay>
+  /** A command registered by a peer server (peerCommands.ts); rejects on an error reply. */
+  command(name: string, argument?: string, timeoutMs?: number): Promise<unknown>
+  /** Rooms (documents) the server holds in memory. */
+  roomsLoaded(): Promise<number>
+  /** Resident memory now. */
+  rss(): number
   /** What the server wrote on stderr (warnings and errors: LOG_LEVEL=warn). */
   logLines(): string[]
   stop(): Promise<void>
 }
+
+export interface StartOptions {
+  /** Write a V8 CPU profile of the server into this directory (written when it exits). */
+  cpuProfileDir?: string
+}
+
+const epochNow = () => performance.timeOrigin + performance.now()
 
 const STARTUP_TIMEOUT_MS = 30_000
 const PROBE_TIMEOUT_MS = 10_000
 /** Server log lines echoed to the console; the rest are only counted. */
 const ECHOED_LOG_LINES = 5
 
-export async function startServer(kind: ServerKind): Promise<RunningServer> {
-  if (kind === 'reference') {
-    const child = launch(path.join(here, 'referenceServer.ts'), path.join(repoRoot, 'test'), { PORT: '0', HOST: '127.0.0.1' })
-    return attach(kind, child, (url) => `${url.replace(/^http/, 'ws')}/{board}`, () => stopProcess(child))
+const PEER_ENTRIES: Record<Exclude<AnyServer, 'fabrique'>, string> = {
+  reference: 'referenceServer.ts',
+  hocuspocus: 'hocuspocusServer.ts',
+  relay: 'relayServer.ts',
+}
+
+export async function startServer(kind: AnyServer, options: StartOptions = {}): Promise<RunningServer> {
+  const profile = options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`] : []
+  // Writing a profile of a busy server takes a while: no SIGKILL before it is done.
+  const graceMs = options.cpuProfileDir ? 60_000 : 5000
+  if (kind !== 'fabrique') {
+    const child = launch(path.join(here, PEER_ENTRIES[kind]), path.join(repoRoot, 'test'), { PORT: '0', HOST: '127.0.0.1' }, profile)
+    // Hocuspocus routes by the document name in each message; the path only names the board for people.
+    return attach(kind, child, (url) => `${url.replace(/^http/, 'ws')}/{board}`, () => stopProcess(child, graceMs))
   }
   // The real entry point, configured so that no limit throttles the benchmark's load.
   const dataDir = trackTempDir(fs.mkdtempSync(path.join(os.tmpdir(), 'fabrique-bench-')))
-  const child = launch(path.join(repoRoot, 'server/src/main.ts'), path.join(repoRoot, 'server'), {
-    PORT: '0',
-    HOST: '127.0.0.1',
-    DATA_DIR: dataDir,
-    CLIENT_DIR: '',
-    LOG_LEVEL: 'warn',
-    // Fixed, so the server does not warn about a per-process secret (no token is used here).
-    SECRET: 'fabrique-bench-secret',
-    MAX_MESSAGES_PER_SECOND: '100000',
-    MAX_CONNECTIONS_PER_ADDRESS: '100000',
-    MAX_CONNECTIONS_PER_EVENT: '100000',
-  })
+  const child = launch(
+    path.join(repoRoot, 'server/src/main.ts'),
+    path.join(repoRoot, 'server'),
+    {
+      PORT: '0',
+      HOST: '127.0.0.1',
+      DATA_DIR: dataDir,
+      CLIENT_DIR: '',
+      LOG_LEVEL: 'warn',
+      // Fixed, so the server does not warn about a per-process secret; tokens are signed with it.
+      SECRET: 'fabrique-bench-secret',
+      MAX_MESSAGES_PER_SECOND: '100000',
+      MAX_CONNECTIONS_PER_ADDRESS: '100000',
+      MAX_CONNECTIONS_PER_EVENT: '100000',
+    },
+    profile,
+  )
   const stop = async () => {
-    await stopProcess(child)
+    await stopProcess(child, graceMs)
     removeTempDir(dataDir)
   }
   try {
@@ -73,9 +126,9 @@ export async function startServer(kind: ServerKind): Promise<RunningServer> {
 }
 
 /** node itself is the child (no shell, no npx), so the pid is the server's. */
-function launch(entry: string, cwd: string, env: Record<string, string>): ChildProcess {
+function launch(entry: string, cwd: string, env: Record<string, string>, nodeFlags: string[] = []): ChildProcess {
   return track(
-    spawn(process.execPath, ['--import', 'tsx', '--import', path.join(here, 'serverProbe.ts'), entry], {
+    spawn(process.execPath, [...nodeFlags, '--import', 'tsx', '--import', path.join(here, 'serverProbe.ts'), entry], {
       cwd,
       env: { ...process.env, ...env },
       // stdin stays open: the probe reads commands from it and exits the server when it closes.
@@ -85,7 +138,7 @@ function launch(entry: string, cwd: string, env: Record<string, string>): ChildP
 }
 
 /** Waits for the "listening on http://…" line, then wires the probe; stderr goes with any failure. */
-async function attach(kind: ServerKind, child: ChildProcess, urlTemplate: (url: string) => string, stop: () => Promise<void>): Promise<RunningServer> {
+async function attach(kind: AnyServer, child: ChildProcess, urlTemplate: (url: string) => string, stop: () => Promise<void>): Promise<RunningServer> {
   const name = SERVER_LABELS[kind]
   // stdio is 'pipe' (see launch), so the streams exist.
   const stdout = readline.createInterface({ input: child.stdout as NodeJS.ReadableStream })
@@ -111,23 +164,77 @@ async function attach(kind: ServerKind, child: ChildProcess, urlTemplate: (url: 
     })
   })
 
+  const pending = new Map<string, { resolve: (value: unknown) => void; reject: (error: Error) => void }>()
+  let nextId = 0
+  stdout.on('line', (line: string) => {
+    if (!line.startsWith(REPLY_PREFIX)) return
+    const rest = line.slice(REPLY_PREFIX.length)
+    const space = rest.indexOf(' ')
+    const waiter = pending.get(rest.slice(0, space))
+    if (!waiter) return
+    pending.delete(rest.slice(0, space))
+    const result = JSON.parse(rest.slice(space + 1)) as unknown
+    const error = (result as { error?: unknown } | null)?.error
+    if (typeof error === 'string') waiter.reject(new Error(`${name}: ${error}`))
+    else waiter.resolve(result)
+  })
+  const command = (commandName: string, argument = '', timeoutMs = 120_000) =>
+    new Promise<unknown>((resolve, reject) => {
+      const id = String(++nextId)
+      const timer = setTimeout(() => {
+        pending.delete(id)
+        reject(new Error(`${name} did not answer ${commandName} within ${timeoutMs / 1000} s`))
+      }, timeoutMs)
+      pending.set(id, {
+        resolve: (value) => {
+          clearTimeout(timer)
+          resolve(value)
+        },
+        reject: (error) => {
+          clearTimeout(timer)
+          reject(error)
+        },
+      })
+      child.stdin?.write(`${COMMAND_PREFIX}${id} ${commandName} ${argument}\n`)
+    })
+  const httpUrl = url.replace('localhost', '127.0.0.1')
+  const loopDelayBetween = (start: number, end: number, timeoutMs = PROBE_TIMEOUT_MS) =>
+    new Promise<LoopDelay>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`${name} did not report its event-loop delay`)), timeoutMs)
+      const onLine = (line: string) => {
+        if (!line.startsWith(PROBE_PREFIX)) return
+        clearTimeout(timer)
+        stdout.off('line', onLine)
+        resolve(JSON.parse(line.slice(PROBE_PREFIX.length)) as LoopDelay)
+      }
+      stdout.on('line', onLine)
+      child.stdin?.write(`delay ${start} ${end}\n`)
+    })
+  let windowStart = epochNow()
+
   return {
     kind,
     pid: child.pid as number,
-    urlTemplate: urlTemplate(url),
-    resetLoopDelay: () => child.stdin?.write('reset\n'),
-    loopDelay: () =>
-      new Promise<LoopDelay>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`${name} did not report its event-loop delay`)), PROBE_TIMEOUT_MS)
-        const onLine = (line: string) => {
-          if (!line.startsWith(PROBE_PREFIX)) return
-          clearTimeout(timer)
-          stdout.off('line', onLine)
-          resolve(JSON.parse(line.slice(PROBE_PREFIX.length)) as LoopDelay)
-        }
-        stdout.on('line', onLine)
-        child.stdin?.write('report\n')
-      }),
+    httpUrl,
+    urlTemplate: urlTemplate(httpUrl),
+    resetLoopDelay: () => {
+      windowStart = epochNow()
+    },
+    loopDelay: () => loopDelayBetween(windowStart, epochNow()),
+    loopDelayBetween,
+    command,
+    roomsLoaded: async () => {
+      if (kind !== 'fabrique') return Number(await command('rooms'))
+      const response = await fetch(`${httpUrl}/healthz`)
+      return ((await response.json()) as { rooms: number }).rooms
+    },
+    rss: () => {
+      try {
+        return rssBytes(child.pid as number)
+      } catch {
+        return Number.NaN
+      }
+    },
     logLines: () => [...log],
     stop,
   }

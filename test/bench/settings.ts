@@ -1,10 +1,22 @@
 /**
  * What the benchmark runs and what it expects. Scenario sizes come from the brief (an ideation
  * day: 500 people in 50 boards; a plenary board everyone joins; a board already full of notes).
+ * The first scenarios (issues 2 and 3) are here; the suite of issue 12 (s1…s8, sweep) in suiteSettings.ts.
  */
+import { ALL_SERVERS, type AnyServer } from './servers.ts'
+import { SUITE_NAMES, SUITE_PRESETS, type SuiteName, type SuiteScenario, type SuiteTiming, suiteScenarios } from './suiteSettings.ts'
 
-export const SCENARIO_NAMES = ['event-load', 'hot-room', 'join', 'binding-batch', 'drag-bytes', 'board-load'] as const
+export const FIRST_NAMES = ['event-load', 'hot-room', 'join', 'binding-batch', 'drag-bytes', 'board-load'] as const
+export const SCENARIO_NAMES = [...FIRST_NAMES, ...SUITE_NAMES] as const
 export type ScenarioName = (typeof SCENARIO_NAMES)[number]
+
+/** Names that select several scenarios at once. */
+const GROUPS: Record<string, ScenarioName[]> = {
+  s3: ['s3a', 's3b'],
+  s5: ['s5a', 's5b'],
+  suite: [...SUITE_NAMES],
+  first: [...FIRST_NAMES],
+}
 
 /** Clients exchanging document updates and cursor moves in rooms, for a measured while. */
 export interface LoadScenario {
@@ -77,10 +89,12 @@ export interface BoardLoadScenario {
 }
 
 export type CanvasScenario = BindingBatchScenario | DragBytesScenario | BoardLoadScenario
-export type Scenario = LoadScenario | JoinScenario | CanvasScenario
+/** A scenario of issues 2 and 3: two columns, Fabrique and one peer. */
+export type FirstScenario = LoadScenario | JoinScenario | CanvasScenario
+export type Scenario = FirstScenario | SuiteScenario
 
 /** Names of the two columns of a scenario's table (the runs are keyed fabrique/reference throughout). */
-export function columnLabels(scenario: Scenario): { fabrique: string; reference: string; ratio: string } {
+export function columnLabels(scenario: FirstScenario): { fabrique: string; reference: string; ratio: string } {
   switch (scenario.kind) {
     case 'binding-batch':
     case 'drag-bytes':
@@ -100,6 +114,10 @@ export function isCanvasScenario(scenario: Scenario): scenario is CanvasScenario
   return scenario.kind === 'binding-batch' || scenario.kind === 'drag-bytes' || scenario.kind === 'board-load'
 }
 
+export function isSuiteScenario(scenario: Scenario): scenario is SuiteScenario {
+  return (SUITE_NAMES as readonly string[]).includes(scenario.name)
+}
+
 export interface Settings {
   /** Length of the measuring window of a load scenario. */
   measureSeconds: number
@@ -111,6 +129,14 @@ export interface Settings {
   /** Longest wait, before each run, for other processes to leave the CPU alone (0: do not wait). */
   quietWaitSeconds: number
   only: ScenarioName[]
+  /** Durations of the suite's scenarios (BENCH_SUITE=quick for a short run). */
+  suite: SuiteTiming
+  /** Copy the chart to docs/bench-latency.svg (--write-docs). */
+  writeDocs: boolean
+  /** Profile Fabrique's server during its runs (--cpu-prof; figures then include the profiler's cost). */
+  cpuProfile: boolean
+  /** The suite's servers to run (--servers fabrique,relay); the others' columns say "skipped". */
+  servers: AnyServer[]
 }
 
 function numberFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number): number {
@@ -121,31 +147,53 @@ function numberFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number, m
   return value
 }
 
-/** `--only a,b`, `--only=a` or BENCH_ONLY=a,b; the `--` that pnpm may forward is ignored. */
-function parseOnly(argv: readonly string[], env: NodeJS.ProcessEnv): ScenarioName[] {
+const USAGE = `pnpm bench [-- --only <names> --servers <servers> --write-docs --cpu-prof]; servers: ${ALL_SERVERS.join(', ')}; names: ${SCENARIO_NAMES.join(', ')}, or ${Object.keys(GROUPS).join(', ')}`
+
+/** `--only a,b`, `--only=a` or BENCH_ONLY=a,b; `--write-docs`, `--cpu-prof`; the `--` that pnpm may forward is ignored. */
+function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): { only: ScenarioName[]; writeDocs: boolean; cpuProfile: boolean; servers: AnyServer[] } {
   const names: string[] = []
+  let servers: AnyServer[] = [...ALL_SERVERS]
+  let writeDocs = false
+  let cpuProfile = false
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string
     if (arg === '--only') names.push(...(argv[++i] ?? '').split(','))
     else if (arg.startsWith('--only=')) names.push(...arg.slice('--only='.length).split(','))
-    else if (arg !== '--') throw new Error(`unknown argument "${arg}" (usage: pnpm bench [-- --only ${SCENARIO_NAMES.join('|')}])`)
+    else if (arg === '--write-docs') writeDocs = true
+    else if (arg === '--cpu-prof') cpuProfile = true
+    else if (arg === '--servers' || arg.startsWith('--servers=')) {
+      const list = (arg === '--servers' ? (argv[++i] ?? '') : arg.slice('--servers='.length)).split(',').map((name) => name.trim())
+      const unknown = list.find((name) => !(ALL_SERVERS as readonly string[]).includes(name))
+      if (unknown !== undefined) throw new Error(`unknown server "${unknown}" (usage: ${USAGE})`)
+      servers = list as AnyServer[]
+    }
+    else if (arg !== '--') throw new Error(`unknown argument "${arg}" (usage: ${USAGE})`)
   }
   if (names.length === 0 && env.BENCH_ONLY) names.push(...env.BENCH_ONLY.split(','))
-  const wanted = names.map((name) => name.trim()).filter(Boolean)
-  for (const name of wanted) {
-    if (!(SCENARIO_NAMES as readonly string[]).includes(name)) throw new Error(`unknown scenario "${name}"; known: ${SCENARIO_NAMES.join(', ')}`)
+  const wanted = new Set<ScenarioName>()
+  for (const name of names.map((n) => n.trim()).filter(Boolean)) {
+    if ((SCENARIO_NAMES as readonly string[]).includes(name)) wanted.add(name as ScenarioName)
+    else if (GROUPS[name]) for (const member of GROUPS[name]) wanted.add(member)
+    else throw new Error(`unknown scenario "${name}" (usage: ${USAGE})`)
   }
-  return wanted.length > 0 ? (wanted as ScenarioName[]) : [...SCENARIO_NAMES]
+  return { only: wanted.size > 0 ? SCENARIO_NAMES.filter((name) => wanted.has(name)) : [...SCENARIO_NAMES], writeDocs, cpuProfile, servers }
 }
 
 export function readSettings(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Settings {
+  const presetName = env.BENCH_SUITE || 'default'
+  if (presetName !== 'default' && presetName !== 'quick') throw new Error(`BENCH_SUITE must be default or quick, got "${presetName}"`)
+  const preset = SUITE_PRESETS[presetName]
+  const measureSeconds = numberFromEnv(env, 'BENCH_SECONDS', preset.measureSeconds, 1)
+  const warmupSeconds = numberFromEnv(env, 'BENCH_WARMUP_SECONDS', preset.warmupSeconds, 0)
+  const drainSeconds = numberFromEnv(env, 'BENCH_DRAIN_SECONDS', preset.drainSeconds, 0.5)
   return {
-    measureSeconds: numberFromEnv(env, 'BENCH_SECONDS', 10, 1),
-    warmupSeconds: numberFromEnv(env, 'BENCH_WARMUP_SECONDS', 3, 0),
-    drainSeconds: numberFromEnv(env, 'BENCH_DRAIN_SECONDS', 2, 0.5),
+    measureSeconds,
+    warmupSeconds,
+    drainSeconds,
     generators: Math.floor(numberFromEnv(env, 'BENCH_GENERATORS', 2, 1)),
-    quietWaitSeconds: numberFromEnv(env, 'BENCH_QUIET_WAIT_SECONDS', 15, 0),
-    only: parseOnly(argv, env),
+    quietWaitSeconds: numberFromEnv(env, 'BENCH_QUIET_WAIT_SECONDS', 5, 0),
+    suite: { ...preset, measureSeconds, warmupSeconds, drainSeconds },
+    ...parseArgs(argv, env),
   }
 }
 
@@ -211,5 +259,9 @@ export function scenarios(settings: Settings): Scenario[] {
       targets: { loadMs: 2000 },
     },
   ]
-  return all.filter((scenario) => settings.only.includes(scenario.name))
+  const suite: Scenario[] = suiteScenarios(settings.suite)
+  // The first scenarios first: S4 reuses board-load's Chromium figures when both run.
+  return [...all, ...suite].filter((scenario) => settings.only.includes(scenario.name))
 }
+
+export type { SuiteName }

@@ -1,0 +1,649 @@
+/**
+ * The suite's scenarios against one server each: a fresh server process, the same load for every
+ * server. Every wait is bounded, so a saturated server yields figures (or a recorded failure),
+ * never a hung benchmark.
+ */
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { now } from './client.ts'
+import { createEvent, exportEvent, type PushOutcome, pushTemplates } from './fabriqueApi.ts'
+import { type BoardFixture, fixtureFile, PUSH_TEMPLATES, readFixture } from './fixtures.ts'
+import type { LoopDelay } from './loopDelay.ts'
+import type { ApplyJob } from './peerCommands.ts'
+import { removeTempDir, trackTempDir } from './processes.ts'
+import type { MachineLoad } from './procstat.ts'
+import type { DeliverySummary } from './scenarios.ts'
+import { type AnyServer, PROTOCOLS, type RunningServer, startServer } from './servers.ts'
+import { type LatencySummary, median, summarize } from './stats.ts'
+import {
+  Accounting,
+  boardAddress,
+  CLIENT_TIMEOUT_MS,
+  GeneratorPool,
+  sleep,
+  serverDelay,
+  sleepUntil,
+  type Window,
+  type WindowFigures,
+  WindowMeter,
+  worstDelay,
+} from './suiteHarness.ts'
+import type { BoardAddress, JoinSample, SuiteClientSpec, SuiteResult } from './suiteIpc.ts'
+import type { CursorLoadScenario, HerdScenario, IdleScenario, LiveActionScenario, SuiteJoinScenario, SuiteTiming, SweepScenario } from './suiteSettings.ts'
+
+export interface SuiteContext {
+  timing: SuiteTiming
+  generators: number
+  /** Profile Fabrique's process into this directory (--cpu-prof). */
+  cpuProfileDir?: string
+}
+
+/** Only the fields a report needs, so that the JSON stays readable. */
+export interface ServerWindow {
+  cpuPercent: number
+  cpuPeakPercent: number
+  rssMaxBytes: number
+  generatorCpuPercent: number
+  machine: MachineLoad
+}
+
+function serverWindow(figures: WindowFigures): ServerWindow {
+  return {
+    cpuPercent: figures.server.cpuPercent,
+    cpuPeakPercent: figures.server.cpuPeakPercent,
+    rssMaxBytes: figures.server.rssMaxBytes,
+    generatorCpuPercent: figures.generatorCpuPercent,
+    machine: figures.machine,
+  }
+}
+
+interface RunBase {
+  server: AnyServer
+  machine: MachineLoad
+  /** Warnings and errors the server logged. */
+  serverLog: { lines: number; first: string[] }
+}
+
+export interface CursorLoadRun extends RunBase {
+  kind: 'cursor-load'
+  clients: number
+  connected: number
+  connectMs: number
+  connectErrors: string[]
+  measuredSeconds: number
+  cursors: DeliverySummary
+  drags: DeliverySummary | undefined
+  window: ServerWindow
+  serverLoopDelay: LoopDelay
+  generatorLoopDelay: LoopDelay
+  skippedSends: number
+  disconnects: number
+  closeCodes: Record<string, number>
+}
+
+export interface SweepPoint {
+  clients: number
+  connected: number
+  cursors: DeliverySummary
+  window: ServerWindow
+  serverLoopDelay: LoopDelay
+  generatorLoopDelay: LoopDelay
+  skippedSends: number
+  disconnects: number
+}
+
+export interface SweepRun extends RunBase {
+  kind: 'sweep'
+  points: SweepPoint[]
+}
+
+export interface SuiteJoinRun extends RunBase {
+  kind: 'suite-join'
+  shapes: number
+  docBytes: number
+  entries: number
+  /** The sync answer as permessage-deflate would carry it (raw deflate): what compression could give. */
+  deflatedSyncBytes: number
+  prefillMs: number
+  samples: JoinSample[]
+  syncedMs: { median: number; min: number; max: number }
+  receivedMsMedian: number
+  connectMsMedian: number
+  wireBytesMedian: number
+  messageBytes: number
+  minEntries: number
+}
+
+export interface HerdRun extends RunBase {
+  kind: 'herd'
+  joiners: number
+  served: number
+  shapes: number
+  prefillMs: number
+  servedMs: LatencySummary
+  lastOpenMs: number
+  bytes: number
+  window: ServerWindow
+  serverLoopDelay: LoopDelay
+  errors: string[]
+}
+
+export interface LiveActionRun extends RunBase {
+  kind: 'push' | 'export'
+  boards: number
+  clients: number
+  connected: number
+  prefillMs: number
+  baseline: DeliverySummary
+  during: DeliverySummary
+  /** Action start → done (push: the last observer has every template; export: the ZIP received). */
+  doneMs: number
+  /** Push: observers that had every template (of all observers). */
+  observersWithAll: number
+  observers: number
+  /** The request(s) or the server-side script, start → answer (NaN: none within the limit). */
+  actionMs: number
+  /** How long the harness waits for the action before giving up (doneMs is then infinite). */
+  actionLimitMs: number
+  pushes: PushOutcome[] | undefined
+  templateShapes: number
+  exportBytes: number | undefined
+  exportStatus: number | undefined
+  baselineLoopDelay: LoopDelay
+  actionLoopDelay: LoopDelay
+  baselineWindow: ServerWindow
+  actionWindow: ServerWindow
+  generatorLoopDelay: LoopDelay
+  skippedSends: number
+  disconnects: number
+}
+
+export interface IdleRun extends RunBase {
+  kind: 'idle'
+  rooms: number
+  connections: number
+  connected: number
+  prefillMs: number
+  idle: ServerWindow
+  rssIdleBytes: number
+  churn: { cycles: number; failures: number; ms: number; errors: string[] }
+  churnWindow: ServerWindow
+  rssAfterChurnBytes: number
+  growthPercent: number
+  /** All clients gone → no room loaded (NaN: still loaded at the end of the wait). */
+  unloadSeconds: number
+  roomsAtEnd: number
+  unloadWaitSeconds: number
+  rssAfterUnloadBytes: number
+  disconnects: number
+}
+
+export type SuiteRun = CursorLoadRun | SweepRun | SuiteJoinRun | HerdRun | LiveActionRun | IdleRun
+
+function serverLog(server: RunningServer): RunBase['serverLog'] {
+  const lines = server.logLines()
+  return { lines: lines.length, first: lines.slice(0, 5) }
+}
+
+/** Starts the server (profiled when asked and it is Fabrique), runs `body`, always stops both. */
+async function withServer<T>(kind: AnyServer, context: SuiteContext, generators: number, body: (server: RunningServer, pool: GeneratorPool) => Promise<T>): Promise<T> {
+  // The generators start while the server does: both take a second or two to load.
+  const pool = new GeneratorPool(generators)
+  let server: RunningServer | undefined
+  try {
+    server = await startServer(kind, { cpuProfileDir: kind === 'fabrique' ? context.cpuProfileDir : undefined })
+    return await body(server, pool)
+  } finally {
+    await pool.stopAll()
+    await server?.stop()
+  }
+}
+
+/** The people of a cursor load, room by room: the first of each room are active, draggers, observers. */
+function people(scenario: CursorLoadScenario, boards: BoardAddress[], firstId = 1): SuiteClientSpec[] {
+  const specs: SuiteClientSpec[] = []
+  let id = firstId
+  for (const address of boards) {
+    for (let i = 0; i < scenario.clientsPerRoom; i++) {
+      specs.push({ ...address, id: id++, active: i < scenario.activePerRoom, dragger: i < scenario.draggersPerRoom, observer: i < scenario.observersPerRoom })
+    }
+  }
+  return specs
+}
+
+function merge(results: SuiteResult[]) {
+  return {
+    generatorLoopDelay: worstDelay(results.map((r) => r.loopDelay)),
+    skippedSends: results.reduce((sum, r) => sum + r.skippedSends, 0),
+    disconnects: results.reduce((sum, r) => sum + r.disconnects, 0),
+    closeCodes: results.reduce<Record<string, number>>((codes, r) => {
+      for (const [code, count] of Object.entries(r.closeCodes)) codes[code] = (codes[code] ?? 0) + count
+      return codes
+    }, {}),
+  }
+}
+
+/** A measured window of a cursor load on boards already chosen; the pool's clients connected by `setup`. */
+async function measureLoad(
+  server: RunningServer,
+  pool: GeneratorPool,
+  specs: SuiteClientSpec[],
+  scenario: Pick<CursorLoadScenario, 'cursorsPerSecond' | 'dragsPerSecond'>,
+  seconds: { warmup: number; measure: number; drain: number },
+) {
+  const ready = await pool.setup(PROTOCOLS[server.kind], specs, scenario)
+  if (ready.connected === 0) throw new Error(`no client could connect: ${ready.errors.join('; ')}`)
+  const sendStart = now() + 200
+  const window: Window = { start: sendStart + seconds.warmup * 1000, end: sendStart + (seconds.warmup + seconds.measure) * 1000 }
+  pool.start(sendStart, window.start)
+  await sleepUntil(window.start)
+  const meter = new WindowMeter(server.pid, pool.pids).start()
+  await sleepUntil(window.end)
+  const figures = meter.stop()
+  const serverLoopDelay = await serverDelay(server, window.start, window.end)
+  const results = await pool.stop(seconds.drain * 1000)
+  const accounting = new Accounting(specs, results)
+  return { ready, figures, serverLoopDelay, results, accounting, window }
+}
+
+export async function runCursorLoad(scenario: CursorLoadScenario, kind: AnyServer, context: SuiteContext): Promise<CursorLoadRun> {
+  const { timing } = context
+  return withServer(kind, context, context.generators, async (server, pool) => {
+    const boards = Array.from({ length: scenario.rooms }, (_, r) => boardAddress(server, `bench-${scenario.name}-${String(r).padStart(4, '0')}`))
+    const specs = people(scenario, boards)
+    const { ready, figures, serverLoopDelay, results, accounting, window } = await measureLoad(server, pool, specs, scenario, {
+      warmup: timing.warmupSeconds,
+      measure: timing.measureSeconds,
+      drain: timing.drainSeconds,
+    })
+    return {
+      kind: 'cursor-load',
+      server: kind,
+      machine: figures.machine,
+      serverLog: serverLog(server),
+      clients: specs.length,
+      connected: ready.connected,
+      connectMs: ready.connectMs,
+      connectErrors: ready.errors,
+      measuredSeconds: timing.measureSeconds,
+      cursors: accounting.cursors(window),
+      drags: scenario.draggersPerRoom > 0 ? accounting.drags(window) : undefined,
+      window: serverWindow(figures),
+      serverLoopDelay,
+      ...merge(results),
+    }
+  })
+}
+
+/** Past this p99 a server is saturated: the sweep's larger points would only measure its backlog. */
+export const SATURATED_P99_MS = 5000
+
+export async function runSweep(scenario: SweepScenario, kind: AnyServer, context: SuiteContext): Promise<SweepRun> {
+  const { timing } = context
+  return withServer(kind, context, context.generators, async (server, pool) => {
+    const points: SweepPoint[] = []
+    let machine: MachineLoad = { otherPercent: 0, stealPercent: 0 }
+    for (const clients of scenario.clients) {
+      const previous = points[points.length - 1]
+      if (previous && previous.cursors.latencyMs.p99 > SATURATED_P99_MS) {
+        process.stderr.write(`    ${clients} clients: not run (saturated at ${previous.clients})\n`)
+        continue
+      }
+      const load: CursorLoadScenario = {
+        kind: 'cursor-load',
+        name: 'sweep',
+        title: '',
+        notApplicable: {},
+        rooms: 1,
+        clientsPerRoom: clients,
+        activePerRoom: clients,
+        cursorsPerSecond: scenario.cursorsPerSecond,
+        draggersPerRoom: 0,
+        dragsPerSecond: 0,
+        observersPerRoom: scenario.observersPerRoom,
+        targets: { p99Ms: Number.NaN },
+      }
+      const specs = people(load, [boardAddress(server, `bench-sweep-${clients}`)], 1)
+      const { ready, figures, serverLoopDelay, results, accounting, window } = await measureLoad(server, pool, specs, load, {
+        warmup: timing.sweepWarmupSeconds,
+        measure: timing.sweepMeasureSeconds,
+        drain: timing.drainSeconds,
+      })
+      const merged = merge(results)
+      points.push({
+        clients,
+        connected: ready.connected,
+        cursors: accounting.cursors(window),
+        window: serverWindow(figures),
+        serverLoopDelay,
+        generatorLoopDelay: merged.generatorLoopDelay,
+        skippedSends: merged.skippedSends,
+        disconnects: merged.disconnects,
+      })
+      // The busiest neighbour of any point: the chart is only as clean as its noisiest point.
+      if (figures.machine.otherPercent + figures.machine.stealPercent > machine.otherPercent + machine.stealPercent) machine = figures.machine
+      process.stderr.write(`    ${clients} clients: p99 ${accounting.cursors(window).latencyMs.p99.toFixed(1)} ms\n`)
+    }
+    return { kind: 'sweep', server: kind, machine, serverLog: serverLog(server), points }
+  })
+}
+
+export async function runSuiteJoin(scenario: SuiteJoinScenario, kind: AnyServer, context: SuiteContext): Promise<SuiteJoinRun> {
+  const file = await fixtureFile(scenario.shapes)
+  const fixture = readFixture(file)
+  return withServer(kind, context, 1, async (server, pool) => {
+    const board = boardAddress(server, 'bench-s4-0000')
+    const meter = new WindowMeter(server.pid, pool.pids).start()
+    const prefillMs = await pool.prefill(PROTOCOLS[kind], [board], file)
+    const generator = pool.generators[0] as (typeof pool.generators)[number]
+    generator.send({ type: 'run-joins', protocol: PROTOCOLS[kind], board, repeats: scenario.repeats, timeoutMs: CLIENT_TIMEOUT_MS })
+    const { samples } = await generator.next('joins-done', (scenario.repeats + 1) * CLIENT_TIMEOUT_MS)
+    const figures = meter.stop()
+    const synced = samples.map((s) => s.syncedMs)
+    return {
+      kind: 'suite-join',
+      server: kind,
+      machine: figures.machine,
+      serverLog: serverLog(server),
+      shapes: scenario.shapes,
+      docBytes: fixture.docBytes,
+      entries: fixture.entries,
+      deflatedSyncBytes: fixture.deflatedSyncBytes,
+      prefillMs,
+      samples,
+      syncedMs: { median: median(synced), min: Math.min(...synced), max: Math.max(...synced) },
+      receivedMsMedian: median(samples.map((s) => s.receivedMs)),
+      connectMsMedian: median(samples.map((s) => s.connectMs)),
+      wireBytesMedian: median(samples.map((s) => s.wireBytes)),
+      messageBytes: samples[0]?.messageBytes ?? 0,
+      minEntries: Math.min(...samples.map((s) => s.entries)),
+    }
+  })
+}
+
+export async function runHerd(scenario: HerdScenario, kind: AnyServer, context: SuiteContext): Promise<HerdRun> {
+  const file = await fixtureFile(scenario.shapes)
+  return withServer(kind, context, context.generators, async (server, pool) => {
+    const boards = Array.from({ length: scenario.rooms }, (_, r) => boardAddress(server, `bench-${scenario.name}-${String(r).padStart(4, '0')}`))
+    const protocol = PROTOCOLS[kind]
+    const prefillMs = await pool.prefill(protocol, boards, file)
+    const joiners = boards.flatMap((address, r) => Array.from({ length: scenario.joinersPerRoom }, (_, i) => ({ ...address, id: 1 + r * scenario.joinersPerRoom + i })))
+    const startAt = now() + 500
+    pool.generators.forEach((generator, g) => {
+      generator.send({ type: 'run-herd', protocol, joiners: joiners.filter((_, j) => j % pool.generators.length === g), startAt, timeoutMs: CLIENT_TIMEOUT_MS })
+    })
+    await sleepUntil(startAt)
+    const meter = new WindowMeter(server.pid, pool.pids).start()
+    const done = await Promise.all(pool.generators.map((generator) => generator.next('herd-done', CLIENT_TIMEOUT_MS + 30_000)))
+    const figures = meter.stop()
+    const serverLoopDelay = await serverDelay(server, startAt, now())
+    const served = done.flatMap((d) => [...d.servedMs])
+    const opened = done.flatMap((d) => [...d.openMs])
+    const okay = served.filter((ms) => Number.isFinite(ms))
+    const summary = summarize([okay])
+    return {
+      kind: 'herd',
+      server: kind,
+      machine: figures.machine,
+      serverLog: serverLog(server),
+      joiners: joiners.length,
+      served: okay.length,
+      shapes: scenario.shapes,
+      prefillMs,
+      // Someone never served makes "all served" infinite, not the slowest of the others.
+      servedMs: okay.length === joiners.length ? summary : { ...summary, max: Number.POSITIVE_INFINITY },
+      lastOpenMs: Math.max(...opened.filter((ms) => Number.isFinite(ms))),
+      bytes: done.reduce((sum, d) => sum + d.bytes, 0),
+      window: serverWindow(figures),
+      serverLoopDelay,
+      errors: done.flatMap((d) => d.errors),
+    }
+  })
+}
+
+/** The peers' template push: a job file for their server-side script (peerCommands.ts). */
+function writeApplyJob(fixture: BoardFixture, boards: string[]): { file: string; dispose(): void } {
+  const dir = trackTempDir(fs.mkdtempSync(path.join(os.tmpdir(), 'fabrique-bench-apply-')))
+  const file = path.join(dir, 'job.json')
+  const job: ApplyJob = { boards, updates: fixture.templates.updates.map((update) => Buffer.from(update).toString('base64')) }
+  fs.writeFileSync(file, JSON.stringify(job))
+  return { file, dispose: () => removeTempDir(dir) }
+}
+
+/** The push or export the harness waits for before it gives up (180 times S6's target, 45 times S7's). */
+const ACTION_LIMIT_MS = 45_000
+
+/** True when `promise` settles before the epoch-ms deadline (its rejection counts as settled). */
+async function within(promise: Promise<unknown>, deadline: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined
+  const late = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), Math.max(0, deadline - now()))
+  })
+  const settled = promise.then(
+    () => true as const,
+    () => true as const,
+  )
+  const result = await Promise.race([settled, late])
+  clearTimeout(timer)
+  return result
+}
+
+/** Cursor p99 is compared over windows of sends; an action shorter than this is widened to it, so that p99 has samples. */
+const MIN_ACTION_WINDOW_MS = 250
+
+export async function runLiveAction(scenario: LiveActionScenario, kind: AnyServer, context: SuiteContext): Promise<LiveActionRun> {
+  const { timing } = context
+  const file = await fixtureFile(scenario.shapes, scenario.kind === 'push')
+  const fixture = readFixture(file)
+  return withServer(kind, context, context.generators, async (server, pool) => {
+    const protocol = PROTOCOLS[kind]
+    const background = scenario.background
+    // Fabrique's boards are those of an event (the push and the export work on events).
+    const event = kind === 'fabrique' ? await createEvent(server.httpUrl, background.rooms) : undefined
+    const names = event ? event.teamBoards : Array.from({ length: background.rooms }, (_, r) => `bench-${scenario.name}-${String(r).padStart(4, '0')}`)
+    const boards = names.map((name) => boardAddress(server, name, event?.facilitatorToken))
+    const prefillMs = await pool.prefill(protocol, boards, file)
+    const specs = people(background, boards)
+    const watchPushes = scenario.kind === 'push' ? fixture.templates.pushIds : []
+    const ready = await pool.setup(protocol, specs, { ...background, watchPushes })
+    if (ready.connected === 0) throw new Error(`no client could connect: ${ready.errors.join('; ')}`)
+
+    const sendStart = now() + 200
+    const baseline: Window = { start: sendStart + timing.warmupSeconds * 1000, end: sendStart + (timing.warmupSeconds + timing.baselineSeconds) * 1000 }
+    pool.start(sendStart, baseline.start)
+    await sleepUntil(baseline.start)
+    const baselineMeter = new WindowMeter(server.pid, pool.pids).start()
+    await sleepUntil(baseline.end)
+    const baselineFigures = baselineMeter.stop()
+    const baselineLoopDelay = await serverDelay(server, baseline.start, baseline.end)
+
+    const actionMeter = new WindowMeter(server.pid, pool.pids).start()
+    const actionStart = now()
+    const deadline = actionStart + ACTION_LIMIT_MS
+    let pushes: PushOutcome[] | undefined
+    let exported: { status: number; bytes: number } | undefined
+    let doneAt = Number.NaN
+    let actionMs = Number.NaN
+    if (scenario.kind === 'push') {
+      const seen = pool.pushesSeen(ACTION_LIMIT_MS)
+      seen.catch(() => {})
+      const action = event
+        ? pushTemplates(server.httpUrl, event, PUSH_TEMPLATES.map((templateId, i) => ({ templateId, pushId: fixture.templates.pushIds[i] as string })), names).then((outcomes) => {
+            pushes = outcomes
+          })
+        : (async () => {
+            const job = writeApplyJob(fixture, names)
+            try {
+              await server.command('apply', job.file, ACTION_LIMIT_MS)
+            } finally {
+              job.dispose()
+            }
+          })()
+      if (await within(action, deadline)) actionMs = now() - actionStart
+      doneAt = (await within(seen, deadline)) ? await seen.catch(() => Number.NaN) : Number.NaN
+    } else {
+      if (!event) throw new Error('the export is Fabrique’s')
+      const request = exportEvent(server.httpUrl, event)
+      if (await within(request, deadline)) {
+        exported = await request
+        if (exported.status !== 200) throw new Error(`export answered HTTP ${exported.status}`)
+        actionMs = now() - actionStart
+        doneAt = now()
+      }
+    }
+    const actionEnd = Math.min(now(), Number.isFinite(doneAt) ? Math.max(doneAt, actionStart) : now())
+    const actionFigures = actionMeter.stop()
+    // A server still stalled answers late; its probe's figures then cover the stall so far.
+    const actionLoopDelay = await serverDelay(server, actionStart, now(), ACTION_LIMIT_MS)
+    // The sends of the action's window need their receipts: keep the load a little longer.
+    await sleep(Math.max(MIN_ACTION_WINDOW_MS, 1000))
+    const results = await pool.stop(timing.drainSeconds * 1000)
+    const accounting = new Accounting(specs, results)
+    const pushTimes = accounting.pushTimes()
+    const during: Window = { start: actionStart, end: Math.max(actionEnd, actionStart + MIN_ACTION_WINDOW_MS) }
+    return {
+      kind: scenario.kind,
+      server: kind,
+      machine: actionFigures.machine,
+      serverLog: serverLog(server),
+      boards: boards.length,
+      clients: specs.length,
+      connected: ready.connected,
+      prefillMs,
+      baseline: accounting.cursors(baseline),
+      during: accounting.cursors(during),
+      doneMs: Number.isFinite(doneAt) ? doneAt - actionStart : Number.POSITIVE_INFINITY,
+      actionLimitMs: ACTION_LIMIT_MS,
+      observersWithAll: pushTimes.filter((t) => Number.isFinite(t)).length,
+      observers: pushTimes.length,
+      actionMs,
+      pushes,
+      templateShapes: fixture.templates.shapes,
+      exportBytes: exported?.bytes,
+      exportStatus: exported?.status,
+      baselineLoopDelay,
+      actionLoopDelay,
+      baselineWindow: serverWindow(baselineFigures),
+      actionWindow: serverWindow(actionFigures),
+      ...merge(results),
+    }
+  })
+}
+
+/** Polls until the server holds no room, at most `waitSeconds` from `since` (performance.now()). */
+async function roomsUnloaded(server: RunningServer, waitSeconds: number, since: number): Promise<{ seconds: number; rooms: number }> {
+  for (;;) {
+    const rooms = await server.roomsLoaded()
+    const seconds = (performance.now() - since) / 1000
+    if (rooms === 0) return { seconds, rooms }
+    if (seconds >= waitSeconds) return { seconds: Number.NaN, rooms }
+    await sleep(500)
+  }
+}
+
+/**
+ * S8 up to the moment everyone has left; the returned function waits for the boards to be unloaded
+ * and stops the server. The benchmark runs the next server meanwhile: a server waiting to unload has
+ * no client left and does nothing else, and the four waits (up to a minute each) then overlap.
+ */
+export async function startIdle(scenario: IdleScenario, kind: AnyServer, context: SuiteContext): Promise<() => Promise<IdleRun>> {
+  const { timing } = context
+  const file = await fixtureFile(scenario.shapes)
+  const pool = new GeneratorPool(context.generators)
+  let server: RunningServer | undefined
+  try {
+    server = await startServer(kind, { cpuProfileDir: kind === 'fabrique' ? context.cpuProfileDir : undefined })
+    const protocol = PROTOCOLS[kind]
+    const boards = Array.from({ length: scenario.rooms }, (_, r) => boardAddress(server as RunningServer, `bench-s8-${String(r).padStart(4, '0')}`))
+    // The first person of each board wrote it and stays (a relay holds nothing to write).
+    const holders = kind === 'relay' ? 0 : 1
+    const prefillMs = holders > 0 ? await pool.prefill(protocol, boards, file) : 0
+    const idlePeople: CursorLoadScenario = {
+      kind: 'cursor-load',
+      name: 's8',
+      title: '',
+      notApplicable: {},
+      rooms: scenario.rooms,
+      clientsPerRoom: scenario.connectionsPerRoom - holders,
+      activePerRoom: 0,
+      cursorsPerSecond: 0,
+      draggersPerRoom: 0,
+      dragsPerSecond: 0,
+      observersPerRoom: 0,
+      targets: { p99Ms: Number.NaN },
+    }
+    const specs = people(idlePeople, boards)
+    const ready = await pool.setup(protocol, specs, idlePeople)
+    pool.start(now(), now())
+    // Joins settle (buffers, the newcomers' first GC) before the idle window.
+    await sleep(2000)
+    const idleMeter = new WindowMeter(server.pid, pool.pids).start()
+    await sleep(timing.idleSeconds * 1000)
+    const idle = idleMeter.stop()
+    const rssIdleBytes = server.rss()
+
+    const churnMeter = new WindowMeter(server.pid, pool.pids).start()
+    const shares = pool.generators.map((_, g) => Math.floor(scenario.churnCycles / pool.generators.length) + (g < scenario.churnCycles % pool.generators.length ? 1 : 0))
+    pool.generators.forEach((generator, g) => {
+      generator.send({
+        type: 'run-churn',
+        protocol,
+        boards,
+        cycles: shares[g] ?? 0,
+        concurrency: Math.max(1, Math.round(scenario.churnConcurrency / pool.generators.length)),
+        fixtureFile: file,
+        timeoutMs: CLIENT_TIMEOUT_MS,
+      })
+    })
+    const churned = await Promise.all(pool.generators.map((generator) => generator.next('churn-done', 10 * 60_000)))
+    const churnWindow = churnMeter.stop()
+    // The same state as before the churn (500 idle connections), once the last sockets are gone.
+    await sleep(3000)
+    const rssAfterChurnBytes = server.rss()
+
+    const results = await pool.stop(0)
+    await pool.closeClients()
+    const leftAt = performance.now()
+    await pool.stopAll()
+    const measured: IdleRun = {
+      kind: 'idle',
+      server: kind,
+      machine: idle.machine,
+      serverLog: serverLog(server),
+      rooms: scenario.rooms,
+      connections: specs.length + holders * scenario.rooms,
+      connected: ready.connected + holders * scenario.rooms,
+      prefillMs,
+      idle: serverWindow(idle),
+      rssIdleBytes,
+      churn: {
+        cycles: churned.reduce((sum, c) => sum + c.cycles, 0),
+        failures: churned.reduce((sum, c) => sum + c.failures, 0),
+        ms: Math.max(...churned.map((c) => c.ms)),
+        errors: churned.flatMap((c) => c.errors),
+      },
+      churnWindow: serverWindow(churnWindow),
+      rssAfterChurnBytes,
+      growthPercent: ((rssAfterChurnBytes - rssIdleBytes) / rssIdleBytes) * 100,
+      unloadSeconds: Number.NaN,
+      roomsAtEnd: Number.NaN,
+      unloadWaitSeconds: timing.unloadWaitSeconds,
+      rssAfterUnloadBytes: Number.NaN,
+      disconnects: merge(results).disconnects,
+    }
+    const running = server
+    return async () => {
+      try {
+        const unloaded = await roomsUnloaded(running, timing.unloadWaitSeconds, leftAt)
+        return { ...measured, unloadSeconds: unloaded.seconds, roomsAtEnd: unloaded.rooms, rssAfterUnloadBytes: running.rss(), serverLog: serverLog(running) }
+      } finally {
+        await running.stop()
+      }
+    }
+  } catch (error) {
+    await pool.stopAll()
+    await server?.stop()
+    throw error
+  }
+}
