@@ -59,7 +59,7 @@ async function writeNote(boardId: string, token: string, sectionKey: string, tex
   if (!box) throw new Error(`no section ${sectionKey}`)
   const props = { ...new NoteShapeUtil({} as never).getDefaultProps(), richText: toRichText(text) }
   // Above everything, the template's empty placeholder notes included, so that the picture shows it.
-  const top = client.shapes().reduce((highest, shape) => (shape.index > highest ? shape.index : highest), 'a0' as IndexKey)
+  const top = client.shapes().map((shape) => shape.index).sort().at(-1) ?? ('a0' as IndexKey)
   const note = client.store.schema.types.shape.create({
     id: createShapeId(),
     type: 'note',
@@ -77,6 +77,7 @@ async function writeNote(boardId: string, token: string, sectionKey: string, tex
 interface World {
   eventId: string
   organiserLink: string
+  juryLink: string
   teams: Array<{ id: string; name: string; folder: string; note: string }>
 }
 
@@ -107,7 +108,7 @@ async function eventOfThreeTeams(title: string): Promise<World> {
   } finally {
     for (const client of clients) client.destroy()
   }
-  return { eventId: event.id, organiserLink: links.organiser, teams: teams.map((team, i) => ({ ...team, id: created[i].id })) }
+  return { eventId: event.id, organiserLink: links.organiser, juryLink: links.jury, teams: teams.map((team, i) => ({ ...team, id: created[i].id })) }
 }
 
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]
@@ -204,5 +205,16 @@ describe('exporting project sheets from the organiser’s page', () => {
     await expect(panel.page.waitForEvent('download', { timeout: 3_000 })).rejects.toThrow(/Timeout/)
     expect(downloads).toEqual([])
     expect(await panel.button('Préparer l’archive complète').isEnabled()).toBe(true)
+  })
+
+  it('gives the jury the same downloads from its own page', async () => {
+    const world = await eventOfThreeTeams('Jury « Export »')
+    const panel = await ExportPanel.followLink(await organiser(), world.juryLink)
+    expect(await panel.teamNames()).toEqual(world.teams.map((team) => team.name))
+    const pdf = await panel.download(panel.button('Toutes les fiches en un PDF'))
+    expect(pdf.filename).toBe('jury-export-fiches.pdf')
+    expect(strFromU8(pdf.bytes.subarray(0, 5))).toBe('%PDF-')
+    const sheet = await panel.download(panel.teamButton('Écoles', 'Markdown'))
+    expect(strFromU8(sheet.bytes)).toContain('- Cantine locale')
   })
 })

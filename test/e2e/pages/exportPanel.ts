@@ -29,6 +29,17 @@ export class ExportPanel {
     return panel
   }
 
+  /** From a staff page (console, jury page), follows its link to the export page. */
+  static async followLink(context: BrowserContext, staffLink: string): Promise<ExportPanel> {
+    const page = await context.newPage()
+    await page.goto(withTestFlag(staffLink))
+    await page.getByRole('link', { name: 'Exporter les fiches projet', exact: true }).click()
+    await page.waitForURL(/\/e\/[^/]+\/export/)
+    const panel = new ExportPanel(page)
+    await panel.region.getByTestId('export-team').first().waitFor()
+    return panel
+  }
+
   get region(): Locator {
     return this.page.getByRole('region', { name: 'Exporter les fiches projet', exact: true })
   }
