@@ -10,6 +10,8 @@ export interface LoopDelay {
   p50: number
   p99: number
   max: number
+  /** The probe did not answer: the loop was still blocked, `max` is only a lower bound. */
+  atLeast?: boolean
 }
 
 export function loopDelayMonitor(): { reset(): void; report(): LoopDelay } {

@@ -134,14 +134,15 @@ function ownCpuSeconds(): number {
 
 /**
  * Waits (at most `maxWaitMs`) until the machine's CPU, all processes together, stays under
- * `quietPercent` of one core for a second. Called between runs, when nothing of ours is running.
+ * `quietPercent` of one core for `sampleMs` (a second by default). Called between runs, when
+ * nothing of ours is running.
  * Returns the busy percentage last seen.
  */
-export async function waitForQuietMachine(quietPercent: number, maxWaitMs: number): Promise<number> {
+export async function waitForQuietMachine(quietPercent: number, maxWaitMs: number, sampleMs = 1000): Promise<number> {
   const deadline = performance.now() + maxWaitMs
   for (;;) {
     const before = { at: performance.now(), ...machineCpu() }
-    await new Promise((resolve) => setTimeout(resolve, 1000))
+    await new Promise((resolve) => setTimeout(resolve, sampleMs))
     const after = machineCpu()
     const seconds = (performance.now() - before.at) / 1000
     const busyPercent = ((after.busy - before.busy + after.steal - before.steal) / seconds) * 100

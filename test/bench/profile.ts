@@ -13,8 +13,18 @@ interface ProfileNode {
 
 interface CpuProfile {
   nodes: ProfileNode[]
+  /** Microseconds, on the profiler's own clock. */
+  startTime: number
+  endTime: number
   samples: number[]
   timeDeltas: number[]
+}
+
+/** A part of the profile, in milliseconds before its end (the process's exit). */
+export interface ProfileWindow {
+  label: string
+  startBeforeEndMs: number
+  endBeforeEndMs: number
 }
 
 /** `node_modules/.pnpm/yjs@13…/node_modules/yjs/…` → yjs; the repository's own files by folder. */
@@ -35,7 +45,7 @@ function packageOf(url: string, repoRoot: string): string {
  * The server's main-thread profile in `dir` (the largest: tsx's worker threads write small ones
  * too), summarised: top functions by self time, then top packages.
  */
-export function summariseProfile(dir: string, repoRoot: string, top = 12): { file: string; lines: string[] } | undefined {
+export function summariseProfile(dir: string, repoRoot: string, window?: ProfileWindow, top = 12): { file: string; lines: string[] } | undefined {
   if (!fs.existsSync(dir)) return undefined
   const files = fs
     .readdirSync(dir)
@@ -47,8 +57,12 @@ export function summariseProfile(dir: string, repoRoot: string, top = 12): { fil
   const profile = JSON.parse(fs.readFileSync(file, 'utf8')) as CpuProfile
   const byId = new Map(profile.nodes.map((node) => [node.id, node]))
   const selfUs = new Map<number, number>()
+  const from = window ? profile.endTime - window.startBeforeEndMs * 1000 : Number.NEGATIVE_INFINITY
+  const to = window ? profile.endTime - window.endBeforeEndMs * 1000 : Number.POSITIVE_INFINITY
+  let t = profile.startTime
   profile.samples.forEach((id, i) => {
-    selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0))
+    t += profile.timeDeltas[i] ?? 0
+    if (t >= from && t <= to) selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0))
   })
   let total = 0
   let idle = 0
@@ -74,7 +88,7 @@ export function summariseProfile(dir: string, repoRoot: string, top = 12): { fil
   return {
     file: path.relative(repoRoot, file),
     lines: [
-      `busy ${(busy / 1e6).toFixed(1)} s of ${(total / 1e6).toFixed(1)} s profiled; shares of the busy time:`,
+      `${window ? `${window.label} (placed from the process's exit; ±0.5 s)` : 'the whole run'}: busy ${(busy / 1e6).toFixed(1)} s of ${(total / 1e6).toFixed(1)} s; shares of the busy time:`,
       ...ranked(functions, top).map(([name, us]) => `${pct(us)}  ${name}`),
       'by package:',
       ...ranked(packages, 8).map(([name, us]) => `${pct(us)}  ${name}`),

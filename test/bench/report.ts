@@ -33,6 +33,8 @@ export interface Check {
   unit?: 'ms' | 'percent' | 'count' | 'ratio' | 'bytes' | 'seconds'
   /** A comparison of Fabrique with the peer: one value, nothing to judge in the peer's column. */
   fabriqueOnly?: boolean
+  /** Values that are only lower bounds (printed "≥"). */
+  atLeast?: Partial<Record<AnyServer, boolean>>
 }
 
 /** A scenario of issues 2 and 3: Fabrique and one peer. */
@@ -45,7 +47,7 @@ export interface ScenarioReport {
 // ---- formatting ----------------------------------------------------------------------------
 
 export const fmtMs = (v: number | undefined) =>
-  v === undefined || Number.isNaN(v) ? '–' : v === Number.POSITIVE_INFINITY ? 'never' : `${v < 10 ? v.toFixed(2) : v.toFixed(1)} ms`
+  v === undefined || Number.isNaN(v) ? '–' : v === Number.POSITIVE_INFINITY ? '∞' : `${v < 10 ? v.toFixed(2) : v.toFixed(1)} ms`
 export const fmtPct = (v: number | undefined, digits = 1) => (v === undefined || Number.isNaN(v) ? '–' : `${v.toFixed(digits)} %`)
 export const fmtMb = (bytes: number | undefined) => (bytes === undefined || Number.isNaN(bytes) ? '–' : `${(bytes / 1024 / 1024).toFixed(1)} MB`)
 export const fmtInt = (v: number) => v.toLocaleString('en-US')
@@ -54,8 +56,9 @@ export const fmtBytes = (v: number | undefined) => {
   if (v < 10_000) return `${fmtInt(Math.round(v))} B`
   return v < 10 * 1024 * 1024 ? `${(v / 1024).toFixed(1)} KB` : fmtMb(v)
 }
-export const fmtRatio = (v: number | undefined) => (v === undefined || !Number.isFinite(v) ? '–' : `${v < 10 ? v.toFixed(2) : v.toFixed(1)}×`)
-export const fmtSeconds = (v: number | undefined) => (v === undefined || Number.isNaN(v) ? '–' : v === Number.POSITIVE_INFINITY ? 'never' : `${v.toFixed(1)} s`)
+export const fmtRatio = (v: number | undefined) =>
+  v === undefined || Number.isNaN(v) ? '–' : v === Number.POSITIVE_INFINITY ? '∞' : `${v < 10 ? v.toFixed(2) : v.toFixed(1)}×`
+export const fmtSeconds = (v: number | undefined) => (v === undefined || Number.isNaN(v) ? '–' : v === Number.POSITIVE_INFINITY ? '∞' : `${v.toFixed(1)} s`)
 
 function ratio(reference: number | undefined, fabrique: number | undefined): string {
   if (reference === undefined || fabrique === undefined || Number.isNaN(reference) || Number.isNaN(fabrique) || fabrique <= 0) return '–'
@@ -392,7 +395,11 @@ export function scenarioMarkdown(report: ScenarioReport): string {
   return [`### ${scenario.name}: ${scenario.title}`, '', table(scenario, rowsFor(report)), ...canvasNotes(scenario), ...failures, ...errors, ...noisyWarnings(scenario, runs)].join('\n')
 }
 
-function summaryValue(c: Check, v: number | undefined): string {
+function summaryValue(c: Check, v: number | undefined, kind: AnyServer = 'fabrique'): string {
+  return `${c.atLeast?.[kind] ? '≥ ' : ''}${plainValue(c, v)}`
+}
+
+function plainValue(c: Check, v: number | undefined): string {
   const unit = c.unit ?? (c.target.includes('%') ? 'percent' : c.target.includes('ms') ? 'ms' : 'count')
   if (v === undefined) return 'n/a'
   switch (unit) {
@@ -423,11 +430,11 @@ export function summaryMarkdown(reports: ReadonlyArray<{ scenario: { name: strin
   for (const { scenario, checks } of reports) {
     for (const c of checks) {
       const status = c.status.fabrique ?? 'n/a'
-      const versus = c.targetValue && c.value.fabrique !== undefined ? fmtRatio(c.value.fabrique / c.targetValue) : ''
+      const versus = c.targetValue && c.value.fabrique !== undefined ? `${c.atLeast?.fabrique ? '≥ ' : ''}${fmtRatio(c.value.fabrique / c.targetValue)}` : ''
       const peer = (kind: AnyServer) => {
         if (!(kind in c.status)) return ''
         if (c.status[kind] === 'n/a') return 'n/a'
-        return `${summaryValue(c, c.value[kind])}${c.fabriqueOnly ? '' : ` (${c.status[kind]})`}`
+        return `${summaryValue(c, c.value[kind], kind)}${c.fabriqueOnly ? '' : ` (${c.status[kind]})`}`
       }
       lines.push(
         `| ${scenario.name} | ${c.label} | ${c.target} | ${summaryValue(c, c.value.fabrique)} | ${versus} | ${status === 'MISSED' ? '**MISSED**' : status} | ${peers.map(peer).join(' | ')} |`,

@@ -17,7 +17,7 @@
  *                  (bench-results/profiles/<scenario>/), and the figures include the profiler's cost
  *   BENCH_SUITE=quick  a short run (smaller windows, fewer sweep points and cycles)
  *   BENCH_SECONDS BENCH_WARMUP_SECONDS BENCH_DRAIN_SECONDS BENCH_GENERATORS=2
- *   BENCH_QUIET_WAIT_SECONDS=5 (longest wait for a quiet machine before each run)
+ *   BENCH_QUIET_WAIT_SECONDS=3 (longest wait for a quiet machine before each run)
  */
 import fs from 'node:fs'
 import os from 'node:os'
@@ -99,7 +99,8 @@ function isSuiteReport(report: AnyReport): report is SuiteReport {
 async function waitQuiet(settings: Settings): Promise<void> {
   // Another workload on the cores skews latency more than anything the servers do.
   if (settings.quietWaitSeconds <= 0) return
-  const busy = await waitForQuietMachine(QUIET_PERCENT, settings.quietWaitSeconds * 1000)
+  // Half-second samples: some fifty runs, each preceded by one.
+  const busy = await waitForQuietMachine(QUIET_PERCENT, settings.quietWaitSeconds * 1000, 500)
   if (busy >= QUIET_PERCENT) process.stderr.write(`  (machine still ${busy.toFixed(0)} % busy with other processes after ${settings.quietWaitSeconds} s: running anyway)\n`)
 }
 
@@ -170,6 +171,7 @@ function fromSweep(scenario: SuiteScenario, sweep: SuiteReport | undefined, sett
           connectMs: Number.NaN,
           connectErrors: [],
           measuredSeconds: Number.NaN,
+          rssAtStartBytes: Number.NaN,
           cursors: point.cursors,
           drags: undefined,
           window: point.window,
@@ -194,7 +196,10 @@ async function runSuiteScenario(scenario: SuiteScenario, settings: Settings, boa
     fs.rmSync(profileDir, { recursive: true, force: true })
     fs.mkdirSync(profileDir, { recursive: true })
   }
-  for (const kind of ALL_SERVERS) {
+  // S8: the reference first, whose boards are never unloaded, so that its minute of waiting
+  // overlaps with the other servers' runs.
+  const order: readonly AnyServer[] = scenario.kind === 'idle' ? ['reference', 'fabrique', 'hocuspocus', 'relay'] : ALL_SERVERS
+  for (const kind of order) {
     const reason = scenario.notApplicable[kind]
     if (reason) {
       runs[kind] = { kind: 'n/a', server: kind, reason }
@@ -203,6 +208,7 @@ async function runSuiteScenario(scenario: SuiteScenario, settings: Settings, boa
     if (!settings.servers.includes(kind)) continue
     await waitQuiet(settings)
     process.stderr.write(`… ${scenario.name}: ${SERVER_LABELS[kind]}\n`)
+    const started = performance.now()
     const context: SuiteContext = { timing: settings.suite, generators: settings.generators, cpuProfileDir: profileDir }
     if (scenario.kind === 'idle') {
       // The unload waits overlap with the next servers' runs (see startIdle).
@@ -214,6 +220,7 @@ async function runSuiteScenario(scenario: SuiteScenario, settings: Settings, boa
     }
     const failed = runs[kind]
     if (failed?.kind === 'failed') process.stderr.write(`  ${SERVER_LABELS[kind]} failed: ${failed.error}\n`)
+    process.stderr.write(`  (${((performance.now() - started) / 1000).toFixed(0)} s)\n`)
   }
   if (unloads.length > 0) process.stderr.write(`… ${scenario.name}: waiting for the boards to be unloaded (at most ${settings.suite.unloadWaitSeconds} s)\n`)
   await Promise.all(
@@ -223,7 +230,13 @@ async function runSuiteScenario(scenario: SuiteScenario, settings: Settings, boa
   )
   const chromium = scenario.kind === 'suite-join' ? await chromiumJoin(scenario, settings, boardLoad) : undefined
   const report = suiteReport(scenario, runs, chromium)
-  if (profileDir) report.profile = summariseProfile(profileDir, repoRoot)
+  if (profileDir) {
+    const run = runs.fabrique
+    const phase = run && run.kind !== 'n/a' && run.kind !== 'failed' ? run.profilePhase : undefined
+    const stoppedAt = run && run.kind !== 'n/a' && run.kind !== 'failed' ? run.serverStoppedAt : undefined
+    const window = phase && stoppedAt ? { label: phase.label, startBeforeEndMs: stoppedAt - phase.start, endBeforeEndMs: stoppedAt - phase.end } : undefined
+    report.profile = summariseProfile(profileDir, repoRoot, window)
+  }
   return report
 }
 
@@ -274,6 +287,7 @@ async function main(): Promise<number> {
       console.log(`${suiteMarkdown(report)}\n`)
       continue
     }
+    const started = performance.now()
     const runs = {} as Record<ServerKind, Run>
     for (const kind of SERVER_KINDS) {
       await waitQuiet(settings)
@@ -281,6 +295,7 @@ async function main(): Promise<number> {
       runs[kind] = isCanvasScenario(scenario) ? await runCanvasScenario(scenario, kind) : await runScenario(scenario, kind, settings)
     }
     if (scenario.kind === 'board-load' && runs.fabrique.kind === 'board-load') boardLoad = runs.fabrique as unknown as BoardLoadResult
+    process.stderr.write(`  (${scenario.name}: ${((performance.now() - started) / 1000).toFixed(0)} s)\n`)
     const report: ScenarioReport = { scenario, runs, checks: checksFor(scenario, runs) }
     reports.push(report)
     console.log(`${scenarioMarkdown(report)}\n`)
@@ -290,7 +305,7 @@ async function main(): Promise<number> {
   console.log(summary)
 
   fs.mkdirSync(resultsDir, { recursive: true })
-  const charts = writeChart(reports, `${startedAt.toISOString().slice(0, 10)}, ${env.cores} × ${env.cpuModel}, Node ${env.node}; \`${command}\``, settings.writeDocs)
+  const charts = writeChart(reports, `${startedAt.toISOString().slice(0, 10)}, ${env.cores} × ${env.cpuModel}, Node ${env.node}; ${command}`, settings.writeDocs)
   const markdown = [head, ...reports.map((report) => (isSuiteReport(report) ? suiteMarkdown(report) : scenarioMarkdown(report))), summary].join('\n\n')
   fs.writeFileSync(path.join(resultsDir, 'latest.md'), `${markdown}\n`)
   const finishedAt = new Date()

@@ -87,8 +87,9 @@ const PEER_ENTRIES: Record<Exclude<AnyServer, 'fabrique'>, string> = {
 
 export async function startServer(kind: AnyServer, options: StartOptions = {}): Promise<RunningServer> {
   const profile = options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`] : []
-  // Writing a profile of a busy server takes a while: no SIGKILL before it is done.
-  const graceMs = options.cpuProfileDir ? 60_000 : 5000
+  // Writing a profile of a busy server takes a while: no SIGKILL before it is done. Otherwise a
+  // server stalled by the benchmark's last request would only make every run wait for it.
+  const graceMs = options.cpuProfileDir ? 60_000 : 2000
   if (kind !== 'fabrique') {
     const child = launch(path.join(here, PEER_ENTRIES[kind]), path.join(repoRoot, 'test'), { PORT: '0', HOST: '127.0.0.1' }, profile)
     // Hocuspocus routes by the document name in each message; the path only names the board for people.

@@ -191,7 +191,7 @@ export function readSettings(argv: readonly string[], env: NodeJS.ProcessEnv = p
     warmupSeconds,
     drainSeconds,
     generators: Math.floor(numberFromEnv(env, 'BENCH_GENERATORS', 2, 1)),
-    quietWaitSeconds: numberFromEnv(env, 'BENCH_QUIET_WAIT_SECONDS', 5, 0),
+    quietWaitSeconds: numberFromEnv(env, 'BENCH_QUIET_WAIT_SECONDS', 3, 0),
     suite: { ...preset, measureSeconds, warmupSeconds, drainSeconds },
     ...parseArgs(argv, env),
   }

@@ -155,11 +155,12 @@ export class WindowMeter {
   }
 }
 
-const UNANSWERED: LoopDelay = { p50: Number.NaN, p99: Number.NaN, max: Number.NaN }
-
-/** The server's event-loop delay over a window; NaN when it is too swamped to answer its probe in time. */
+/**
+ * The server's event-loop delay over a window. A server too swamped to answer its probe within
+ * `timeoutMs` has had its loop blocked at least that long: a lower bound.
+ */
 export function serverDelay(server: RunningServer, start: number, end: number, timeoutMs = 30_000): Promise<LoopDelay> {
-  return server.loopDelayBetween(start, end, timeoutMs).catch(() => UNANSWERED)
+  return server.loopDelayBetween(start, end, timeoutMs).catch(() => ({ p50: Number.NaN, p99: Number.NaN, max: timeoutMs, atLeast: true }))
 }
 
 export function worstDelay(delays: LoopDelay[]): LoopDelay {
@@ -181,7 +182,8 @@ export interface Window {
  * followed by a later move of the same sender that did is superseded (servers may coalesce): that
  * receiver had it, or newer, when the later move arrived, so the move's latency runs to that receipt.
  * Otherwise a server that stalls and then sends only the latest positions would show the latency of
- * the few moves it sent, not how stale everyone's cursors were.
+ * the few moves it sent, not how stale everyone's cursors were. A move never delivered counts as
+ * infinitely late: if more than 1 % were lost, p99 says "never".
  */
 export class Accounting {
   private readonly roomOf = new Map<number, string>()
@@ -262,6 +264,8 @@ export class Accounting {
       }
     }
     const accounted = latencies.length
+    // Never delivered (nor replaced by a later move that was) before the run ended: infinitely late.
+    for (let lost = accounted; lost < expected; lost++) latencies.push(Number.POSITIVE_INFINITY)
     const percent = (value: number) => (expected > 0 ? (value / expected) * 100 : Number.NaN)
     return {
       sent,

@@ -63,6 +63,9 @@ interface RunBase {
   machine: MachineLoad
   /** Warnings and errors the server logged. */
   serverLog: { lines: number; first: string[] }
+  /** The part of the run a CPU profile is read for (epoch ms), and when the server had exited. */
+  profilePhase?: { label: string; start: number; end: number }
+  serverStoppedAt?: number
 }
 
 export interface CursorLoadRun extends RunBase {
@@ -72,6 +75,8 @@ export interface CursorLoadRun extends RunBase {
   connectMs: number
   connectErrors: string[]
   measuredSeconds: number
+  /** The server's RSS once started, before any client: what it costs empty. */
+  rssAtStartBytes: number
   cursors: DeliverySummary
   drags: DeliverySummary | undefined
   window: ServerWindow
@@ -187,16 +192,20 @@ function serverLog(server: RunningServer): RunBase['serverLog'] {
 }
 
 /** Starts the server (profiled when asked and it is Fabrique), runs `body`, always stops both. */
-async function withServer<T>(kind: AnyServer, context: SuiteContext, generators: number, body: (server: RunningServer, pool: GeneratorPool) => Promise<T>): Promise<T> {
+async function withServer<T extends RunBase>(kind: AnyServer, context: SuiteContext, generators: number, body: (server: RunningServer, pool: GeneratorPool) => Promise<T>): Promise<T> {
   // The generators start while the server does: both take a second or two to load.
   const pool = new GeneratorPool(generators)
   let server: RunningServer | undefined
+  let result: T | undefined
   try {
     server = await startServer(kind, { cpuProfileDir: kind === 'fabrique' ? context.cpuProfileDir : undefined })
-    return await body(server, pool)
+    result = await body(server, pool)
+    return result
   } finally {
     await pool.stopAll()
     await server?.stop()
+    // A profile ends when the process exits: the phase's place in it is counted back from here.
+    if (result) result.serverStoppedAt = now()
   }
 }
 
@@ -250,6 +259,7 @@ async function measureLoad(
 export async function runCursorLoad(scenario: CursorLoadScenario, kind: AnyServer, context: SuiteContext): Promise<CursorLoadRun> {
   const { timing } = context
   return withServer(kind, context, context.generators, async (server, pool) => {
+    const rssAtStartBytes = server.rss()
     const boards = Array.from({ length: scenario.rooms }, (_, r) => boardAddress(server, `bench-${scenario.name}-${String(r).padStart(4, '0')}`))
     const specs = people(scenario, boards)
     const { ready, figures, serverLoopDelay, results, accounting, window } = await measureLoad(server, pool, specs, scenario, {
@@ -267,6 +277,8 @@ export async function runCursorLoad(scenario: CursorLoadScenario, kind: AnyServe
       connectMs: ready.connectMs,
       connectErrors: ready.errors,
       measuredSeconds: timing.measureSeconds,
+      profilePhase: { label: 'the measuring window', ...window },
+      rssAtStartBytes,
       cursors: accounting.cursors(window),
       drags: scenario.draggersPerRoom > 0 ? accounting.drags(window) : undefined,
       window: serverWindow(figures),
@@ -387,6 +399,7 @@ export async function runHerd(scenario: HerdScenario, kind: AnyServer, context: 
       server: kind,
       machine: figures.machine,
       serverLog: serverLog(server),
+      profilePhase: { label: 'the herd', start: startAt, end: startAt + Math.max(...okay, 0) },
       joiners: joiners.length,
       served: okay.length,
       shapes: scenario.shapes,
@@ -411,8 +424,11 @@ function writeApplyJob(fixture: BoardFixture, boards: string[]): { file: string;
   return { file, dispose: () => removeTempDir(dir) }
 }
 
-/** The push or export the harness waits for before it gives up (180 times S6's target, 45 times S7's). */
-const ACTION_LIMIT_MS = 45_000
+/** How long the harness waits for the push or the export before it gives up (80 and 45 times their targets). */
+const ACTION_LIMIT_MS = { push: 20_000, export: 45_000 }
+
+/** How long a server that may still be stalled gets to answer its probe after the action. */
+const PROBE_AFTER_ACTION_MS = 5000
 
 /** True when `promise` settles before the epoch-ms deadline (its rejection counts as settled). */
 async function within(promise: Promise<unknown>, deadline: number): Promise<boolean> {
@@ -460,13 +476,14 @@ export async function runLiveAction(scenario: LiveActionScenario, kind: AnyServe
 
     const actionMeter = new WindowMeter(server.pid, pool.pids).start()
     const actionStart = now()
-    const deadline = actionStart + ACTION_LIMIT_MS
+    const limitMs = ACTION_LIMIT_MS[scenario.kind]
+    const deadline = actionStart + limitMs
     let pushes: PushOutcome[] | undefined
     let exported: { status: number; bytes: number } | undefined
     let doneAt = Number.NaN
     let actionMs = Number.NaN
     if (scenario.kind === 'push') {
-      const seen = pool.pushesSeen(ACTION_LIMIT_MS)
+      const seen = pool.pushesSeen(limitMs)
       seen.catch(() => {})
       const action = event
         ? pushTemplates(server.httpUrl, event, PUSH_TEMPLATES.map((templateId, i) => ({ templateId, pushId: fixture.templates.pushIds[i] as string })), names).then((outcomes) => {
@@ -475,7 +492,7 @@ export async function runLiveAction(scenario: LiveActionScenario, kind: AnyServe
         : (async () => {
             const job = writeApplyJob(fixture, names)
             try {
-              await server.command('apply', job.file, ACTION_LIMIT_MS)
+              await server.command('apply', job.file, limitMs)
             } finally {
               job.dispose()
             }
@@ -495,7 +512,7 @@ export async function runLiveAction(scenario: LiveActionScenario, kind: AnyServe
     const actionEnd = Math.min(now(), Number.isFinite(doneAt) ? Math.max(doneAt, actionStart) : now())
     const actionFigures = actionMeter.stop()
     // A server still stalled answers late; its probe's figures then cover the stall so far.
-    const actionLoopDelay = await serverDelay(server, actionStart, now(), ACTION_LIMIT_MS)
+    const actionLoopDelay = await serverDelay(server, actionStart, now(), PROBE_AFTER_ACTION_MS)
     // The sends of the action's window need their receipts: keep the load a little longer.
     await sleep(Math.max(MIN_ACTION_WINDOW_MS, 1000))
     const results = await pool.stop(timing.drainSeconds * 1000)
@@ -507,6 +524,7 @@ export async function runLiveAction(scenario: LiveActionScenario, kind: AnyServe
       server: kind,
       machine: actionFigures.machine,
       serverLog: serverLog(server),
+      profilePhase: { label: `the ${scenario.kind}`, start: actionStart, end: actionEnd },
       boards: boards.length,
       clients: specs.length,
       connected: ready.connected,
@@ -514,7 +532,7 @@ export async function runLiveAction(scenario: LiveActionScenario, kind: AnyServe
       baseline: accounting.cursors(baseline),
       during: accounting.cursors(during),
       doneMs: Number.isFinite(doneAt) ? doneAt - actionStart : Number.POSITIVE_INFINITY,
-      actionLimitMs: ACTION_LIMIT_MS,
+      actionLimitMs: limitMs,
       observersWithAll: pushTimes.filter((t) => Number.isFinite(t)).length,
       observers: pushTimes.length,
       actionMs,
@@ -577,10 +595,12 @@ export async function startIdle(scenario: IdleScenario, kind: AnyServer, context
     const ready = await pool.setup(protocol, specs, idlePeople)
     pool.start(now(), now())
     // Joins settle (buffers, the newcomers' first GC) before the idle window.
-    await sleep(2000)
+    await sleep(1000)
+    const idleStart = now()
     const idleMeter = new WindowMeter(server.pid, pool.pids).start()
     await sleep(timing.idleSeconds * 1000)
     const idle = idleMeter.stop()
+    const idleEnd = now()
     const rssIdleBytes = server.rss()
 
     const churnMeter = new WindowMeter(server.pid, pool.pids).start()
@@ -599,7 +619,7 @@ export async function startIdle(scenario: IdleScenario, kind: AnyServer, context
     const churned = await Promise.all(pool.generators.map((generator) => generator.next('churn-done', 10 * 60_000)))
     const churnWindow = churnMeter.stop()
     // The same state as before the churn (500 idle connections), once the last sockets are gone.
-    await sleep(3000)
+    await sleep(2000)
     const rssAfterChurnBytes = server.rss()
 
     const results = await pool.stop(0)
@@ -609,6 +629,7 @@ export async function startIdle(scenario: IdleScenario, kind: AnyServer, context
     const measured: IdleRun = {
       kind: 'idle',
       server: kind,
+      profilePhase: { label: 'the idle window', start: idleStart, end: idleEnd },
       machine: idle.machine,
       serverLog: serverLog(server),
       rooms: scenario.rooms,
@@ -633,12 +654,18 @@ export async function startIdle(scenario: IdleScenario, kind: AnyServer, context
       disconnects: merge(results).disconnects,
     }
     const running = server
+    // Polled from now on, while the benchmark goes on with the next server.
+    const unloading = roomsUnloaded(running, timing.unloadWaitSeconds, leftAt).then((unloaded) => ({ ...unloaded, rss: running.rss() }))
+    unloading.catch(() => {})
     return async () => {
       try {
-        const unloaded = await roomsUnloaded(running, timing.unloadWaitSeconds, leftAt)
-        return { ...measured, unloadSeconds: unloaded.seconds, roomsAtEnd: unloaded.rooms, rssAfterUnloadBytes: running.rss(), serverLog: serverLog(running) }
+        const unloaded = await unloading
+        await running.stop()
+        measured.serverStoppedAt = now()
+        return { ...measured, unloadSeconds: unloaded.seconds, roomsAtEnd: unloaded.rooms, rssAfterUnloadBytes: unloaded.rss, serverLog: serverLog(running) }
       } finally {
         await running.stop()
+        measured.serverStoppedAt = now()
       }
     }
   } catch (error) {

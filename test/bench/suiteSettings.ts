@@ -102,15 +102,15 @@ export const SUITE_PRESETS: Record<SuiteTiming['preset'], SuiteTiming> = {
   default: {
     preset: 'default',
     warmupSeconds: 1,
-    measureSeconds: 4,
+    measureSeconds: 3,
     drainSeconds: 1,
     sweepPoints: [25, 50, 100, 200, 400],
     sweepWarmupSeconds: 1,
-    sweepMeasureSeconds: 3,
+    sweepMeasureSeconds: 2,
     baselineSeconds: 3,
-    idleSeconds: 5,
-    // 500 people reconnecting ten times (Wi-Fi, reloads, moving between boards): an hour's worth.
-    churnCycles: 5000,
+    idleSeconds: 3,
+    // 500 people reconnecting five times (Wi-Fi, reloads, moving between boards): an hour's worth.
+    churnCycles: 2500,
     unloadWaitSeconds: 60,
     joinRepeats: 5,
     chromiumRepeats: 3,
@@ -270,7 +270,7 @@ export function suiteScenarios(timing: SuiteTiming): SuiteScenario[] {
       connectionsPerRoom: 10,
       shapes: 2000,
       churnCycles: timing.churnCycles,
-      churnConcurrency: 20,
+      churnConcurrency: 40,
       targets: { rssMb: 250, idleCpuPercent: 2, unloadSeconds: 60, growthPercent: 5 },
     },
   ]
