@@ -9,13 +9,17 @@ import type * as Y from 'yjs'
 import type { WebSocket } from 'ws'
 import type { Config } from './config.ts'
 import type { TokenSigner } from './auth/tokens.ts'
+import type { EventTemplateStore } from './eventTemplates/types.ts'
 import type { EventStore } from './events/types.ts'
 import { assetRoutes } from './http/assets.ts'
 import { clientAddress, setTrustProxy } from './http/clientAddress.ts'
 import { eventRoutes } from './http/events.ts'
+import { eventTemplateRoutes } from './http/eventTemplates.ts'
 import { exportRoutes, storedBoardReader } from './http/exports.ts'
 import { facilitationRoutes } from './http/facilitation.ts'
+import { audienceRoutes } from './http/audience.ts'
 import { restitutionRoutes } from './http/restitution.ts'
+import { resultsRoutes } from './http/results.ts'
 import { voteRoutes } from './http/votes.ts'
 import type { JuryStore } from './jury/types.ts'
 import type { VoteStore } from './votes/types.ts'
@@ -27,6 +31,7 @@ import type { BoardStorage } from './storage/types.ts'
 import type { Logger } from './logger.ts'
 import type { Metrics } from './metrics.ts'
 import type { BoardAccessPolicy } from './sync/access.ts'
+import { SummaryBackfill } from './sync/boardSummary.ts'
 import type { SyncServer } from './sync/syncServer.ts'
 
 export interface AppDeps {
@@ -39,6 +44,7 @@ export interface AppDeps {
   events: EventStore
   votes: VoteStore
   jury: JuryStore
+  templates: EventTemplateStore
   signer: TokenSigner
   storage: BoardStorage
 }
@@ -65,7 +71,7 @@ function openApiDocument(apis: readonly OpenAPIHono[]) {
   }
 }
 
-export function createApp({ config, logger, metrics, sync, assets, boardAccess, events, votes, jury, signer, storage }: AppDeps): Hono {
+export function createApp({ config, logger, metrics, sync, assets, boardAccess, events, votes, jury, templates, signer, storage }: AppDeps): Hono {
   setTrustProxy(config.trustProxy)
   const app = new Hono()
   app.use(securityHeaders)
@@ -104,6 +110,8 @@ export function createApp({ config, logger, metrics, sync, assets, boardAccess, 
     }),
   )
   const updateBoard = <T>(boardId: string, change: (doc: Y.Doc) => T) => sync.rooms.update(boardId, change)
+  // Well past the delay after which a room rewrites its summary: older ones have no room to refresh them.
+  const summaryBackfill = new SummaryBackfill({ storage, logger, staleAfterMs: Math.max(60_000, 3 * config.sync.summaryDelayMs) })
   const apis = [
     eventRoutes({
       store: events,
@@ -114,11 +122,16 @@ export function createApp({ config, logger, metrics, sync, assets, boardAccess, 
       presence: (boardIds) => sync.presence(boardIds),
       boardStats: (boardIds) => storage.stats(boardIds),
       maxBoardBytes: config.limits.maxBoardBytes,
+      fillSummaries: (stats) => summaryBackfill.fill(stats),
+      boardSummary: (boardId) => storage.summary(boardId),
     }),
-    facilitationRoutes({ store: events, signer, logger, updateBoard, recheckAccess: (boardIds) => sync.recheckAccess(boardIds) }),
+    eventTemplateRoutes({ store: events, templates, signer, logger }),
+    facilitationRoutes({ store: events, templates, signer, logger, updateBoard, recheckAccess: (boardIds) => sync.recheckAccess(boardIds) }),
     voteRoutes({ store: events, votes, signer, logger, updateBoard }),
     exportRoutes({ store: events, votes, jury, signer, logger, readBoard: storedBoardReader(storage) }),
     restitutionRoutes({ store: events, jury, signer, updateBoard }),
+    audienceRoutes({ store: events, jury, signer, updateBoard }),
+    resultsRoutes({ store: events, jury, signer }),
   ]
   // One OpenAPI document for every route module.
   app.get('/api/openapi.json', (c) => c.json(openApiDocument(apis)))

@@ -63,6 +63,13 @@ export interface SyncSettings {
   heartbeatMs: number
   /** 'normal' survives a process crash (WAL); 'full' also survives power loss, at an fsync per write. */
   sqliteSynchronous: 'normal' | 'full'
+  /** How long after a change a board's shape count and preview (facilitator console) are rewritten. */
+  summaryDelayMs: number
+  /**
+   * Clients may write only the board layout (records, schema, template pushes, live state): an
+   * update touching anything else is refused. Off only for tests and benchmarks with their own documents.
+   */
+  boardLayoutOnly: boolean
 }
 
 export const defaultConfig: Config = {
@@ -96,6 +103,8 @@ export const defaultConfig: Config = {
     compactAfterUpdates: 500,
     heartbeatMs: 30_000,
     sqliteSynchronous: 'normal',
+    summaryDelayMs: 5_000,
+    boardLayoutOnly: true,
   },
 }
 
@@ -167,6 +176,8 @@ export function readConfig(env: Env = process.env): Config {
       compactAfterUpdates: integer(env, 'COMPACT_AFTER_UPDATES', d.sync.compactAfterUpdates, 2),
       heartbeatMs: integer(env, 'HEARTBEAT_MS', d.sync.heartbeatMs, 100),
       sqliteSynchronous: oneOf(env, 'SQLITE_SYNCHRONOUS', ['normal', 'full'], d.sync.sqliteSynchronous),
+      summaryDelayMs: integer(env, 'BOARD_SUMMARY_DELAY_MS', d.sync.summaryDelayMs, 10),
+      boardLayoutOnly: env.BOARD_LAYOUT_ONLY === undefined || env.BOARD_LAYOUT_ONLY === '' ? d.sync.boardLayoutOnly : env.BOARD_LAYOUT_ONLY !== 'false' && env.BOARD_LAYOUT_ONLY !== '0',
     },
   }
 }

@@ -12,6 +12,9 @@ import type { EventStore } from './events/types.ts'
 import { PgJuryStore } from './jury/pgJuryStore.ts'
 import { SqliteJuryStore } from './jury/sqliteJuryStore.ts'
 import type { JuryStore } from './jury/types.ts'
+import { PgTemplateStore } from './eventTemplates/pgTemplateStore.ts'
+import { SqliteTemplateStore } from './eventTemplates/sqliteTemplateStore.ts'
+import type { EventTemplateStore } from './eventTemplates/types.ts'
 import { PgVoteStore } from './votes/pgVoteStore.ts'
 import { SqliteVoteStore } from './votes/sqliteVoteStore.ts'
 import type { VoteStore } from './votes/types.ts'
@@ -55,6 +58,7 @@ interface Databases {
   events: EventStore
   votes: VoteStore
   jury: JuryStore
+  templates: EventTemplateStore
   close(): Promise<void>
 }
 
@@ -67,6 +71,7 @@ async function openDatabases(config: Config): Promise<Databases> {
       assets: new PgAssetStorage(pool), events: new PgEventStore(pool),
       votes: new PgVoteStore(pool),
       jury: new PgJuryStore(pool),
+      templates: new PgTemplateStore(pool),
       close: () => pool.end(),
     }
   }
@@ -78,6 +83,7 @@ async function openDatabases(config: Config): Promise<Databases> {
     events: new SqliteEventStore(db),
     votes: new SqliteVoteStore(db),
     jury: new SqliteJuryStore(db),
+    templates: new SqliteTemplateStore(db),
     close: async () => {
       if (db.open) db.close()
     },
@@ -104,13 +110,15 @@ export async function createServer(config: Config, overrides: ServerOverrides = 
     roomIdleMs: config.sync.roomIdleMs,
     compactAfterUpdates: config.sync.compactAfterUpdates,
     heartbeatMs: config.sync.heartbeatMs,
+    summaryDelayMs: config.sync.summaryDelayMs,
+    layout: config.sync.boardLayoutOnly ? 'board' : 'free',
   })
   metrics.gauge('fabrique_rooms_loaded', 'Boards held in memory', () => sync.rooms.loadedCount)
   metrics.gauge('fabrique_connections', 'Open sync connections', () => sync.connectionCount)
   metrics.gauge('fabrique_process_resident_bytes', 'Resident memory of the process', () => process.memoryUsage.rss())
 
   const boardAccess = overrides.boardAccess ?? eventBoardAccess(events, signer)
-  const app = createApp({ config, logger, metrics, sync, assets, boardAccess, events, votes: databases.votes, jury: databases.jury, signer, storage })
+  const app = createApp({ config, logger, metrics, sync, assets, boardAccess, events, votes: databases.votes, jury: databases.jury, templates: databases.templates, signer, storage })
   // ws's own cap protects memory; anything between the configured limit and this cap is refused
   // by the connection with 4413 and a readable reason.
   const wss = new WebSocketServer({ noServer: true, maxPayload: config.limits.maxMessageBytes * 4 })

@@ -9,6 +9,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { BindingBatchResult, DragBytesResult } from './bindingScenarios.ts'
 import type { BoardLoadResult } from './browserScenarios.ts'
+import type { ExportResult } from './exportScenario.ts'
 import { exited, stopProcess, track } from './processes.ts'
 import { cpuSeconds, type MachineLoad, MachineSampler } from './procstat.ts'
 import type { FailedRun } from './scenarios.ts'
@@ -17,8 +18,8 @@ import type { CanvasScenario } from './settings.ts'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
 
-/** Setting up 12 pairs of 5,000-shape peers, or a board and three browser loads, fits well within it. */
-const WORKER_TIMEOUT_MS = 10 * 60_000
+/** Setting up 12 pairs of 5,000-shape peers, a board and three browser loads, or an event's export, fits within it. */
+const WORKER_TIMEOUT_MS = 20 * 60_000
 
 export interface CanvasJob {
   scenario: CanvasScenario
@@ -26,7 +27,7 @@ export interface CanvasJob {
   kind: ServerKind
 }
 
-export type CanvasResult = BindingBatchResult | DragBytesResult | BoardLoadResult
+export type CanvasResult = BindingBatchResult | DragBytesResult | BoardLoadResult | ExportResult
 export type FromCanvasWorker = { type: 'result'; result: CanvasResult } | { type: 'error'; message: string }
 export type CanvasRun = CanvasResult & { server: ServerKind; machine: MachineLoad }
 

@@ -9,6 +9,10 @@ installAnimationFrame()
 
 async function run(job: CanvasJob) {
   const { scenario, kind } = job
+  if (scenario.kind === 'export') {
+    const { runExport } = await import('./exportScenario.ts')
+    return runExport(scenario, kind === 'fabrique' ? scenario.teams : scenario.comparisonTeams)
+  }
   if (scenario.kind === 'board-load') {
     const { runBoardLoad } = await import('./browserScenarios.ts')
     return runBoardLoad(scenario, kind === 'fabrique' ? scenario.shapes : scenario.comparisonShapes)

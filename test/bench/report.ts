@@ -6,6 +6,7 @@
 import type { BindingBatchResult, DragBytesResult } from './bindingScenarios.ts'
 import type { BoardLoadResult } from './browserScenarios.ts'
 import type { CanvasRun } from './canvasRuns.ts'
+import { exportChecks, exportNotes, exportRows, relayChecks, relayNotes, relayRows } from './exportRelayReport.ts'
 import type { LoopDelay } from './loopDelay.ts'
 import type { MachineLoad } from './procstat.ts'
 import type { DeliverySummary, JoinRun, LoadRun, Run } from './scenarios.ts'
@@ -117,6 +118,8 @@ function pick<T extends Run>(runs: Record<ServerKind, Run>, as: (run: Run) => T 
 }
 
 export function checksFor(scenario: FirstScenario, runs: Record<ServerKind, Run>): Check[] {
+  if (scenario.kind === 'export') return exportChecks(scenario, runs)
+  if (scenario.kind === 'relay') return relayChecks(scenario, runs)
   if (scenario.kind === 'binding-batch') {
     const { applyMs } = scenario.targets
     return [
@@ -348,6 +351,10 @@ function boardLoadRows(scenario: BoardLoadScenario, runs: Record<ServerKind, Run
 /** What each canvas table compares, under the table. */
 function canvasNotes(scenario: FirstScenario): string[] {
   switch (scenario.kind) {
+    case 'export':
+      return exportNotes(scenario)
+    case 'relay':
+      return relayNotes(scenario)
     case 'binding-batch':
       return [
         '',
@@ -381,6 +388,10 @@ function rowsFor(report: ScenarioReport): Row[] {
       return dragBytesRows(scenario, runs, checks)
     case 'board-load':
       return boardLoadRows(scenario, runs, checks)
+    case 'export':
+      return exportRows(scenario, runs, checks)
+    case 'relay':
+      return relayRows(scenario, runs, checks)
   }
 }
 

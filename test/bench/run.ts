@@ -28,6 +28,8 @@ import { runCanvasScenario } from './canvasRuns.ts'
 import { killAll } from './processes.ts'
 import { waitForQuietMachine } from './procstat.ts'
 import { summariseProfile } from './profile.ts'
+import { type PushBenchReport, pushMarkdown, runPushBench } from './pushBench.ts'
+import { runRelay } from './relayRuns.ts'
 import { checksFor, type ScenarioReport, scenarioMarkdown, summaryMarkdown } from './report.ts'
 import { type Run, runScenario } from './scenarios.ts'
 import { ALL_SERVERS, type AnyServer, SERVER_KINDS, SERVER_LABELS, type ServerKind } from './servers.ts'
@@ -90,7 +92,9 @@ function header(settings: Settings, env: ReturnType<typeof environment>, started
   ].join('\n')
 }
 
-type AnyReport = ScenarioReport | SuiteReport
+type AnyReport = ScenarioReport | SuiteReport | PushBenchReport
+
+const isPushReport = (report: AnyReport): report is PushBenchReport => report.scenario.kind === 'template-push'
 
 function isSuiteReport(report: AnyReport): report is SuiteReport {
   return isSuiteScenario(report.scenario)
@@ -287,12 +291,24 @@ async function main(): Promise<number> {
       console.log(`${suiteMarkdown(report)}\n`)
       continue
     }
+    if (scenario.kind === 'template-push') {
+      await waitQuiet(settings)
+      process.stderr.write(`… ${scenario.name}: Fabrique\n`)
+      const report = await runPushBench(scenario)
+      reports.push(report)
+      console.log(`${pushMarkdown(report)}\n`)
+      continue
+    }
     const started = performance.now()
     const runs = {} as Record<ServerKind, Run>
     for (const kind of SERVER_KINDS) {
       await waitQuiet(settings)
       process.stderr.write(`… ${scenario.name}: ${columnLabels(scenario)[kind]}\n`)
-      runs[kind] = isCanvasScenario(scenario) ? await runCanvasScenario(scenario, kind) : await runScenario(scenario, kind, settings)
+      runs[kind] = isCanvasScenario(scenario)
+        ? await runCanvasScenario(scenario, kind)
+        : scenario.kind === 'relay'
+          ? await runRelay(scenario, kind, settings)
+          : await runScenario(scenario, kind, settings)
     }
     if (scenario.kind === 'board-load' && runs.fabrique.kind === 'board-load') boardLoad = runs.fabrique as unknown as BoardLoadResult
     process.stderr.write(`  (${scenario.name}: ${((performance.now() - started) / 1000).toFixed(0)} s)\n`)
@@ -306,7 +322,7 @@ async function main(): Promise<number> {
 
   fs.mkdirSync(resultsDir, { recursive: true })
   const charts = writeChart(reports, `${startedAt.toISOString().slice(0, 10)}, ${env.cores} × ${env.cpuModel}, Node ${env.node}; ${command}`, settings.writeDocs)
-  const markdown = [head, ...reports.map((report) => (isSuiteReport(report) ? suiteMarkdown(report) : scenarioMarkdown(report))), summary].join('\n\n')
+  const markdown = [head, ...reports.map((report) => (isPushReport(report) ? pushMarkdown(report) : isSuiteReport(report) ? suiteMarkdown(report) : scenarioMarkdown(report))), summary].join('\n\n')
   fs.writeFileSync(path.join(resultsDir, 'latest.md'), `${markdown}\n`)
   const finishedAt = new Date()
   const json = { startedAt: startedAt.toISOString(), finishedAt: finishedAt.toISOString(), command, environment: env, settings, scenarios: reports }

@@ -10,6 +10,7 @@ import { Generator } from './processes.ts'
 import { type MachineLoad, MachineSampler, type Usage, UsageSampler } from './procstat.ts'
 import { type RunningServer, type ServerKind, startServer } from './servers.ts'
 import type { CanvasRun } from './canvasRuns.ts'
+import type { RelayRun } from './relayRuns.ts'
 import type { JoinScenario, LoadScenario, Settings } from './settings.ts'
 import { type LatencySummary, median, summarize } from './stats.ts'
 
@@ -78,7 +79,7 @@ export interface FailedRun {
   error: string
 }
 
-export type Run = LoadRun | JoinRun | CanvasRun | FailedRun
+export type Run = LoadRun | JoinRun | CanvasRun | RelayRun | FailedRun
 
 const sleepUntil = (epochMs: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, epochMs - now())))
 
@@ -171,7 +172,7 @@ async function runLoad(scenario: LoadScenario, server: RunningServer, settings: 
   }
 }
 
-function deliveries(parts: Deliveries[]): DeliverySummary {
+export function deliveries(parts: Deliveries[]): DeliverySummary {
   const sent = parts.reduce((sum, part) => sum + part.sent, 0)
   const expected = parts.reduce((sum, part) => sum + part.expected, 0)
   const received = parts.reduce((sum, part) => sum + part.received, 0)
@@ -188,7 +189,7 @@ function deliveries(parts: Deliveries[]): DeliverySummary {
   }
 }
 
-function worst(delays: LoopDelay[]): LoopDelay {
+export function worst(delays: LoopDelay[]): LoopDelay {
   return {
     p50: Math.max(...delays.map((d) => d.p50)),
     p99: Math.max(...delays.map((d) => d.p99)),
@@ -196,7 +197,7 @@ function worst(delays: LoopDelay[]): LoopDelay {
   }
 }
 
-function mergeCounts(results: LoadResult[]): Record<string, number> {
+export function mergeCounts(results: LoadResult[]): Record<string, number> {
   const merged: Record<string, number> = {}
   for (const result of results) {
     for (const [code, count] of Object.entries(result.closeCodes)) merged[code] = (merged[code] ?? 0) + count

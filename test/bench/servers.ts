@@ -65,11 +65,15 @@ export interface RunningServer {
   /** What the server wrote on stderr (warnings and errors: LOG_LEVEL=warn). */
   logLines(): string[]
   stop(): Promise<void>
+  /** Fabrique's DATA_DIR (its SQLite file), for scenarios that read back what it stored. */
+  dataDir?: string
 }
 
 export interface StartOptions {
   /** Write a V8 CPU profile of the server into this directory (written when it exits). */
   cpuProfileDir?: string
+  /** Fabrique only: environment on top of the benchmark's (DATABASE_URL, REDIS_URL, CLIENT_DIR…). */
+  env?: Record<string, string>
 }
 
 const epochNow = () => performance.timeOrigin + performance.now()
@@ -111,6 +115,9 @@ export async function startServer(kind: AnyServer, options: StartOptions = {}): 
       MAX_MESSAGES_PER_SECOND: '100000',
       MAX_CONNECTIONS_PER_ADDRESS: '100000',
       MAX_CONNECTIONS_PER_EVENT: '100000',
+      // The spine load writes whole records in a Y.Map, as the reference server's clients do.
+      BOARD_LAYOUT_ONLY: 'false',
+      ...options.env,
     },
     profile,
   )
@@ -119,7 +126,7 @@ export async function startServer(kind: AnyServer, options: StartOptions = {}): 
     removeTempDir(dataDir)
   }
   try {
-    return await attach(kind, child, (url) => `${url.replace(/^http/, 'ws')}/sync/{board}?v=1`, stop)
+    return { ...(await attach(kind, child, (url) => `${url.replace(/^http/, 'ws')}/sync/{board}?v=1`, stop)), dataDir }
   } catch (error) {
     await stop()
     throw error

@@ -3,10 +3,11 @@
  * day: 500 people in 50 boards; a plenary board everyone joins; a board already full of notes).
  * The first scenarios (issues 2 and 3) are here; the suite of issue 12 (s1…s8, sweep) in suiteSettings.ts.
  */
+import type { PushScenario } from './pushBench.ts'
 import { ALL_SERVERS, type AnyServer } from './servers.ts'
 import { SUITE_NAMES, SUITE_PRESETS, type SuiteName, type SuiteScenario, type SuiteTiming, suiteScenarios } from './suiteSettings.ts'
 
-export const FIRST_NAMES = ['event-load', 'hot-room', 'join', 'binding-batch', 'drag-bytes', 'board-load'] as const
+export const FIRST_NAMES = ['event-load', 'hot-room', 'join', 'binding-batch', 'drag-bytes', 'board-load', 'push', 'export', 'relay'] as const
 export const SCENARIO_NAMES = [...FIRST_NAMES, ...SUITE_NAMES] as const
 export type ScenarioName = (typeof SCENARIO_NAMES)[number]
 
@@ -88,10 +89,45 @@ export interface BoardLoadScenario {
   targets: { loadMs: number }
 }
 
-export type CanvasScenario = BindingBatchScenario | DragBytesScenario | BoardLoadScenario
+/**
+ * Issue 7: an event of team boards exported, on the server (text: Markdown and JSON; the ZIP) and
+ * in the organiser's browser (the full bundle with pictures of every board).
+ */
+export interface ExportScenario {
+  kind: 'export'
+  name: ScenarioName
+  title: string
+  teams: number
+  /** The second column: the same measures on a smaller event, for scale. */
+  comparisonTeams: number
+  shapesPerBoard: number
+  /** Each server request is timed this many times (median reported). */
+  serverRepeats: number
+  /** How often the progress bar is read during the browser bundle. */
+  progressPollMs: number
+  targets: { serverMs: number; browserMs: number }
+}
+
+/**
+ * Issue 8: the spine's event load against one Fabrique instance, then two sharing PostgreSQL and
+ * Redis with every board's clients on both: what the relay adds.
+ */
+export interface RelayScenario {
+  kind: 'relay'
+  name: ScenarioName
+  title: string
+  /** The load: event-load's rooms, clients and rates. */
+  load: LoadScenario
+  /** Also one instance on SQLite (the default storage), in the first column's run. */
+  compareSqlite: boolean
+  targets: { addedP99Ms: number }
+}
+
+export type CanvasScenario = BindingBatchScenario | DragBytesScenario | BoardLoadScenario | ExportScenario
 /** A scenario of issues 2 and 3: two columns, Fabrique and one peer. */
-export type FirstScenario = LoadScenario | JoinScenario | CanvasScenario
-export type Scenario = FirstScenario | SuiteScenario
+export type FirstScenario = LoadScenario | JoinScenario | CanvasScenario | RelayScenario
+/** Issue 5's template push (pushBench.ts): Fabrique alone, reported on its own. */
+export type Scenario = FirstScenario | SuiteScenario | PushScenario
 
 /** Names of the two columns of a scenario's table (the runs are keyed fabrique/reference throughout). */
 export function columnLabels(scenario: FirstScenario): { fabrique: string; reference: string; ratio: string } {
@@ -105,13 +141,17 @@ export function columnLabels(scenario: FirstScenario): { fabrique: string; refer
         reference: `For scale: Fabrique, ${scenario.comparisonShapes.toLocaleString('en-US')}-shape board (no peer)`,
         ratio: 'Small/Big',
       }
+    case 'export':
+      return { fabrique: `Fabrique, ${scenario.teams} boards`, reference: `For scale: Fabrique, ${scenario.comparisonTeams} boards`, ratio: 'Small/Big' }
+    case 'relay':
+      return { fabrique: 'One instance (PostgreSQL)', reference: 'Two instances + Redis relay (PostgreSQL)', ratio: 'Two/One' }
     default:
       return { fabrique: 'Fabrique', reference: '@y/websocket-server 0.1.1', ratio: 'Ref/Fab' }
   }
 }
 
 export function isCanvasScenario(scenario: Scenario): scenario is CanvasScenario {
-  return scenario.kind === 'binding-batch' || scenario.kind === 'drag-bytes' || scenario.kind === 'board-load'
+  return scenario.kind === 'binding-batch' || scenario.kind === 'drag-bytes' || scenario.kind === 'board-load' || scenario.kind === 'export'
 }
 
 export function isSuiteScenario(scenario: Scenario): scenario is SuiteScenario {
@@ -258,7 +298,38 @@ export function scenarios(settings: Settings): Scenario[] {
       repeats: 3,
       targets: { loadMs: 2000 },
     },
+    {
+      kind: 'template-push',
+      name: 'push',
+      title: 'Template push: a 60-shape event template pushed to 50 team boards, 10 with a client connected, 40 not loaded',
+      boards: 50,
+      connectedBoards: 10,
+      shapes: 60,
+      repeats: 5,
+      targets: { allMs: 2000 },
+    },
   ]
+  all.push(
+    {
+      kind: 'export',
+      name: 'export',
+      title: 'Export (issue 7): an event of 50 team boards of 300 shapes; server Markdown/JSON and ZIP, then the full bundle with pictures in Chromium',
+      teams: 50,
+      comparisonTeams: 10,
+      shapesPerBoard: 300,
+      serverRepeats: 3,
+      progressPollMs: 500,
+      targets: { serverMs: 2000, browserMs: 60_000 },
+    },
+    {
+      kind: 'relay',
+      name: 'relay',
+      title: 'Relay (issue 8): the event load on one instance, then on two instances sharing PostgreSQL and Redis, each board’s clients on both',
+      load: { ...(all.find((scenario) => scenario.name === 'event-load') as LoadScenario), name: 'relay' },
+      compareSqlite: true,
+      targets: { addedP99Ms: 10 },
+    },
+  )
   const suite: Scenario[] = suiteScenarios(settings.suite)
   // The first scenarios first: S4 reuses board-load's Chromium figures when both run.
   return [...all, ...suite].filter((scenario) => settings.only.includes(scenario.name))

@@ -12,7 +12,8 @@ const contexts: BrowserContext[] = []
 beforeAll(async () => {
   const clientDir = requireBuiltClient()
   browser = await launchBrowser()
-  server = await startServer({ clientDir })
+  // Board summaries (shape count, preview) a moment after a change, not the production 5 s.
+  server = await startServer({ clientDir, sync: { summaryDelayMs: 200 } })
 })
 afterEach(async () => {
   for (const context of contexts.splice(0)) await context.close()
@@ -123,6 +124,29 @@ describe('the facilitator console in Chromium', () => {
     await facilitator.broadcast('Pitchs à 16 h en salle B')
     await expect.poll(async () => (await board.page.getByTestId('broadcast').textContent()) ?? '', poll).toContain('Pitchs à 16 h en salle B')
     expect(await facilitator.alerts('Message à tous')).toEqual([])
+  })
+
+  it('shows each board’s shape count and a preview that opens the board', async () => {
+    const { facilitatorLink, participants } = await eventWithTeams(['Les Loutres'])
+    const [loutre] = participants
+    const board = await openBoard(loutre.boardId, loutre.token)
+    await board.addNote('Une idée', 100, 100)
+    await board.addNote('Une autre', 400, 100)
+    await board.addNote('Et une troisième', 700, 400)
+    const facilitator = await FacilitatorConsole.open(await person(), facilitatorLink)
+
+    await expect.poll(() => facilitator.shapes('Les Loutres'), poll).toBe('3')
+    await expect.poll(async () => (await facilitator.preview('Les Loutres'))?.marks, poll).toBe(3)
+    const preview = await facilitator.preview('Les Loutres')
+    expect(preview?.alt).toBe('Aperçu du tableau «\u00a0Les Loutres\u00a0»')
+    expect(preview?.opens).toContain(loutre.boardId)
+    // Never written: nothing to count, nothing to picture.
+    expect(await facilitator.shapes('Tableau plénier')).toBe('0')
+    expect(await facilitator.preview('Tableau plénier')).toBeUndefined()
+
+    await board.addNote('Une quatrième', 1000, 400)
+    await expect.poll(() => facilitator.shapes('Les Loutres'), poll).toBe('4')
+    await expect.poll(async () => (await facilitator.preview('Les Loutres'))?.marks, poll).toBe(4)
   })
 
   it('shows a refusal from the server in the reader’s language', async () => {

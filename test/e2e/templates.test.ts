@@ -4,6 +4,8 @@ import { launchBrowser, requireBuiltClient } from '../support/browser.ts'
 import { startServer } from '../support/server.ts'
 import { BoardPage } from './pages/boardPage.ts'
 
+type Json = Record<string, any>
+
 let browser: Browser
 let server: Awaited<ReturnType<typeof startServer>>
 
@@ -73,5 +75,62 @@ describe('templates on the board', () => {
     expect(report.boards.map((b: { status: string }) => b.status)).toEqual(['placed', 'placed'])
     await expect.poll(() => templateFrames(board), poll).toEqual(['journey-map'])
     await context.close()
+  })
+
+  it('a facilitator saves a selection as an event template; a participant finds it in the panel and receives it when pushed', async () => {
+    const request = async (method: string, path: string, body?: unknown, token?: string): Promise<Json> =>
+      (
+        await fetch(`${server.url}${path}`, {
+          method,
+          headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+          body: body === undefined ? undefined : JSON.stringify(body),
+        })
+      ).json()
+    const { event, links } = await request('POST', '/api/events', { title: 'Modèles maison', date: '2026-11-26' })
+    const { token } = await request('POST', '/api/join', { code: event.joinCode, pseudonym: 'Chloé' })
+    const { team } = await request('POST', `/api/events/${event.id}/teams`, { name: 'Équipe 1' }, token)
+    const facilitatorToken = links.facilitator.split('#token=')[1] as string
+
+    // The facilitator prepares two notes on the plenary board and selects them.
+    const facilitatorContext = await browser.newContext({ locale: 'fr-FR' })
+    const facilitatorPage = await facilitatorContext.newPage()
+    await facilitatorPage.goto(`${server.url}/b/${event.plenaryBoardId}?e2e=1#token=${facilitatorToken}`)
+    const facilitator = await BoardPage.attach(facilitatorPage, server.url)
+    await facilitator.waitForSync()
+    await facilitator.addNote('Ce qui marche', 0, 0)
+    await facilitator.addNote('Ce qui coince', 400, 0)
+    await facilitatorPage.evaluate(() => {
+      const { editor } = (window as unknown as { __fabrique: { editor: { selectAll(): void } } }).__fabrique
+      editor.selectAll()
+    })
+
+    await facilitatorPage.getByRole('button', { name: 'Modèles' }).click()
+    await facilitatorPage.getByLabel('Nom du modèle').fill('Rétro express')
+    await facilitatorPage.keyboard.press('Enter')
+    await expect.poll(() => facilitatorPage.getByTestId('event-templates').textContent(), poll).toContain('Rétro express')
+
+    // The participant sees it in the panel of the team's board.
+    const participantContext = await browser.newContext({ locale: 'fr-FR' })
+    const participantPage = await participantContext.newPage()
+    await participantPage.goto(`${server.url}/b/${team.boardId}?e2e=1#token=${token}`)
+    const participant = await BoardPage.attach(participantPage, server.url)
+    await participant.waitForSync()
+    await participantPage.getByRole('button', { name: 'Modèles' }).click()
+    await expect.poll(() => participantPage.getByTestId('event-templates').textContent(), poll).toContain('Rétro express')
+    await expect.poll(() => participantPage.getByText('Enregistrer la sélection comme modèle de l’événement').count(), poll).toBe(0)
+
+    // Pushed, it appears on the team's board without a reload.
+    const [saved] = (await request('GET', `/api/events/${event.id}/templates`, undefined, facilitatorToken)).templates as Json[]
+    const report = await request('POST', `/api/events/${event.id}/pushes`, { pushId: 'e2e-push-saved', templateId: saved?.id, locale: 'fr', boardIds: [team.boardId] }, facilitatorToken)
+    expect(report.boards).toEqual([{ boardId: team.boardId, status: 'placed' }])
+    await expect.poll(async () => (await participant.noteTexts()).sort(), poll).toEqual(['Ce qui coince', 'Ce qui marche'])
+
+    // Refusal is readable: nothing selected.
+    await facilitatorPage.evaluate(() => (window as unknown as { __fabrique: { editor: { selectNone(): void } } }).__fabrique.editor.selectNone())
+    await facilitatorPage.getByLabel('Nom du modèle').fill('Vide')
+    await facilitatorPage.getByRole('button', { name: 'Enregistrer', exact: true }).click()
+    await expect.poll(() => facilitatorPage.getByRole('alert').allInnerTexts(), poll).toContain('Sélectionnez d’abord des formes sur le tableau, puis enregistrez-les.')
+    await facilitatorContext.close()
+    await participantContext.close()
   })
 })

@@ -116,6 +116,8 @@ describe('durability of the real server process', () => {
       append: (boardId, updates) => (failing ? Promise.reject(new Error('disk full')) : real.append(boardId, updates)),
       compact: (boardId) => real.compact(boardId),
       stats: (boardIds) => real.stats(boardIds),
+      saveSummary: (boardId, summary) => real.saveSummary(boardId, summary),
+      summary: (boardId) => real.summary(boardId),
       remove: (boardId) => real.remove(boardId),
       close: () => real.close(),
     }

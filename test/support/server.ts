@@ -39,7 +39,8 @@ export async function startServer(options: TestConfig = {}, overrides: ServerOve
     secret: options.secret ?? 'fabrique-test-secret',
     redisUrl: options.redisUrl,
     logLevel: 'silent',
-    sync: { ...defaultConfig.sync, ...options.sync },
+    // Most integration tests write their own documents ('m', 't'): the board layout is checked where asked.
+    sync: { ...defaultConfig.sync, boardLayoutOnly: false, ...options.sync },
     limits: { ...defaultConfig.limits, ...options.limits },
   }
   const server = await createServer(config, { logger: silentLogger, ...overrides })
@@ -62,7 +63,7 @@ export interface ServerProcess {
 export async function startServerProcess(dataDir: string, env: Record<string, string> = {}): Promise<ServerProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'server/src/main.ts')], {
     cwd: path.join(repoRoot, 'server'),
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'info', CLIENT_DIR: '', ...env },
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'info', CLIENT_DIR: '', BOARD_LAYOUT_ONLY: 'false', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let stderr = ''

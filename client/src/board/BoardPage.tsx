@@ -222,8 +222,9 @@ function eventHomeOf(claims: TokenClaims | undefined, joinCode: string | undefin
 }
 
 function BoardStatusPanel() {
-  const { snapshot, live, claims, boardId, eventHome } = useBoardContext()
+  const { snapshot, live, claims, boardId, eventHome, token } = useBoardContext()
   const isStaff = claims?.role === 'organiser' || claims?.role === 'facilitator'
+  const eventAccess = useMemo(() => (claims && token ? { eventId: claims.eventId, token, canSave: isStaff } : undefined), [claims, token, isStaff])
   const editor = useEditor()
   const isReadonly = useValue('readonly', () => editor.getIsReadonly(), [editor])
   const { locale } = useLocale()
@@ -241,7 +242,7 @@ function BoardStatusPanel() {
           {templatesButtonLabel(locale)}
         </button>
       )}
-      {templatesOpen && <TemplatePanel editor={editor} onClose={() => setTemplatesOpen(false)} />}
+      {templatesOpen && <TemplatePanel editor={editor} onClose={() => setTemplatesOpen(false)} eventAccess={eventAccess} />}
       <button type="button" className="secondary" aria-expanded={outlineOpen} onClick={() => { setOutlineOpen((open) => !open); setTemplatesOpen(false) }}>
         {outlineButtonLabel(locale)}
       </button>

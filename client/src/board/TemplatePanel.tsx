@@ -9,6 +9,7 @@ import {
 import { useEffect, useId, useMemo, useRef, useState } from 'react'
 import { type Editor, getIndexAbove, type IndexKey, type TLShapeId } from 'tldraw'
 import { type Locale, useLocale } from '../i18n.tsx'
+import { type EventTemplateAccess, EventTemplateList } from './EventTemplateList.tsx'
 import './templatePanel.css'
 
 const strings = {
@@ -72,8 +73,11 @@ export function insertTemplate(editor: Editor, template: TemplateDefinition, loc
   return frameId
 }
 
-/** The template library beside the canvas: preview, search, insert; keyboard first. */
-export function TemplatePanel({ editor, onClose }: { editor: Editor; onClose(): void }) {
+/**
+ * The template library beside the canvas: preview, search, insert; keyboard first. On an event's
+ * board, the event's own templates come first, and facilitators save the selection as one.
+ */
+export function TemplatePanel({ editor, onClose, eventAccess }: { editor: Editor; onClose(): void; eventAccess?: EventTemplateAccess }) {
   const { locale } = useLocale()
   const [query, setQuery] = useState('')
   const [announcement, setAnnouncement] = useState('')
@@ -106,6 +110,7 @@ export function TemplatePanel({ editor, onClose }: { editor: Editor; onClose(): 
       <p className="visually-hidden" role="status">
         {announcement}
       </p>
+      {eventAccess && <EventTemplateList editor={editor} access={eventAccess} query={query} announce={setAnnouncement} />}
       {results.length === 0 && <p>{say(locale, 'none', { query })}</p>}
       {CATEGORIES.map((category) => {
         const inCategory = results.filter((template) => template.category === category)

@@ -1,12 +1,14 @@
 import { useMemo } from 'react'
 import { useLocale } from '../i18n.tsx'
 import { eventsApi, type Role } from './api.ts'
+import { AudienceSection } from './console/AudienceSection.tsx'
 import { BoardsSection } from './console/BoardsSection.tsx'
 import { BroadcastSection } from './console/BroadcastSection.tsx'
 import { boardOptions } from './console/boards.ts'
 import { consoleApi } from './console/consoleApi.ts'
 import { LocksSection } from './console/LocksSection.tsx'
 import { RestitutionSection } from './console/RestitutionSection.tsx'
+import { ResultsSection } from './console/ResultsSection.tsx'
 import { TemplatesSection } from './console/TemplatesSection.tsx'
 import { TimerSection } from './console/TimerSection.tsx'
 import { useLiveSnapshot } from './console/useLive.ts'
@@ -14,6 +16,7 @@ import { VotesSection } from './console/VotesSection.tsx'
 import './console/console.css'
 import { ExportLink } from '../export/ExportPanel.tsx'
 import { ScreenLink } from '../restitution/ScreenLink.tsx'
+import { useSay } from '../restitution/strings.ts'
 import { paths } from './paths.ts'
 import { LoadFailed, NoAccess, useStaffToken } from './StaffAccess.tsx'
 import { EventPageHeader, Link, Loading, useFormatDate } from './ui.tsx'
@@ -40,6 +43,7 @@ const SECTIONS = [
 
 function Console({ eventId, token, role }: { eventId: string; token: string; role: Role }) {
   const { t } = useLocale()
+  const say = useSay()
   const formatDate = useFormatDate()
   const event = useLoad(eventId, () => eventsApi.get(eventId, token))
   const boards = useLoad(eventId, () => eventsApi.boards(eventId, token), REFRESH_MS)
@@ -63,6 +67,14 @@ function Console({ eventId, token, role }: { eventId: string; token: string; rol
                     <a href={`#${id}`}>{t(key)}</a>
                   </li>
                 ))}
+                <li>
+                  <a href="#console-audience">{say('audienceTitle')}</a>
+                </li>
+                {role === 'organiser' && (
+                  <li>
+                    <a href="#console-results">{say('resultsTitle')}</a>
+                  </li>
+                )}
               </ul>
             </nav>
             <div className="console-grid">
@@ -72,6 +84,8 @@ function Console({ eventId, token, role }: { eventId: string; token: string; rol
               <LocksSection api={api} boards={options} lockedBoardIds={live?.lockedBoardIds} />
               <VotesSection api={api} boards={options} vote={live?.vote} connected={live !== undefined} />
               <RestitutionSection api={api} boards={options} live={live} />
+              <AudienceSection eventId={eventId} token={token} prize={live?.audiencePrize} />
+              {role === 'organiser' && <ResultsSection eventId={eventId} token={token} />}
             </div>
             <BoardsSection api={api} event={info} boards={boards} role={role} lockedBoardIds={live?.lockedBoardIds} />
           </>

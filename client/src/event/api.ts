@@ -87,6 +87,10 @@ export interface BoardCard {
   online: { connections: number; members: TeamMember[] }
   lastActivity: string | null
   size: { bytes: number; limit: number }
+  /** 0 for a board never written; null while a written board has not been counted yet. */
+  shapes: number | null
+  /** Address of a small SVG picture of the board, fetched with the same token; changes with the board. */
+  preview: string | null
 }
 
 export interface NewEventBody {
@@ -112,7 +116,7 @@ export class ApiError extends Error {
 }
 
 interface RequestOptions {
-  method?: 'GET' | 'POST' | 'PATCH' | 'DELETE'
+  method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
   token?: string
   body?: unknown
 }

@@ -23,6 +23,10 @@ export function byteSize(bytes: number, locale: Locale): string {
   return new Intl.NumberFormat(locale, { style: 'unit', unit: units[unit], unitDisplay: 'short', maximumFractionDigits: 1 }).format(value)
 }
 
+export function count(n: number, locale: Locale): string {
+  return new Intl.NumberFormat(locale).format(n)
+}
+
 export function percent(ratio: number, locale: Locale): string {
   return new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 0 }).format(ratio)
 }

@@ -4,6 +4,7 @@ import {
   IDLE_RESTITUTION,
   IDLE_TIMER,
   LIVE_MAP,
+  type LiveAudiencePrize,
   LiveKey,
   type LiveVote,
   PROTOCOL_VERSION,
@@ -14,6 +15,7 @@ import {
 import { WebsocketProvider } from 'y-websocket'
 import * as Y from 'yjs'
 import { syncServerUrl } from '../config.ts'
+import { measureClockOffset } from './clock.ts'
 
 export interface LiveSnapshot {
   timer: TimerState
@@ -25,6 +27,8 @@ export interface LiveSnapshot {
   restitution: RestitutionState
   /** This board's presenter slides (`slides:<boardId>`): followers show the current one. */
   slides: SlideState | undefined
+  /** The audience prize: participants see a ballot while it is open. */
+  audiencePrize: LiveAudiencePrize | undefined
   /** Server clock minus ours, measured against /api/time. */
   clockOffsetMs: number
 }
@@ -47,20 +51,6 @@ export function readToken(token: string | undefined): TokenClaims | undefined {
   }
 }
 
-/** Server clock offset from a few round trips; the one with the shortest trip is the most exact. */
-export async function measureClockOffset(samples = 3): Promise<number> {
-  let best = { rtt: Number.POSITIVE_INFINITY, offset: 0 }
-  for (let i = 0; i < samples; i++) {
-    const sent = Date.now()
-    const response = await fetch('/api/time', { cache: 'no-store' })
-    const { now } = (await response.json()) as { now: number }
-    const received = Date.now()
-    const rtt = received - sent
-    if (rtt < best.rtt) best = { rtt, offset: now - (sent + received) / 2 }
-  }
-  return best.offset
-}
-
 /**
  * The event's live board, read-only: timer, broadcast, locks and follow requests, written by the
  * server when a facilitator acts, seen by every board of the event at once.
@@ -69,7 +59,7 @@ export class LiveConnection {
   private readonly doc = new Y.Doc()
   private readonly provider: WebsocketProvider
   private readonly listeners = new Set<() => void>()
-  private snapshot: LiveSnapshot = { timer: IDLE_TIMER, broadcast: undefined, lockedBoardIds: [], follow: undefined, vote: undefined, restitution: IDLE_RESTITUTION, slides: undefined, clockOffsetMs: 0 }
+  private snapshot: LiveSnapshot = { timer: IDLE_TIMER, broadcast: undefined, lockedBoardIds: [], follow: undefined, vote: undefined, restitution: IDLE_RESTITUTION, slides: undefined, audiencePrize: undefined, clockOffsetMs: 0 }
 
   constructor(
     liveBoardId: string,
@@ -95,6 +85,7 @@ export class LiveConnection {
       vote: live.get(LiveKey.Vote) as LiveVote | undefined,
       restitution: (live.get(LiveKey.Restitution) as RestitutionState | undefined) ?? IDLE_RESTITUTION,
       slides: live.get(LiveKey.SlidesPrefix + this.boardId) as SlideState | undefined,
+      audiencePrize: live.get(LiveKey.AudiencePrize) as LiveAudiencePrize | undefined,
     })
   }
 

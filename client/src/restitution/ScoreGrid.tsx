@@ -20,7 +20,7 @@ interface ScoreGridProps {
   onPickTeam(teamId: string): void
 }
 
-/** The four criteria, 0 to 5, and a comment, for one team at a time; drafts survive a change of team. */
+/** The four criteria, 1 to 5, and a comment, for one team at a time; drafts survive a change of team. */
 export function ScoreGrid({ eventId, jurorToken, teams, teamId, onPickTeam }: ScoreGridProps) {
   const say = useSay()
   const { locale } = useLocale()

@@ -11,9 +11,10 @@ export const JURY_CRITERIA_TITLES: Record<JuryCriterion, Record<Locale, string>>
   originality: { fr: 'Originalité', en: 'Originality' },
 }
 
-export const SCORE_VALUES = [0, 1, 2, 3, 4, 5] as const
+/** The grid's scale (shared/templates.md): 1 to 5, no 0; the API refuses anything else. */
+export const SCORE_VALUES = [1, 2, 3, 4, 5] as const
 
-/** 0 to 5 per criterion; a criterion not scored yet is absent. */
+/** 1 to 5 per criterion; a criterion not scored yet is absent. */
 export type Scores = Partial<Record<JuryCriterion, number>>
 
 export interface JuryScore {

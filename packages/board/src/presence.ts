@@ -1,12 +1,7 @@
-import {
-  createPresenceStateDerivation,
-  InstancePresenceRecordType,
-  react,
-  type Signal,
-  type TLInstancePresence,
-  type TLStore,
-  type TLUser,
-} from 'tldraw'
+// tldraw's light packages, not 'tldraw' itself: the server imports this package, and 'tldraw'
+// (editor, UI, React) would cost it some 130 MB and 3 s at start.
+import { react, type Signal } from '@tldraw/state'
+import { createPresenceStateDerivation, InstancePresenceRecordType, type TLInstancePresence, type TLStore, type TLUser } from '@tldraw/tlschema'
 import type { Awareness } from 'y-protocols/awareness'
 import { Throttle } from './throttle.ts'
 

@@ -4,8 +4,10 @@ export { extractProjectSheet } from './extract.ts'
 export { formatDate, slugify } from './labels.ts'
 export { escapeMarkdown, type MarkdownOptions, toMarkdown } from './markdown.ts'
 export { type PdfOptions, toPdf } from './pdf.ts'
+export { type BoardPreview, boardPreview, MAX_PREVIEW_BOXES, type PreviewBox, previewSvg } from './preview.ts'
 export { plainText } from './richText.ts'
 export { PROJECT_SHEET_JSON_SCHEMA } from './schema.ts'
+export { type ResultsRow, resultsCsv, resultsCsvColumns } from './results.ts'
 export { PROJECT_SHEET_SCHEMA_VERSION } from './types.ts'
 export type {
   ProjectSheet,

@@ -101,7 +101,7 @@ export const PROJECT_SHEET_JSON_SCHEMA = {
       },
     },
     juryScores: {
-      description: 'The jury’s evaluation (means of 0-5 scores), when the reader may see it: organisers and jurors always, everyone once the results are published.',
+      description: 'The jury’s evaluation (means of 1-5 scores), when the reader may see it: organisers and jurors always, everyone once the results are published.',
       oneOf: [
         { type: 'null' },
         {

@@ -91,7 +91,7 @@ export interface SheetContext {
 }
 
 export interface SheetJury {
-  /** Mean of the jurors' scores (0 to 5) per criterion, in the grid's order. */
+  /** Mean of the jurors' scores (1 to 5) per criterion, in the grid's order. */
   criteria: Array<{ key: string; title: { fr: string; en: string }; average: number | null }>
   /** Mean of the criteria means. */
   overall: number | null

@@ -18,6 +18,8 @@ export const CloseCode = {
   VersionMismatch: 4409,
   /** A message larger than the configured limit. */
   MessageTooLarge: 4413,
+  /** A readable update that would put content a board cannot hold (or other clients cannot read) into it. */
+  InvalidUpdate: 4422,
   /** Too many connections from one address or to one event. */
   TooManyConnections: 4429,
   /** The board reached its size limit; it takes no more changes. */
@@ -60,6 +62,10 @@ const reasons: Record<CloseCode, { fr: string; en: string }> = {
   [CloseCode.MessageTooLarge]: {
     fr: 'Modification trop volumineuse, refusée par le serveur.',
     en: 'This change is too large; the server refused it.',
+  },
+  [CloseCode.InvalidUpdate]: {
+    fr: 'Le serveur a refusé une modification que ce tableau ne peut pas contenir. Rechargez la page ; si cela se reproduit, prévenez l’équipe d’animation.',
+    en: 'The server refused a change this board cannot hold. Reload the page; if it happens again, tell the facilitators.',
   },
   [CloseCode.TooManyConnections]: {
     fr: 'Trop de connexions depuis votre réseau ou vers cet événement. Fermez des onglets ou réessayez plus tard.',

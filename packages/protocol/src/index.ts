@@ -8,6 +8,7 @@ export {
   IDLE_RESTITUTION,
   IDLE_TIMER,
   LIVE_MAP,
+  type LiveAudiencePrize,
   LiveKey,
   type LiveVote,
   nextRestitution,

@@ -17,7 +17,16 @@ export const LiveKey = {
   Restitution: 'restitution',
   /** One entry per presented board: `slides:<boardId>`, the presenter's slides and current one. */
   SlidesPrefix: 'slides:',
+  /** The audience prize, open or closed; ballots and counts stay on the server. */
+  AudiencePrize: 'audiencePrize',
 } as const
+
+/** What every board knows of the audience prize: whether participants can vote now. */
+export interface LiveAudiencePrize {
+  status: 'open' | 'closed'
+  openedAt: string | null
+  closedAt: string | null
+}
 
 export interface TimerState {
   /** Index in the event's agenda, or -1 for a free countdown. */

@@ -1,4 +1,12 @@
 export { getTemplate, isTemplateId, listTemplates, normalizeForSearch, searchTemplates } from './catalog.ts'
+export {
+  checkTemplateRecords,
+  EVENT_TEMPLATE_LIMITS,
+  instantiateEventTemplate,
+  normaliseSelection,
+  TEMPLATE_ROOT_PARENT,
+} from './eventTemplate.ts'
+export type { EventTemplateContent, InstantiateSavedOptions, SavedTemplate, SelectionContent, TemplateCheck } from './eventTemplate.ts'
 export { DEFAULT_FREE_SPACE_MARGIN, findFreeSpace } from './freeSpace.ts'
 export type { FindFreeSpaceOptions } from './freeSpace.ts'
 export { instantiateTemplate } from './instantiate.ts'

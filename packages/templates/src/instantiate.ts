@@ -1,9 +1,6 @@
+// tldraw's light packages, not 'tldraw': the server imports this package (see place.ts).
 import {
   createShapeId,
-  getIndexAbove,
-  getIndices,
-  type IndexKey,
-  type JsonObject,
   type TLFrameShape,
   type TLGeoShape,
   type TLLineShape,
@@ -14,7 +11,8 @@ import {
   type TLShapeId,
   type TLTextShape,
   toRichText,
-} from 'tldraw'
+} from '@tldraw/tlschema'
+import { getIndexAbove, getIndices, type IndexKey, type JsonObject } from '@tldraw/utils'
 import { templateMeta } from './meta.ts'
 import { placeholderPositions, promptBox } from './sectionLayout.ts'
 import type {

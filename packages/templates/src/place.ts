@@ -1,15 +1,10 @@
 import { FieldMap, fieldKey, fieldsToRecord, RECORDS_ARRAY, recordToFields, SCHEMA_KEY, SCHEMA_MAP } from '@fabrique/board'
-import {
-  createTLSchema,
-  DocumentRecordType,
-  getIndexAbove,
-  type IndexKey,
-  PageRecordType,
-  type TLPageId,
-  type TLRecord,
-  type TLShape,
-} from 'tldraw'
+// tldraw's light packages, not 'tldraw' itself (editor, UI, React): the server writes templates
+// with this module, and importing 'tldraw' would cost it some 130 MB and 3 s at start.
+import { createTLSchema, DocumentRecordType, PageRecordType, type TLPageId, type TLRecord, type TLShape } from '@tldraw/tlschema'
+import { getIndexAbove, type IndexKey } from '@tldraw/utils'
 import type * as Y from 'yjs'
+import { type EventTemplateContent, instantiateEventTemplate, type SavedTemplate } from './eventTemplate.ts'
 import { findFreeSpace } from './freeSpace.ts'
 import { instantiateTemplate } from './instantiate.ts'
 import { NOTE_SIZE } from './sectionLayout.ts'
@@ -22,6 +17,7 @@ export interface PushEntry {
   templateId: string
   locale: Locale
   at: number
+  /** Shapes and bindings written by the push (a withdrawal removes them all). */
   shapeIds: string[]
   /** Of the pushed records as written: a withdrawal compares it to see whether anyone edited them. */
   fingerprint: string
@@ -29,7 +25,8 @@ export interface PushEntry {
 }
 
 export interface PlaceOptions {
-  template: TemplateDefinition
+  /** A built-in template, or one a facilitator saved for the event. */
+  template: TemplateDefinition | SavedTemplate
   locale: Locale
   /** Same id, same push: a retried push writes nothing twice. */
   pushId: string
@@ -61,20 +58,23 @@ export function placeTemplate(doc: Y.Doc, { template, locale, pushId, createId, 
       if (!records.some((record) => record.typeName === 'document')) setup.push(DocumentRecordType.create({ id: 'document:document' as never }))
     }
     const onPage = records.filter((record): record is TLShape => record.typeName === 'shape' && record.parentId === page.id)
-    const origin = findFreeSpace(onPage.map(boundsOf), template.size)
+    const size = 'content' in template ? template.content.size : template.size
+    const origin = findFreeSpace(onPage.map(boundsOf), size)
     const top = onPage.reduce<IndexKey | undefined>((highest, shape) => (!highest || shape.index > highest ? shape.index : highest), undefined)
-    const shapes = instantiateTemplate(template, { locale, origin, pageId: page.id, pushId, createId, index: getIndexAbove(top) })
+    const where = { origin, pageId: page.id, pushId, createId, index: getIndexAbove(top) }
+    const shapes: TLRecord[] = 'content' in template ? savedRecords(template.content, where) : instantiateTemplate(template, { locale, ...where })
 
     const sets: Array<[string, unknown]> = []
     for (const record of [...setup, ...shapes]) {
       for (const [field, value] of recordToFields(record)) sets.push([fieldKey(record.id, field), value])
     }
-    const shapeIds = shapes.map((shape) => shape.id)
+    const shapeIds = shapes.filter((record) => record.typeName !== 'asset').map((record) => record.id)
+    const pushed = shapes.filter((record) => record.typeName !== 'asset')
     doc.transact(() => {
       fields.write(sets, [])
       const schema = doc.getMap(SCHEMA_MAP)
-      if (!schema.has(SCHEMA_KEY)) schema.set(SCHEMA_KEY, createTLSchema().serialize())
-      pushes.set(pushId, { templateId: template.id, locale, at: now(), shapeIds, fingerprint: fingerprint(shapes) })
+      if (!schema.has(SCHEMA_KEY)) schema.set(SCHEMA_KEY, serializedSchema())
+      pushes.set(pushId, { templateId: template.id, locale, at: now(), shapeIds, fingerprint: fingerprint(pushed) })
     })
     return { status: 'placed', shapeIds }
   } finally {
@@ -97,7 +97,7 @@ export function withdrawPush(doc: Y.Doc, pushId: string, now = Date.now): Withdr
   try {
     const records = readRecords(fields)
     const pushed = new Set(entry.shapeIds)
-    const current = records.filter((record) => pushed.has(record.id)) as TLShape[]
+    const current = records.filter((record) => pushed.has(record.id))
     const addedInside = records.some((record) => record.typeName === 'shape' && !pushed.has(record.id) && pushed.has(record.parentId))
     if (addedInside || current.length !== pushed.size || fingerprint(current) !== entry.fingerprint) return 'touched'
     const deletes: string[] = []
@@ -111,6 +111,16 @@ export function withdrawPush(doc: Y.Doc, pushId: string, now = Date.now): Withdr
     fields.destroy()
   }
 }
+
+/** A saved template's records, images first so that the image shapes find them. */
+function savedRecords(content: EventTemplateContent, where: Parameters<typeof instantiateEventTemplate>[1]): TLRecord[] {
+  const { shapes, bindings, assets } = instantiateEventTemplate(content, where)
+  return [...assets, ...shapes, ...bindings]
+}
+
+let schemaOfThisVersion: ReturnType<ReturnType<typeof createTLSchema>['serialize']> | undefined
+/** Building tldraw's schema takes milliseconds: once per process, not once per board of a push. */
+const serializedSchema = () => (schemaOfThisVersion ??= createTLSchema().serialize())
 
 function readRecords(fields: FieldMap): TLRecord[] {
   const records: TLRecord[] = []

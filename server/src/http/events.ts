@@ -4,7 +4,8 @@ import QRCode from 'qrcode'
 import type { TokenSigner } from '../auth/tokens.ts'
 import { normaliseJoinCode } from '../events/joinCode.ts'
 import type { EventRecord, EventStore } from '../events/types.ts'
-import type { BoardStats } from '../storage/types.ts'
+import { previewSvg } from '@fabrique/export'
+import type { BoardStats, BoardSummary } from '../storage/types.ts'
 import { createAuthoriser, early } from './authorise.ts'
 import { clientAddress } from './clientAddress.ts'
 import { apiError } from './errors.ts'
@@ -24,6 +25,10 @@ export interface EventRoutesOptions {
   boardStats(boardIds: readonly string[]): Promise<Map<string, BoardStats>>
   /** Size past which a board refuses changes. */
   maxBoardBytes: number
+  /** Summarises, from storage, the few boards of `stats` that no room summarised (see SummaryBackfill). */
+  fillSummaries(stats: Map<string, BoardStats>): Promise<void>
+  /** A board's last summary, preview boxes included. */
+  boardSummary(boardId: string): Promise<BoardSummary | undefined>
 }
 
 const DAY = 24 * 3600
@@ -40,6 +45,17 @@ const errors = {
 const security = [{ bearer: [] }]
 
 
+
+/**
+ * The count and the preview's address: `shapes` is 0 for a board never written, null while a
+ * written board has no summary yet (it comes with a following poll).
+ */
+function summaryOf(eventId: string, boardId: string, stats: BoardStats | undefined) {
+  if (!stats) return { shapes: 0, preview: null }
+  if (!stats.summary) return { shapes: null, preview: null }
+  const path = `/api/events/${encodeURIComponent(eventId)}/boards/${encodeURIComponent(boardId)}/preview.svg`
+  return { shapes: stats.summary.shapes, preview: `${path}?v=${stats.summary.at}` }
+}
 
 export function eventRoutes(options: EventRoutesOptions): OpenAPIHono {
   const { store, signer } = options
@@ -342,6 +358,7 @@ export function eventRoutes(options: EventRoutesOptions): OpenAPIHono {
       const teams = await teamsWithMembers(event)
       const boardIds = [event.plenaryBoardId, ...teams.map((t) => t.boardId)]
       const [presence, stats] = [options.presence(boardIds), await options.boardStats(boardIds)]
+      await options.fillSummaries(stats)
       const members = new Map((await store.listMembers(eventId)).map((m) => [m.id, m.pseudonym]))
       const card = (boardId: string, team: (typeof teams)[number] | undefined) => {
         const here = presence.get(boardId)
@@ -352,9 +369,47 @@ export function eventRoutes(options: EventRoutesOptions): OpenAPIHono {
           online: { connections: here?.connections ?? 0, members: (here?.memberIds ?? []).map((id) => ({ id, pseudonym: members.get(id) ?? '?' })) },
           lastActivity: stats.has(boardId) ? new Date(stats.get(boardId)?.lastActivity as number).toISOString() : null,
           size: { bytes: stats.get(boardId)?.bytes ?? 0, limit: options.maxBoardBytes },
+          ...summaryOf(eventId, boardId, stats.get(boardId)),
         }
       }
       return c.json({ boards: [card(event.plenaryBoardId, undefined), ...teams.map((t) => card(t.boardId, t))] }, 200)
+    },
+  )
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/events/{eventId}/boards/{boardId}/preview.svg',
+      summary: 'A small picture of a board (160×100 SVG): frames as outlines, notes in their colour, other shapes in grey',
+      description:
+        'Use the `preview` address of the board’s card: its `v` changes whenever the board does, and an answer for the current `v` may be cached for good. Drawn from a summary the server keeps up to date a few seconds after each change, never from the whole document.',
+      security,
+      request: {
+        params: eventParams.extend({ boardId: z.string().min(1).max(64) }),
+        query: z.object({ v: z.string().max(20).optional().openapi({ description: 'Version of the preview, from the board card' }) }),
+      },
+      responses: { 200: { content: { 'image/svg+xml': { schema: z.string() } }, description: 'The preview' }, 304: { description: 'Not modified' }, ...errors },
+    }),
+    async (c) => {
+      const { eventId, boardId } = c.req.valid('param')
+      const auth = await authorise(c, eventId, 'boards.overview')
+      if (auth instanceof Response) return early(auth)
+      const event = await store.getEvent(eventId)
+      if (!event) return early(notFound(c))
+      const teams = await store.listTeams(eventId)
+      if (boardId !== event.plenaryBoardId && !teams.some((t) => t.boardId === boardId)) {
+        return early(apiError(c, 404, 'unknown_board', 'Ce tableau n’appartient pas à l’événement.', 'This board is not part of the event.'))
+      }
+      const summary = await options.boardSummary(boardId)
+      const version = String(summary?.at ?? 0)
+      const headers = {
+        'content-type': 'image/svg+xml',
+        etag: `"${version}"`,
+        // The address carries the version: an answer for the current one never changes.
+        'cache-control': c.req.valid('query').v === version ? 'private, max-age=31536000, immutable' : 'private, no-cache',
+      }
+      if (c.req.header('if-none-match') === headers.etag) return early(c.body(null, 304, headers))
+      return early(c.body(previewSvg(summary?.boxes ?? []), 200, headers))
     },
   )
 

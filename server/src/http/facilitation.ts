@@ -1,10 +1,11 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi'
 import { type BroadcastMessage, IDLE_TIMER, LIVE_MAP, LiveKey, nextTimer, type TimerState } from '@fabrique/protocol'
-import { getTemplate, isTemplateId, placeTemplate, withdrawPush } from '@fabrique/templates'
+import { getTemplate, isTemplateId, placeTemplate, type SavedTemplate, type TemplateDefinition, withdrawPush } from '@fabrique/templates'
 import { randomUUID } from 'node:crypto'
 import type { Context } from 'hono'
 import type * as Y from 'yjs'
 import type { TokenSigner } from '../auth/tokens.ts'
+import type { EventTemplateStore } from '../eventTemplates/types.ts'
 import type { EventRecord, EventStore } from '../events/types.ts'
 import type { Logger } from '../logger.ts'
 import { createAuthoriser, early } from './authorise.ts'
@@ -13,6 +14,8 @@ import { createApiApp, eventParams, json, security, standardErrors } from './rou
 
 export interface FacilitationRoutesOptions {
   store: EventStore
+  /** Templates saved by the event's facilitators, pushed like the built-in ones. */
+  templates: EventTemplateStore
   signer: TokenSigner
   logger: Logger
   /** Changes a board from the server: loads it if nobody has it open, stores, broadcasts, unloads. */
@@ -28,8 +31,8 @@ const PushBody = z
   .object({
     /** Chosen by the caller: retrying with the same id never writes a template twice. */
     pushId: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, '8 to 64 letters, digits, - or _'),
-    templateId: z.string().min(1).max(64),
-    locale: z.enum(['fr', 'en']),
+    templateId: z.string().min(1).max(64).openapi({ description: 'A built-in template id, or the id of a template saved for the event' }),
+    locale: z.enum(['fr', 'en']).openapi({ description: 'Language of a built-in template (an event template is pushed as saved)' }),
     boardIds: BoardIds,
   })
   .openapi('TemplatePush')
@@ -147,10 +150,12 @@ export function facilitationRoutes(options: FacilitationRoutesOptions): OpenAPIH
       const body = c.req.valid('json')
       const event = await loadEvent(c, eventId)
       if (event instanceof Response) return early(event)
-      if (!isTemplateId(body.templateId)) {
+      const template: TemplateDefinition | SavedTemplate | undefined = isTemplateId(body.templateId)
+        ? getTemplate(body.templateId)
+        : await options.templates.getTemplate(eventId, body.templateId)
+      if (!template) {
         return early(apiError(c, 404, 'unknown_template', `Modèle inconnu : ${body.templateId}.`, `Unknown template: ${body.templateId}.`))
       }
-      const template = getTemplate(body.templateId)
       const boardIds = await chooseBoards(c, event, body.boardIds)
       if (boardIds instanceof Response) return early(boardIds)
       const boards = await forEachBoard(boardIds, async (boardId) =>

@@ -12,10 +12,10 @@ import type { Context } from 'hono'
 import type * as Y from 'yjs'
 import type { TokenSigner } from '../auth/tokens.ts'
 import type { EventRecord, EventStore } from '../events/types.ts'
-import { JURY_CRITERIA, type JuryStore, teamResults } from '../jury/types.ts'
+import { JURY_CRITERIA, JURY_CRITERIA_TITLES, type JuryCriterion, type JuryStore, SCORE_MAX, SCORE_MIN, teamResults } from '../jury/types.ts'
 import { createAuthoriser, early } from './authorise.ts'
 import { apiError } from './errors.ts'
-import { createApiApp, eventParams, json, security, standardErrors } from './routeKit.ts'
+import { createApiApp, eventParams, invalidRequest, json, security, standardErrors, type Validation } from './routeKit.ts'
 
 export interface RestitutionRoutesOptions {
   store: EventStore
@@ -46,10 +46,29 @@ const SlidesBody = z
   .object({ frameIds: z.array(z.string().regex(/^shape:[A-Za-z0-9_:-]{1,80}$/)).min(1).max(100), index: z.number().int().min(0), presenter: z.string().max(100) })
   .refine((body) => body.index < body.frameIds.length, { message: 'index beyond the slides', path: ['index'] })
   .openapi('Slides')
-const ScoreValue = z.number().int().min(0).max(5)
+const ScoreValue = z.number().int().min(SCORE_MIN).max(SCORE_MAX).openapi({ description: 'The grid’s scale: 1 (weak) to 5 (outstanding), whole numbers' })
 const ScoresBody = z
   .object({ scores: z.object(Object.fromEntries(JURY_CRITERIA.map((c) => [c, ScoreValue.optional()]))), comment: z.string().max(2000).default('') })
   .openapi('JuryScores')
+
+/** A score off the grid gets a sentence a juror understands, naming the criteria to fix. */
+const scoreOffGrid = (result: Validation, c: Context) => {
+  if (result.success) return undefined
+  const criteria = result.error.issues
+    .filter((issue) => issue.path[0] === 'scores' && JURY_CRITERIA.includes(issue.path[1] as JuryCriterion))
+    .map((issue) => JURY_CRITERIA_TITLES[issue.path[1] as JuryCriterion])
+  if (criteria.length === 0) return invalidRequest(result, c)
+  const list = (lang: 'fr' | 'en') => criteria.map((title) => title[lang]).join(', ')
+  return early(
+    apiError(
+      c,
+      400,
+      'invalid_score',
+      `Chaque critère se note de ${SCORE_MIN} à ${SCORE_MAX}, en nombre entier. À corriger : ${list('fr')}.`,
+      `Each criterion is scored from ${SCORE_MIN} to ${SCORE_MAX}, in whole numbers. To fix: ${list('en')}.`,
+    ),
+  )
+}
 
 /** The end of the day: teams present in turn, the jury scores, the organiser publishes. */
 export function restitutionRoutes(options: RestitutionRoutesOptions): OpenAPIHono {
@@ -151,7 +170,7 @@ export function restitutionRoutes(options: RestitutionRoutesOptions): OpenAPIHon
     createRoute({
       method: 'put',
       path: '/events/{eventId}/teams/{teamId}/scores',
-      summary: 'A juror scores a team (0 to 5 per criterion); private until the organiser publishes',
+      summary: 'A juror scores a team (1 to 5 per criterion); private until the organiser publishes',
       security,
       request: { params: eventParams.extend({ teamId: z.string().min(1).max(64) }), body: { content: { 'application/json': { schema: ScoresBody } }, required: true } },
       responses: { 200: json(z.object({ score: z.any() }), 'Saved'), ...errors },
@@ -177,6 +196,7 @@ export function restitutionRoutes(options: RestitutionRoutesOptions): OpenAPIHon
       })
       return c.json({ score }, 200)
     },
+    scoreOffGrid,
   )
 
   app.openapi(

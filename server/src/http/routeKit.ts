@@ -1,4 +1,5 @@
 import { OpenAPIHono, z } from '@hono/zod-openapi'
+import type { Context } from 'hono'
 import { early } from './authorise.ts'
 import { apiError } from './errors.ts'
 import { ErrorBody } from './schemas.ts'
@@ -17,13 +18,17 @@ export const standardErrors = (notFound: string) =>
 export const security = [{ bearer: [] }]
 export const eventParams = z.object({ eventId: z.string().min(1).max(64) })
 
+/** What a route's validation hook receives; a hook returns a Response to refuse the request. */
+export type Validation = { success: true } | { success: false; error: z.ZodError }
+
+/** A 400 naming every invalid field, in both languages. */
+export const invalidRequest = (result: Validation, c: Context) => {
+  if (result.success) return undefined
+  const detail = result.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ')
+  return early(apiError(c, 400, 'invalid_request', `Requête invalide — ${detail}`, `Invalid request — ${detail}`))
+}
+
 /** An OpenAPI app whose invalid requests get a 400 naming every invalid field, in both languages. */
 export function createApiApp(): OpenAPIHono {
-  return new OpenAPIHono({
-    defaultHook: (result, c) => {
-      if (result.success) return
-      const detail = result.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ')
-      return early(apiError(c, 400, 'invalid_request', `Requête invalide — ${detail}`, `Invalid request — ${detail}`))
-    },
-  })
+  return new OpenAPIHono({ defaultHook: invalidRequest })
 }

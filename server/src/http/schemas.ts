@@ -112,5 +112,14 @@ export const BoardCard = z
     online: z.object({ connections: z.number(), members: z.array(z.object({ id: z.string(), pseudonym: z.string() })) }),
     lastActivity: z.string().nullable().openapi({ description: 'ISO time of the last change, null when never edited' }),
     size: z.object({ bytes: z.number(), limit: z.number() }).openapi({ description: 'Stored size against the limit past which the board refuses changes' }),
+    shapes: z
+      .number()
+      .int()
+      .nullable()
+      .openapi({ description: 'Shapes on the board, as of a few seconds ago; null while a board written before has not been counted yet' }),
+    preview: z
+      .string()
+      .nullable()
+      .openapi({ description: 'Address of a small SVG picture of the board (same token as this list); it changes with the board. Null when there is none yet' }),
   })
   .openapi('BoardCard')

@@ -9,7 +9,11 @@ export const JURY_CRITERIA_TITLES: Record<JuryCriterion, { fr: string; en: strin
   originality: { fr: 'Originalité', en: 'Originality' },
 }
 
-/** 0 to 5 per criterion; a criterion not scored yet is absent. */
+/** The grid's scale (shared/templates.md): 1 to 5 per criterion; there is no 0. */
+export const SCORE_MIN = 1
+export const SCORE_MAX = 5
+
+/** 1 to 5 per criterion; a criterion not scored yet is absent. */
 export type Scores = Partial<Record<JuryCriterion, number>>
 
 export interface JuryScore {
@@ -22,12 +26,39 @@ export interface JuryScore {
   updatedAt: string
 }
 
-/** Jury scores, private to the jury and organisers until the organiser publishes the results. */
+/** The audience prize ("prix du public"): opened and closed by the facilitators, never reset. */
+export interface AudiencePrize {
+  status: 'closed' | 'open'
+  openedAt: string | null
+  closedAt: string | null
+}
+
+export const AUDIENCE_NOT_OPENED: AudiencePrize = { status: 'closed', openedAt: null, closedAt: null }
+
+export interface AudienceTally {
+  teamId: string
+  votes: number
+}
+
+export type AudienceCastResult = { ok: true; previousTeamId: string | null } | { ok: false; reason: 'closed' }
+
+/**
+ * Jury scores, private to the jury and organisers until the organiser publishes the results; and
+ * the audience prize, one ballot per participant (a second one replaces the first while open).
+ */
 export interface JuryStore {
   saveScore(score: Omit<JuryScore, 'updatedAt'>): Promise<JuryScore>
   listScores(eventId: string, jurorId?: string): Promise<JuryScore[]>
   publish(eventId: string): Promise<string>
   publishedAt(eventId: string): Promise<string | undefined>
+  /** Opens (again: ballots cast before are kept) or closes the audience prize. */
+  setAudienceOpen(eventId: string, open: boolean): Promise<AudiencePrize>
+  audiencePrize(eventId: string): Promise<AudiencePrize>
+  /** One ballot per member, checked open in the same statement: two tabs end with one ballot. */
+  castAudienceVote(eventId: string, memberId: string, teamId: string): Promise<AudienceCastResult>
+  audienceVoteOf(eventId: string, memberId: string): Promise<string | undefined>
+  /** Ballots per team, most first (ties by team id, so that every reader ranks them alike). */
+  audienceTally(eventId: string): Promise<AudienceTally[]>
 }
 
 export interface TeamResult {

@@ -127,6 +127,22 @@ export function describeStorageContract(name: string, makeHarness: () => Storage
       expect(await storage.stats(['board-act1'])).toEqual(new Map([['board-act1', { bytes: compacted.bytesAfter, lastActivity: stats?.lastActivity }]]))
     })
 
+    it('keeps the newest summary of a board, counted in its stats, and forgets it with the board', async () => {
+      await storage.append('board-sum', [new Uint8Array([1])])
+      expect(await storage.summary('board-sum')).toBeUndefined()
+      expect((await storage.stats(['board-sum'])).get('board-sum')?.summary).toBeUndefined()
+      const boxes = [{ x: -10, y: 20, w: 200, h: 200, kind: 'note' as const, color: 'blue' }]
+      await storage.saveSummary('board-sum', { shapes: 3, boxes, at: 2000 })
+      // An older summary (a slower instance, a late computation) does not replace it.
+      await storage.saveSummary('board-sum', { shapes: 1, boxes: [], at: 1000 })
+      expect(await storage.summary('board-sum')).toEqual({ shapes: 3, boxes, at: 2000 })
+      expect((await storage.stats(['board-sum'])).get('board-sum')?.summary).toEqual({ shapes: 3, at: 2000 })
+      await storage.saveSummary('board-sum', { shapes: 4, boxes: [], at: 3000 })
+      expect((await storage.stats(['board-sum'])).get('board-sum')?.summary).toEqual({ shapes: 4, at: 3000 })
+      await storage.remove('board-sum')
+      expect(await storage.summary('board-sum')).toBeUndefined()
+    })
+
     it('removes a board', async () => {
       await storage.append('board-gone', [new Uint8Array([1])])
       await storage.remove('board-gone')

@@ -1,7 +1,7 @@
 import type pg from 'pg'
 import { mergeLog } from './mergeLog.ts'
 import { inTransaction, openPg, type PgOptions } from './pgDatabase.ts'
-import { type BoardStats, type BoardStorage, type CompactionResult, StorageError, type StoredLog } from './types.ts'
+import { type BoardStats, type BoardStorage, type BoardSummary, type CompactionResult, StorageError, type StoredLog } from './types.ts'
 
 /**
  * Board logs in PostgreSQL, for several server instances sharing one database. Appends are one
@@ -62,15 +62,47 @@ export class PgStorage implements BoardStorage {
   }
 
   async stats(boardIds: readonly string[]): Promise<Map<string, BoardStats>> {
-    const { rows } = await this.pool.query<{ board_id: string; bytes: string; at: string }>(
-      'SELECT board_id, SUM(octet_length(data)) AS bytes, MAX(created_at) AS at FROM board_updates WHERE board_id = ANY($1::text[]) GROUP BY board_id',
+    const { rows } = await this.pool.query<{ board_id: string; bytes: string; at: string; shapes: number | null; computed_at: string | null }>(
+      `SELECT u.board_id, u.bytes, u.at, s.shapes, s.computed_at
+       FROM (SELECT board_id, SUM(octet_length(data)) AS bytes, MAX(created_at) AS at FROM board_updates WHERE board_id = ANY($1::text[]) GROUP BY board_id) u
+       LEFT JOIN board_summaries s ON s.board_id = u.board_id`,
       [boardIds],
     )
-    return new Map(rows.map((row) => [row.board_id, { bytes: Number(row.bytes), lastActivity: Number(row.at) }]))
+    return new Map(
+      rows.map((row) => [
+        row.board_id,
+        {
+          bytes: Number(row.bytes),
+          lastActivity: Number(row.at),
+          ...(row.shapes !== null && { summary: { shapes: row.shapes, at: Number(row.computed_at) } }),
+        },
+      ]),
+    )
+  }
+
+  async saveSummary(boardId: string, summary: BoardSummary): Promise<void> {
+    await this.pool.query(
+      `INSERT INTO board_summaries (board_id, shapes, boxes, computed_at) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (board_id) DO UPDATE SET shapes = excluded.shapes, boxes = excluded.boxes, computed_at = excluded.computed_at
+       WHERE excluded.computed_at >= board_summaries.computed_at`,
+      [boardId, summary.shapes, JSON.stringify(summary.boxes), summary.at],
+    )
+  }
+
+  async summary(boardId: string): Promise<BoardSummary | undefined> {
+    const { rows } = await this.pool.query<{ shapes: number; boxes: BoardSummary['boxes']; computed_at: string }>(
+      'SELECT shapes, boxes, computed_at FROM board_summaries WHERE board_id = $1',
+      [boardId],
+    )
+    const row = rows[0]
+    return row && { shapes: row.shapes, boxes: row.boxes, at: Number(row.computed_at) }
   }
 
   async remove(boardId: string): Promise<void> {
-    await this.pool.query('DELETE FROM board_updates WHERE board_id = $1', [boardId])
+    await inTransaction(this.pool, async (client) => {
+      await client.query('DELETE FROM board_updates WHERE board_id = $1', [boardId])
+      await client.query('DELETE FROM board_summaries WHERE board_id = $1', [boardId])
+    })
   }
 
   async close(): Promise<void> {

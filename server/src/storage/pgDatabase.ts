@@ -126,6 +126,42 @@ const migrations: ReadonlyArray<readonly [number, string]> = [
        published_at TIMESTAMPTZ NOT NULL
      );`,
   ],
+  [
+    7,
+    `CREATE TABLE audience_prizes (
+       event_id TEXT PRIMARY KEY REFERENCES events (id) ON DELETE CASCADE,
+       status TEXT NOT NULL,
+       opened_at TIMESTAMPTZ,
+       closed_at TIMESTAMPTZ
+     );
+     CREATE TABLE audience_votes (
+       event_id TEXT NOT NULL REFERENCES events (id) ON DELETE CASCADE,
+       member_id TEXT NOT NULL,
+       team_id TEXT NOT NULL,
+       voted_at TIMESTAMPTZ NOT NULL,
+       PRIMARY KEY (event_id, member_id)
+     );`,
+  ],
+  [
+    8,
+    `CREATE TABLE event_templates (
+       id TEXT PRIMARY KEY,
+       event_id TEXT NOT NULL REFERENCES events (id) ON DELETE CASCADE,
+       name TEXT NOT NULL,
+       content JSONB NOT NULL,
+       created_at TIMESTAMPTZ NOT NULL
+     );
+     CREATE INDEX event_templates_event ON event_templates (event_id, created_at);`,
+  ],
+  [
+    9,
+    `CREATE TABLE board_summaries (
+       board_id TEXT PRIMARY KEY,
+       shapes INTEGER NOT NULL,
+       boxes JSONB NOT NULL,
+       computed_at BIGINT NOT NULL
+     );`,
+  ],
 ]
 
 /** Any fixed number: instances starting together take turns to migrate. */

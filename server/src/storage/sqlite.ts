@@ -3,7 +3,7 @@ import path from 'node:path'
 import Database from 'better-sqlite3'
 import { mergeLog } from './mergeLog.ts'
 import { migrateSqlite } from './sqliteMigrations.ts'
-import { type BoardStats, type BoardStorage, type CompactionResult, StorageError, type StoredLog } from './types.ts'
+import { type BoardStats, type BoardStorage, type BoardSummary, type CompactionResult, StorageError, type StoredLog } from './types.ts'
 
 export interface SqliteStorageOptions {
   /** Path of the database file, or ':memory:'. */
@@ -42,6 +42,16 @@ export class SqliteStorage implements BoardStorage {
         'SELECT SUM(length(data)) AS bytes, MAX(created_at) AS at FROM board_updates WHERE board_id = ?',
       ),
       deleteAll: db.prepare<[string]>('DELETE FROM board_updates WHERE board_id = ?'),
+      summaryCount: db.prepare<[string], { shapes: number; computed_at: number }>('SELECT shapes, computed_at FROM board_summaries WHERE board_id = ?'),
+      summary: db.prepare<[string], { shapes: number; boxes: string; computed_at: number }>(
+        'SELECT shapes, boxes, computed_at FROM board_summaries WHERE board_id = ?',
+      ),
+      saveSummary: db.prepare<[string, number, string, number]>(
+        `INSERT INTO board_summaries (board_id, shapes, boxes, computed_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT (board_id) DO UPDATE SET shapes = excluded.shapes, boxes = excluded.boxes, computed_at = excluded.computed_at
+         WHERE excluded.computed_at >= board_summaries.computed_at`,
+      ),
+      deleteSummary: db.prepare<[string]>('DELETE FROM board_summaries WHERE board_id = ?'),
     }
   }
 
@@ -95,13 +105,27 @@ export class SqliteStorage implements BoardStorage {
     const result = new Map<string, BoardStats>()
     for (const id of boardIds) {
       const row = this.statements.stats.get(id)
-      if (row?.bytes != null) result.set(id, { bytes: row.bytes, lastActivity: row.at ?? 0 })
+      if (row?.bytes == null) continue
+      const summary = this.statements.summaryCount.get(id)
+      result.set(id, { bytes: row.bytes, lastActivity: row.at ?? 0, ...(summary && { summary: { shapes: summary.shapes, at: summary.computed_at } }) })
     }
     return result
   }
 
+  async saveSummary(boardId: string, summary: BoardSummary): Promise<void> {
+    this.statements.saveSummary.run(boardId, summary.shapes, JSON.stringify(summary.boxes), summary.at)
+  }
+
+  async summary(boardId: string): Promise<BoardSummary | undefined> {
+    const row = this.statements.summary.get(boardId)
+    return row && { shapes: row.shapes, boxes: JSON.parse(row.boxes), at: row.computed_at }
+  }
+
   async remove(boardId: string): Promise<void> {
-    this.statements.deleteAll.run(boardId)
+    this.db.transaction(() => {
+      this.statements.deleteAll.run(boardId)
+      this.statements.deleteSummary.run(boardId)
+    })()
   }
 
   async close(): Promise<void> {

@@ -120,6 +120,42 @@ const migrations: ReadonlyArray<readonly [number, string]> = [
        published_at TEXT NOT NULL
      );`,
   ],
+  [
+    8,
+    `CREATE TABLE audience_prizes (
+       event_id TEXT PRIMARY KEY REFERENCES events (id) ON DELETE CASCADE,
+       status TEXT NOT NULL,
+       opened_at TEXT,
+       closed_at TEXT
+     );
+     CREATE TABLE audience_votes (
+       event_id TEXT NOT NULL REFERENCES events (id) ON DELETE CASCADE,
+       member_id TEXT NOT NULL,
+       team_id TEXT NOT NULL,
+       voted_at TEXT NOT NULL,
+       PRIMARY KEY (event_id, member_id)
+     );`,
+  ],
+  [
+    9,
+    `CREATE TABLE event_templates (
+       id TEXT PRIMARY KEY,
+       event_id TEXT NOT NULL REFERENCES events (id) ON DELETE CASCADE,
+       name TEXT NOT NULL,
+       content TEXT NOT NULL,
+       created_at TEXT NOT NULL
+     );
+     CREATE INDEX event_templates_event ON event_templates (event_id, created_at);`,
+  ],
+  [
+    10,
+    `CREATE TABLE board_summaries (
+       board_id TEXT PRIMARY KEY,
+       shapes INTEGER NOT NULL,
+       boxes TEXT NOT NULL,
+       computed_at INTEGER NOT NULL
+     );`,
+  ],
 ]
 
 export function migrateSqlite(db: Database.Database): void {

@@ -1,3 +1,5 @@
+import type { PreviewBox } from '@fabrique/export'
+
 /**
  * Where board documents live. A board is an append-only log of Yjs updates; compaction replaces
  * the whole log by one snapshot. Adapters hold no per-board state, so several server instances
@@ -13,8 +15,15 @@ export interface BoardStorage {
    * log or the snapshot, and updates appended meanwhile are kept.
    */
   compact(boardId: string): Promise<CompactionResult>
-  /** Size and last change of each board; boards never written are absent. */
+  /** Size and last change of each board, with its summary's count; boards never written are absent. */
   stats(boardIds: readonly string[]): Promise<Map<string, BoardStats>>
+  /**
+   * Keeps a board's summary unless the stored one was made later (two instances holding the same
+   * board, or a late lazy computation, must not put an older picture back).
+   */
+  saveSummary(boardId: string, summary: BoardSummary): Promise<void>
+  /** The board's last saved summary, boxes included. */
+  summary(boardId: string): Promise<BoardSummary | undefined>
   /** Removes a board's document. */
   remove(boardId: string): Promise<void>
   close(): Promise<void>
@@ -31,6 +40,19 @@ export interface BoardStats {
   bytes: number
   /** When it last changed, ms since the epoch. */
   lastActivity: number
+  /** The count of its last summary, without the boxes (the console polls this). */
+  summary?: { shapes: number; at: number }
+}
+
+/**
+ * What the facilitator console shows of a board without loading its document: written by the room
+ * holding the board a few seconds after it changes, so a console polling 50 boards reads rows.
+ */
+export interface BoardSummary {
+  shapes: number
+  boxes: PreviewBox[]
+  /** When it was computed, ms since the epoch; it also versions the preview's URL. */
+  at: number
 }
 
 export interface CompactionResult {

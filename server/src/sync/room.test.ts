@@ -40,6 +40,8 @@ async function makeRoom(overrides: Partial<RoomDeps> = {}) {
     compactAfterUpdates: 1000,
     maxAwarenessStateBytes: 1024,
     maxBoardBytes: 64 * 1024 * 1024,
+    layout: 'free',
+    summaryDelayMs: 60_000,
     requestAwarenessFlush: (r) => flushes.push(r),
     onEmpty: () => {},
     onFailed: () => {},

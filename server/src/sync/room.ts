@@ -4,11 +4,13 @@ import * as Y from 'yjs'
 import type { Logger } from '../logger.ts'
 import type { BoardStorage } from '../storage/types.ts'
 import { AwarenessRefused, AwarenessRelay } from './awarenessRelay.ts'
+import { summariseDoc } from './boardSummary.ts'
 import { encodeSyncMessage, ProtocolError } from './messages.ts'
 import type { AwarenessPeer } from './awarenessRelay.ts'
 import type { Peer } from './peer.ts'
 import type { Relay, RelayMessage } from './relay.ts'
 import type { SyncMetrics } from './syncMetrics.ts'
+import { checkUpdate, type UpdateLayout } from './updateCheck.ts'
 
 export interface RoomDeps {
   storage: BoardStorage
@@ -18,6 +20,10 @@ export interface RoomDeps {
   maxAwarenessStateBytes: number
   /** Past this stored size, the board takes only small changes (deletions, moves). */
   maxBoardBytes: number
+  /** How long after a stored change the board's summary (shape count, preview) is rewritten. */
+  summaryDelayMs: number
+  /** What clients may write into the document (checked before it is applied). */
+  layout: UpdateLayout
   /** Asks for flushAwareness() to be called once the current event-loop turn is over. */
   requestAwarenessFlush(room: Room): void
   /** Called when the last peer left, or when the room failed and must be forgotten. */
@@ -93,6 +99,9 @@ export class Room {
   /** Sync step 2 for a client with an empty document, encoded once until the document changes. */
   private fullStateMessage: Uint8Array | undefined
   private failed = false
+  /** Set once a stored change is not in the saved summary yet. */
+  private summaryTimer: NodeJS.Timeout | undefined
+  private lastSummaryMs = 0
   /** Stands for the clients of the other instances in the awareness relay. */
   private readonly relayPeer: AwarenessPeer = { clientIds: new Set() }
 
@@ -196,6 +205,11 @@ export class Room {
     }
     if (payload.byteLength > SMALL_CHANGE_BYTES && this.storedBytes + payload.byteLength > this.deps.maxBoardBytes) {
       throw new ProtocolError(`board over its ${this.deps.maxBoardBytes}-byte limit`, { code: CloseCode.BoardFull })
+    }
+    const refusal = checkUpdate(this.doc, payload, this.deps.layout)
+    if (refusal) {
+      this.deps.metrics.updatesRefused.inc()
+      throw new ProtocolError(`update refused: ${refusal}`, { code: CloseCode.InvalidUpdate })
     }
     try {
       Y.applyUpdate(this.doc, payload, peer)
@@ -305,6 +319,7 @@ export class Room {
         break
       }
       this.deps.metrics.appendSeconds.observe((performance.now() - started) / 1000)
+      this.scheduleSummary()
       this.updatesInLog += batch.length
       for (const write of batch) this.storedBytes += write.update.byteLength
       for (const write of batch) {
@@ -326,6 +341,36 @@ export class Room {
     if (!out) return
     for (const peer of this.peers) if (peer !== out.onlyFrom) peer.send(out.message)
     if (out.ownMessage) this.deps.relay?.publish(this.boardId, { kind: 'awareness', payload: out.ownMessage })
+  }
+
+  /**
+   * Summaries are written by the room, which holds the document anyway, a while after a change (one
+   * per burst of edits): the console then reads a row per board instead of loading 50 documents on
+   * every poll. Updates relayed from another instance are summarised by the instance that stored them.
+   */
+  private scheduleSummary(): void {
+    if (this.summaryTimer) return
+    // A board slow to summarise (thousands of shapes) is summarised less often: at most 5% of the time.
+    const delay = Math.max(this.deps.summaryDelayMs, 20 * this.lastSummaryMs)
+    this.summaryTimer = setTimeout(() => void this.flushSummary(), delay)
+    this.summaryTimer.unref()
+  }
+
+  /** Writes the summary now if a change is not in it yet (before unloading). */
+  async flushSummary(): Promise<void> {
+    if (!this.summaryTimer) return
+    clearTimeout(this.summaryTimer)
+    this.summaryTimer = undefined
+    const started = performance.now()
+    try {
+      const summary = summariseDoc(this.doc)
+      this.lastSummaryMs = performance.now() - started
+      await this.deps.storage.saveSummary(this.boardId, summary)
+      this.deps.logger.debug('summarised board', { boardId: this.boardId, shapes: summary.shapes, ms: Math.round(this.lastSummaryMs) })
+    } catch (error) {
+      // Only the console's preview is behind; the next change, or a console poll, tries again.
+      this.deps.logger.warn('could not summarise board', { boardId: this.boardId, error: String(error) })
+    }
   }
 
   /** Merges the stored log into one snapshot; runs at most once at a time. */
@@ -361,6 +406,8 @@ export class Room {
    */
   private fail(error: unknown): void {
     this.failed = true
+    clearTimeout(this.summaryTimer)
+    this.summaryTimer = undefined
     this.deps.metrics.storageFailures.inc()
     this.deps.logger.error('storage failed; dropping the room', { boardId: this.boardId, error: String(error) })
     for (const peer of [...this.peers]) peer.close(CloseCode.StorageFailure, 'storage failure')
@@ -368,6 +415,8 @@ export class Room {
   }
 
   destroy(): void {
+    clearTimeout(this.summaryTimer)
+    this.summaryTimer = undefined
     this.doc.destroy()
     this.peers.clear()
   }

@@ -4,6 +4,7 @@ import type { BoardStorage } from '../storage/types.ts'
 import type { Relay, RelayMessage } from './relay.ts'
 import { Room, type RoomDeps } from './room.ts'
 import type { SyncMetrics } from './syncMetrics.ts'
+import type { UpdateLayout } from './updateCheck.ts'
 
 export interface RoomManagerOptions {
   storage: BoardStorage
@@ -13,6 +14,10 @@ export interface RoomManagerOptions {
   compactAfterUpdates: number
   maxAwarenessStateBytes: number
   maxBoardBytes: number
+  /** What clients may write into a board (see updateCheck.ts). */
+  layout: UpdateLayout
+  /** How long after a change a board's summary for the console is rewritten. */
+  summaryDelayMs: number
   relay?: Relay
   /** Another instance changed who may write on this board (a lock). */
   onAccessChanged?: (boardId: string) => void
@@ -42,6 +47,8 @@ export class RoomManager {
       compactAfterUpdates: options.compactAfterUpdates,
       maxAwarenessStateBytes: options.maxAwarenessStateBytes,
       maxBoardBytes: options.maxBoardBytes,
+      layout: options.layout,
+      summaryDelayMs: options.summaryDelayMs,
       requestAwarenessFlush: (room) => this.requestAwarenessFlush(room),
       onEmpty: (room) => this.scheduleUnload(room),
       onFailed: (room) => this.forget(room),
@@ -144,6 +151,7 @@ export class RoomManager {
     this.forget(room)
     const done = (async () => {
       await room.settled()
+      await room.flushSummary()
       room.destroy()
       if (this.options.relay && !this.rooms.has(room.boardId)) await this.options.relay.unsubscribe(room.boardId).catch(() => {})
     })()

@@ -7,6 +7,7 @@ export interface SyncMetrics {
   bytesOut: { inc(by?: number): void }
   protocolErrors: { inc(by?: number): void }
   readOnlyUpdatesDropped: { inc(by?: number): void }
+  updatesRefused: { inc(by?: number): void }
   compactions: { inc(by?: number): void }
   storageFailures: { inc(by?: number): void }
   appendSeconds: Histogram
@@ -22,6 +23,7 @@ export function createSyncMetrics(metrics: Metrics): SyncMetrics {
     bytesOut: metrics.counter('fabrique_sync_bytes_out_total', 'Bytes sent on sync sockets'),
     protocolErrors: metrics.counter('fabrique_sync_protocol_errors_total', 'Connections closed for a bad message'),
     readOnlyUpdatesDropped: metrics.counter('fabrique_sync_readonly_updates_dropped_total', 'Updates from read-only connections dropped'),
+    updatesRefused: metrics.counter('fabrique_sync_updates_refused_total', 'Updates refused for content a board cannot hold'),
     compactions: metrics.counter('fabrique_storage_compactions_total', 'Board logs compacted'),
     storageFailures: metrics.counter('fabrique_storage_failures_total', 'Storage operations that failed'),
     appendSeconds: metrics.histogram('fabrique_storage_append_seconds', 'Time to append updates to storage', latency),

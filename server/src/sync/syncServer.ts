@@ -7,6 +7,7 @@ import { Connection, type ConnectionLimits } from './connection.ts'
 import type { Relay } from './relay.ts'
 import { RoomManager } from './roomManager.ts'
 import type { SyncMetrics } from './syncMetrics.ts'
+import type { UpdateLayout } from './updateCheck.ts'
 
 export interface SyncServerOptions {
   storage: BoardStorage
@@ -16,6 +17,10 @@ export interface SyncServerOptions {
   roomIdleMs: number
   compactAfterUpdates: number
   heartbeatMs: number
+  /** How long after a change a board's summary for the console is rewritten. */
+  summaryDelayMs: number
+  /** What clients may write into a board (see updateCheck.ts). */
+  layout: UpdateLayout
   relay?: Relay
 }
 
@@ -48,6 +53,8 @@ export class SyncServer {
       compactAfterUpdates: options.compactAfterUpdates,
       maxAwarenessStateBytes: options.limits.maxAwarenessStateBytes,
       maxBoardBytes: options.limits.maxBoardBytes,
+      summaryDelayMs: options.summaryDelayMs,
+      layout: options.layout,
       relay: options.relay,
       onAccessChanged: (boardId) => void this.recheckLocal([boardId]),
     })

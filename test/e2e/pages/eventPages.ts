@@ -209,6 +209,27 @@ export class FacilitatorConsole {
     return Number(await row.getByTestId('board-online').locator('.online-count').textContent())
   }
 
+  private row(boardName: string): Locator {
+    return this.page.getByTestId('board-row').filter({ has: this.page.getByRole('rowheader', { name: boardName, exact: true }) })
+  }
+
+  /** The shape count of a board's row, as written there. */
+  async shapes(boardName: string): Promise<string> {
+    return flat(await this.row(boardName).getByTestId('board-shapes').textContent())
+  }
+
+  /** The preview of a board's row, found by its text alternative; the marks its picture draws. */
+  async preview(boardName: string): Promise<{ alt: string | null; marks: number; opens: string | null } | undefined> {
+    const image = this.row(boardName).getByRole('img')
+    if ((await image.count()) === 0) return undefined
+    // The console shows the SVG it fetched as a data: address.
+    const src = (await image.getAttribute('src')) ?? ''
+    const svg = src.startsWith('data:image/svg+xml') ? decodeURIComponent(src.slice(src.indexOf(',') + 1)) : ''
+    const marks = svg.match(/<rect /g)?.length ?? 0
+    const link = this.row(boardName).locator('a', { has: this.page.getByRole('img') })
+    return { alt: (await image.getAttribute('alt')) ?? (await image.getAttribute('aria-label')), marks, opens: await link.getAttribute('href') }
+  }
+
   /** The address the token of the link left: it is kept in the browser, not in the address bar. */
   url(): string {
     return this.page.url()

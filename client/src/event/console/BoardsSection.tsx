@@ -1,9 +1,10 @@
 import { useLocale } from '../../i18n.tsx'
 import type { BoardCard, EventInfo, Role } from '../api.ts'
-import { byteSize, percent, relativeTime, SIZE_WARNING_RATIO } from '../format.ts'
+import { byteSize, count, percent, relativeTime, SIZE_WARNING_RATIO } from '../format.ts'
 import { paths } from '../paths.ts'
 import type { Loaded } from '../useRequest.ts'
 import type { ConsoleApi } from './consoleApi.ts'
+import { BoardPreview } from './BoardPreview.tsx'
 import { ConsoleSection, Feedback, useConsoleAction, whileBusy } from './ConsoleSection.tsx'
 
 interface BoardsSectionProps {
@@ -14,7 +15,7 @@ interface BoardsSectionProps {
   lockedBoardIds: readonly string[] | undefined
 }
 
-/** Every board of the event, who is on it, how busy and how big; each one locked or unlocked here. */
+/** Every board of the event, what it looks like, who is on it, how busy and how big; each one locked or unlocked here. */
 export function BoardsSection({ api, event, boards, role, lockedBoardIds }: BoardsSectionProps) {
   const { t, locale } = useLocale()
   const action = useConsoleAction(async (boardId: string, name: string, locked: boolean) => {
@@ -37,9 +38,11 @@ export function BoardsSection({ api, event, boards, role, lockedBoardIds }: Boar
           <thead>
             <tr>
               <th scope="col">{t('facilitate.board')}</th>
+              <th scope="col">{t('facilitate.preview')}</th>
               <th scope="col">{t('facilitate.challenge')}</th>
               <th scope="col">{t('facilitate.members')}</th>
               <th scope="col">{t('facilitate.online')}</th>
+              <th scope="col">{t('facilitate.shapes')}</th>
               <th scope="col">{t('facilitate.lastActivity')}</th>
               <th scope="col">{t('facilitate.size')}</th>
               <th scope="col">{t('console.locks.column')}</th>
@@ -53,14 +56,28 @@ export function BoardsSection({ api, event, boards, role, lockedBoardIds }: Boar
               const name = board.team ? board.team.name : t('facilitate.plenary')
               const ratio = board.size.limit > 0 ? board.size.bytes / board.size.limit : 0
               const locked = lockedBoardIds?.includes(board.boardId) ?? false
+              const boardPath = paths.board(event.id, board.boardId, { as: role })
               return (
                 <tr key={board.boardId} data-testid="board-row" data-board-name={name} data-locked={locked} className={locked ? 'board-locked' : undefined}>
                   <th scope="row">{name}</th>
+                  <td className="board-preview-cell">
+                    {board.preview ? (
+                      // The picture opens the board too, for the mouse; keyboards have the Open link of the row.
+                      <a href={boardPath} target="_blank" rel="noopener" tabIndex={-1}>
+                        <BoardPreview address={board.preview} load={api.preview} alt={t('facilitate.previewAlt', { name })} />
+                      </a>
+                    ) : (
+                      '—'
+                    )}
+                  </td>
                   <td>{board.team ? challengeTitle(board.team.challengeId) : '—'}</td>
                   <td>{board.team ? board.team.members.map((m) => m.pseudonym).join(', ') || '—' : '—'}</td>
                   <td data-testid="board-online">
                     <span className="online-count">{board.online.connections}</span>
                     {board.online.members.length > 0 && <span className="muted"> ({board.online.members.map((m) => m.pseudonym).join(', ')})</span>}
+                  </td>
+                  <td data-testid="board-shapes">
+                    {board.shapes === null ? <span className="muted">{t('facilitate.shapesPending')}</span> : count(board.shapes, locale)}
                   </td>
                   <td>{board.lastActivity ? relativeTime(board.lastActivity, locale) : t('facilitate.neverEdited')}</td>
                   <td className={ratio >= SIZE_WARNING_RATIO ? 'size-warning' : undefined}>
@@ -81,7 +98,7 @@ export function BoardsSection({ api, event, boards, role, lockedBoardIds }: Boar
                   </td>
                   <td>
                     {/* A new tab: the console stays open behind the board. */}
-                    <a href={paths.board(event.id, board.boardId, { as: role })} target="_blank" rel="noopener">
+                    <a href={boardPath} target="_blank" rel="noopener">
                       <span aria-hidden="true">{t('facilitate.open')}</span>
                       <span className="visually-hidden">{t('facilitate.openNamed', { name })}</span>
                     </a>

@@ -1,9 +1,10 @@
 import { getTemplate, isTemplateId, listTemplates, type TemplateCategory } from '@fabrique/templates'
-import { type FormEvent, useId, useRef, useState } from 'react'
+import { type FormEvent, useEffect, useId, useRef, useState } from 'react'
+import { ErrorAlert } from '../ui.tsx'
 import { LOCALES, type Locale, type MessageKey, translate, useLocale } from '../../i18n.tsx'
 import { BoardPicker, chosenBoardIds } from './BoardPicker.tsx'
 import { ALL_BOARDS, type BoardChoice, type BoardOption, boardName } from './boards.ts'
-import type { BoardOutcome, ConsoleApi, PushReport } from './consoleApi.ts'
+import type { BoardOutcome, ConsoleApi, EventTemplateSummary, PushReport } from './consoleApi.ts'
 import { ConsoleSection, Feedback, type Status, useConsoleAction, whileBusy } from './ConsoleSection.tsx'
 import { newPushId, type RememberedPush, usePushHistory } from './pushHistory.ts'
 
@@ -12,12 +13,47 @@ const CATEGORIES: TemplateCategory[] = ['framing', 'journey', 'pitch', 'sheet']
 type Request = { kind: 'push' } | { kind: 'withdraw'; push: RememberedPush }
 
 const count = (boards: PushReport['boards'], status: BoardOutcome) => boards.filter((board) => board.status === status).length
-const templateTitle = (templateId: string) => (isTemplateId(templateId) ? getTemplate(templateId).title : { fr: templateId, en: templateId })
+/** Built-in templates have a title in each language; the event's own have the name they were saved with. */
+const titleOf = (eventTemplates: readonly EventTemplateSummary[]) => (templateId: string) => {
+  if (isTemplateId(templateId)) return getTemplate(templateId).title
+  const name = eventTemplates.find((template) => template.id === templateId)?.name ?? templateId
+  return { fr: name, en: name }
+}
+
+/**
+ * The templates facilitators saved for the event, fetched when the console opens and again when
+ * its window comes back to the front (a template is usually saved on a board, in another tab).
+ */
+function useEventTemplates(api: ConsoleApi) {
+  const [templates, setTemplates] = useState<EventTemplateSummary[]>([])
+  const [error, setError] = useState<unknown>()
+  useEffect(() => {
+    let current = true
+    const load = () =>
+      api.eventTemplates().then(
+        (list) => {
+          if (!current) return
+          setTemplates(list)
+          setError(undefined)
+        },
+        (caught: unknown) => current && setError(caught),
+      )
+    void load()
+    window.addEventListener('focus', load)
+    return () => {
+      current = false
+      window.removeEventListener('focus', load)
+    }
+  }, [api])
+  return { templates, error }
+}
 
 /** Templates: push one to every board (or some) in one action, and take it back where untouched. */
 export function TemplatesSection({ api, eventId, boards }: { api: ConsoleApi; eventId: string; boards: readonly BoardOption[] }) {
   const { t, locale } = useLocale()
   const templates = listTemplates()
+  const eventTemplates = useEventTemplates(api)
+  const templateTitle = titleOf(eventTemplates.templates)
   const [templateId, setTemplateId] = useState<string>(templates[0]?.id ?? '')
   const [templateLocale, setTemplateLocale] = useState<Locale>(locale)
   const [choice, setChoice] = useState<BoardChoice>(ALL_BOARDS)
@@ -81,6 +117,15 @@ export function TemplatesSection({ api, eventId, boards }: { api: ConsoleApi; ev
                     ))}
                 </optgroup>
               ))}
+              {eventTemplates.templates.length > 0 && (
+                <optgroup label={t('console.templates.category.event')}>
+                  {eventTemplates.templates.map((template) => (
+                    <option key={template.id} value={template.id}>
+                      {t('console.templates.eventShapes', { name: template.name, count: template.shapeCount })}
+                    </option>
+                  ))}
+                </optgroup>
+              )}
             </select>
           </div>
           <div className="field">
@@ -101,6 +146,7 @@ export function TemplatesSection({ api, eventId, boards }: { api: ConsoleApi; ev
           </button>
         </div>
       </form>
+      <ErrorAlert error={eventTemplates.error} />
       <Feedback error={action.error} status={action.status} busy={action.busy} />
       {lastReport && <Outcomes outcomes={lastReport.boards} boards={boards} testId="push-results" label={t('console.templates.results')} />}
 
@@ -110,7 +156,14 @@ export function TemplatesSection({ api, eventId, boards }: { api: ConsoleApi; ev
       ) : (
         <ul className="console-list" data-testid="recent-pushes">
           {history.pushes.map((push) => (
-            <RecentPush key={push.pushId} push={push} boards={boards} busy={action.busy} onWithdraw={() => void action.run({ kind: 'withdraw', push })} />
+            <RecentPush
+              key={push.pushId}
+              push={push}
+              title={templateTitle(push.templateId)[locale]}
+              boards={boards}
+              busy={action.busy}
+              onWithdraw={() => void action.run({ kind: 'withdraw', push })}
+            />
           ))}
         </ul>
       )}
@@ -118,9 +171,8 @@ export function TemplatesSection({ api, eventId, boards }: { api: ConsoleApi; ev
   )
 }
 
-function RecentPush({ push, boards, busy, onWithdraw }: { push: RememberedPush; boards: readonly BoardOption[]; busy: boolean; onWithdraw(): void }) {
+function RecentPush({ push, title, boards, busy, onWithdraw }: { push: RememberedPush; title: string; boards: readonly BoardOption[]; busy: boolean; onWithdraw(): void }) {
   const { t, locale } = useLocale()
-  const title = templateTitle(push.templateId)[locale]
   const time = new Date(push.at).toLocaleTimeString(locale, { hour: '2-digit', minute: '2-digit' })
   const description = t('console.templates.pushLine', { title, time, language: translate(locale, `language.${push.locale}`) })
   const over = push.withdrawal?.every((board) => board.status !== 'touched' && board.status !== 'failed')

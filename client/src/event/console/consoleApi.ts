@@ -19,6 +19,13 @@ export interface PushRequest {
   boardIds?: string[]
 }
 
+/** A template saved by a facilitator for the event (GET /events/{id}/templates, records left out here). */
+export interface EventTemplateSummary {
+  id: string
+  name: string
+  shapeCount: number
+}
+
 export interface NewVote {
   boardIds?: string[]
   votesPerPerson: number
@@ -38,11 +45,18 @@ export function consoleApi(eventId: string, token: string) {
     broadcast: (text: string) => post<{ broadcast: BroadcastMessage }>('/broadcast', { text }),
     takeDownBroadcast: () => remove<void>('/broadcast'),
     push: (request: PushRequest) => post<PushReport>('/pushes', request),
+    eventTemplates: async () => (await api<{ templates: EventTemplateSummary[] }>(`${base}/templates`, { token })).templates,
     withdraw: (pushId: string) => remove<PushReport>(`/pushes/${encodeURIComponent(pushId)}`),
     lock: (locked: boolean, boardIds?: string[]) => post<{ lockedBoardIds: string[] }>('/locks', { locked, boardIds }),
     openVote: (vote: NewVote) => post<{ vote: LiveVote }>('/votes', vote),
     revealVote: (voteId: string) => post<{ vote: LiveVote }>(`/votes/${encodeURIComponent(voteId)}/reveal`),
     closeVote: (voteId: string) => post<{ vote: LiveVote }>(`/votes/${encodeURIComponent(voteId)}/close`),
+    /** A board's preview (an address from its card), as SVG text: an <img> could not send the token. */
+    preview: async (address: string) => {
+      const response = await fetch(address, { headers: { authorization: `Bearer ${token}` } })
+      if (!response.ok) throw new Error(`preview: HTTP ${response.status}`)
+      return response.text()
+    },
     restitution: (change: RestitutionAction) => post<{ restitution: RestitutionState; serverNow: number }>('/restitution', change),
   }
 }
