@@ -171,15 +171,15 @@ async function recordChanges(page: Page): Promise<void> {
   await page.evaluate(() => {
     const record = { start: performance.now(), changes: [] as Array<{ t: number; value: number; text: string }> }
     ;(window as unknown as ProgressWindow).__benchExport = record
-    const read = () => {
+    // Anonymous arrows only: tsx names the others with a helper that does not exist in the page.
+    new MutationObserver(() => {
       const bar = document.querySelector('[role="progressbar"]')
       if (!bar) return
       const value = Number(bar.getAttribute('aria-valuenow'))
       const text = (bar.getAttribute('aria-valuetext') ?? '').replace(/\s+/g, ' ')
       const last = record.changes.at(-1)
       if (!last || last.value !== value || last.text !== text) record.changes.push({ t: performance.now() - record.start, value, text })
-    }
-    new MutationObserver(read).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['aria-valuenow', 'aria-valuetext'] })
+    }).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['aria-valuenow', 'aria-valuetext'] })
   })
 }
 

@@ -30,6 +30,7 @@ import { waitForQuietMachine } from './procstat.ts'
 import { summariseProfile } from './profile.ts'
 import { type PushBenchReport, pushMarkdown, runPushBench } from './pushBench.ts'
 import { runRelay } from './relayRuns.ts'
+import { runSoak, soakMarkdown } from './soak.ts'
 import { checksFor, type ScenarioReport, scenarioMarkdown, summaryMarkdown } from './report.ts'
 import { type Run, runScenario } from './scenarios.ts'
 import { ALL_SERVERS, type AnyServer, SERVER_KINDS, SERVER_LABELS, type ServerKind } from './servers.ts'
@@ -280,6 +281,7 @@ async function main(): Promise<number> {
   console.log(`${head}\n`)
   let boardLoad: BoardLoadResult | undefined
   let sweep: SuiteReport | undefined
+  let soakFailed = false
 
   for (const scenario of selected) {
     if (isSuiteScenario(scenario)) {
@@ -289,6 +291,19 @@ async function main(): Promise<number> {
       process.stderr.write(`  (${scenario.name}: ${((performance.now() - started) / 1000).toFixed(0)} s)\n`)
       reports.push(report)
       console.log(`${suiteMarkdown(report)}\n`)
+      continue
+    }
+    if (scenario.kind === 'soak') {
+      // Reported on its own (its figures are a time series, not two columns); not in latest.md.
+      await waitQuiet(settings)
+      process.stderr.write(`… soak: Fabrique, ${scenario.minutes} min\n`)
+      const result = await runSoak(scenario, settings)
+      const markdown = soakMarkdown(result)
+      console.log(`${markdown}\n`)
+      fs.mkdirSync(resultsDir, { recursive: true })
+      fs.writeFileSync(path.join(resultsDir, 'soak.md'), `${head}\n\n${markdown}\n`)
+      fs.writeFileSync(path.join(resultsDir, 'soak.json'), `${JSON.stringify(result, (_key, value) => (typeof value === 'number' && !Number.isFinite(value) ? String(value) : value), 2)}\n`)
+      if (result.error) soakFailed = true
       continue
     }
     if (scenario.kind === 'template-push') {
@@ -317,6 +332,11 @@ async function main(): Promise<number> {
     console.log(`${scenarioMarkdown(report)}\n`)
   }
 
+  if (reports.length === 0) {
+    // The soak alone: its own files are written; the last full run's latest.* stay as they were.
+    console.log(`Written: ${path.relative(process.cwd(), path.join(resultsDir, 'soak.md'))}, soak.json.`)
+    return soakFailed ? 1 : 0
+  }
   const summary = summaryMarkdown(reports)
   console.log(summary)
 
@@ -332,7 +352,7 @@ async function main(): Promise<number> {
 
   // A run that could not complete is a harness failure; a missed target is not.
   const failed = reports.flatMap((report) => Object.values(report.runs) as Array<{ kind: string }>).filter((run) => run.kind === 'failed')
-  return failed.length > 0 ? 1 : 0
+  return failed.length > 0 || soakFailed ? 1 : 0
 }
 
 main().then(

@@ -108,7 +108,7 @@ function dealClients(scenario: LoadScenario): ClientSpec[][] {
   return shares
 }
 
-async function runLoad(scenario: LoadScenario, server: RunningServer, settings: Settings): Promise<LoadRun> {
+export async function runLoad(scenario: LoadScenario, server: RunningServer, settings: Settings): Promise<LoadRun> {
   const generators = Array.from({ length: scenario.generators }, () => new Generator())
   try {
     const shares = dealClients(scenario)

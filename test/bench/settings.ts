@@ -4,11 +4,14 @@
  * The first scenarios (issues 2 and 3) are here; the suite of issue 12 (s1…s8, sweep) in suiteSettings.ts.
  */
 import type { PushScenario } from './pushBench.ts'
+import type { SoakScenario } from './soak.ts'
 import { ALL_SERVERS, type AnyServer } from './servers.ts'
 import { SUITE_NAMES, SUITE_PRESETS, type SuiteName, type SuiteScenario, type SuiteTiming, suiteScenarios } from './suiteSettings.ts'
 
 export const FIRST_NAMES = ['event-load', 'hot-room', 'join', 'binding-batch', 'drag-bytes', 'board-load', 'push', 'export', 'relay'] as const
-export const SCENARIO_NAMES = [...FIRST_NAMES, ...SUITE_NAMES] as const
+/** Run only when asked for by name (`--only soak`): never part of the default run. */
+export const OPT_IN_NAMES = ['soak'] as const
+export const SCENARIO_NAMES = [...FIRST_NAMES, ...SUITE_NAMES, ...OPT_IN_NAMES] as const
 export type ScenarioName = (typeof SCENARIO_NAMES)[number]
 
 /** Names that select several scenarios at once. */
@@ -127,7 +130,7 @@ export type CanvasScenario = BindingBatchScenario | DragBytesScenario | BoardLoa
 /** A scenario of issues 2 and 3: two columns, Fabrique and one peer. */
 export type FirstScenario = LoadScenario | JoinScenario | CanvasScenario | RelayScenario
 /** Issue 5's template push (pushBench.ts): Fabrique alone, reported on its own. */
-export type Scenario = FirstScenario | SuiteScenario | PushScenario
+export type Scenario = FirstScenario | SuiteScenario | PushScenario | SoakScenario
 
 /** Names of the two columns of a scenario's table (the runs are keyed fabrique/reference throughout). */
 export function columnLabels(scenario: FirstScenario): { fabrique: string; reference: string; ratio: string } {
@@ -177,6 +180,8 @@ export interface Settings {
   cpuProfile: boolean
   /** The suite's servers to run (--servers fabrique,relay); the others' columns say "skipped". */
   servers: AnyServer[]
+  /** Length of the soak (BENCH_SOAK_MINUTES). */
+  soakMinutes: number
 }
 
 function numberFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number): number {
@@ -216,7 +221,8 @@ function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): { only: Sce
     else if (GROUPS[name]) for (const member of GROUPS[name]) wanted.add(member)
     else throw new Error(`unknown scenario "${name}" (usage: ${USAGE})`)
   }
-  return { only: wanted.size > 0 ? SCENARIO_NAMES.filter((name) => wanted.has(name)) : [...SCENARIO_NAMES], writeDocs, cpuProfile, servers }
+  const byDefault = SCENARIO_NAMES.filter((name) => !(OPT_IN_NAMES as readonly string[]).includes(name))
+  return { only: wanted.size > 0 ? SCENARIO_NAMES.filter((name) => wanted.has(name)) : byDefault, writeDocs, cpuProfile, servers }
 }
 
 export function readSettings(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Settings {
@@ -232,6 +238,7 @@ export function readSettings(argv: readonly string[], env: NodeJS.ProcessEnv = p
     drainSeconds,
     generators: Math.floor(numberFromEnv(env, 'BENCH_GENERATORS', 2, 1)),
     quietWaitSeconds: numberFromEnv(env, 'BENCH_QUIET_WAIT_SECONDS', 3, 0),
+    soakMinutes: numberFromEnv(env, 'BENCH_SOAK_MINUTES', 30, 1),
     suite: { ...preset, measureSeconds, warmupSeconds, drainSeconds },
     ...parseArgs(argv, env),
   }
@@ -330,6 +337,17 @@ export function scenarios(settings: Settings): Scenario[] {
       targets: { addedP99Ms: 10 },
     },
   )
+  all.push({
+    kind: 'soak',
+    name: 'soak',
+    title: `Soak (issue 9): the event load for ${settings.soakMinutes} min against Fabrique, memory flat`,
+    load: { ...(all.find((scenario) => scenario.name === 'event-load') as LoadScenario) },
+    minutes: settings.soakMinutes,
+    sampleSeconds: 10,
+    sliceMinutes: 5,
+    warmupMinutes: 2,
+    targets: { slopeMbPer10Min: 5, endOverWarmRss: 1.2 },
+  })
   const suite: Scenario[] = suiteScenarios(settings.suite)
   // The first scenarios first: S4 reuses board-load's Chromium figures when both run.
   return [...all, ...suite].filter((scenario) => settings.only.includes(scenario.name))

@@ -39,8 +39,8 @@ export async function startServer(options: TestConfig = {}, overrides: ServerOve
     secret: options.secret ?? 'fabrique-test-secret',
     redisUrl: options.redisUrl,
     logLevel: 'silent',
-    // Most integration tests write their own documents ('m', 't'): the board layout is checked where asked.
-    sync: { ...defaultConfig.sync, boardLayoutOnly: false, ...options.sync },
+    // Tests of the real client check the board layout as production does; the others write their own documents ('m', 't').
+    sync: { ...defaultConfig.sync, boardLayoutOnly: options.clientDir !== undefined, ...options.sync },
     limits: { ...defaultConfig.limits, ...options.limits },
   }
   const server = await createServer(config, { logger: silentLogger, ...overrides })

@@ -10,7 +10,7 @@ import type { AwarenessPeer } from './awarenessRelay.ts'
 import type { Peer } from './peer.ts'
 import type { Relay, RelayMessage } from './relay.ts'
 import type { SyncMetrics } from './syncMetrics.ts'
-import { checkUpdate, type UpdateLayout } from './updateCheck.ts'
+import { checkUpdate, NOT_AN_UPDATE, type UpdateLayout } from './updateCheck.ts'
 
 export interface RoomDeps {
   storage: BoardStorage
@@ -209,7 +209,8 @@ export class Room {
     const refusal = checkUpdate(this.doc, payload, this.deps.layout)
     if (refusal) {
       this.deps.metrics.updatesRefused.inc()
-      throw new ProtocolError(`update refused: ${refusal}`, { code: CloseCode.InvalidUpdate })
+      const code = refusal === NOT_AN_UPDATE ? CloseCode.MalformedMessage : CloseCode.InvalidUpdate
+      throw new ProtocolError(`update refused: ${refusal}`, { code })
     }
     try {
       Y.applyUpdate(this.doc, payload, peer)

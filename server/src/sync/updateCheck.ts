@@ -20,6 +20,9 @@ type Placement = { root: string; mapEntry: boolean } | 'unknown' | 'collected'
 
 const utf8 = new TextDecoder('utf-8', { fatal: true })
 
+/** The refusal of bytes that are no update at all: a malformed message rather than an invalid update. */
+export const NOT_AN_UPDATE = 'not a Yjs update'
+
 /** Why a stored field entry is not one (see packages/board/src/fieldMap.ts), or undefined. */
 export function checkFieldEntry(raw: Uint8Array): string | undefined {
   let parsed: unknown
@@ -50,7 +53,7 @@ export function checkUpdate(doc: Y.Doc, update: Uint8Array, layout: UpdateLayout
   try {
     decoded = Y.decodeUpdate(update)
   } catch {
-    return 'not a Yjs update'
+    return NOT_AN_UPDATE
   }
   for (const [, ranges] of decoded.ds.clients) {
     for (const range of ranges) if (!(range.len >= 1)) return 'a deletion of zero length'
@@ -59,7 +62,10 @@ export function checkUpdate(doc: Y.Doc, update: Uint8Array, layout: UpdateLayout
   for (const struct of decoded.structs) {
     if (!(struct.length >= 1)) return 'a change of zero length'
     let list = byClient.get(struct.id.client)
-    if (!list) byClient.set(struct.id.client, (list = []))
+    if (!list) {
+      list = []
+      byClient.set(struct.id.client, list)
+    }
     list.push(struct)
   }
   const placements = new Map<Y.Item, Placement>()
@@ -106,6 +112,10 @@ export function checkUpdate(doc: Y.Doc, update: Uint8Array, layout: UpdateLayout
     if (!(struct instanceof Y.Item)) continue
     if (!PLAIN_CONTENTS.has(struct.content.constructor)) return `content of a kind Fabrique does not use (${struct.content.constructor.name})`
     if (struct.parent !== null && typeof struct.parent !== 'string') return 'a nested shared type'
+    // Yjs takes a same-client neighbour as already there: one at or after the item itself breaks it.
+    for (const neighbour of [struct.origin, struct.rightOrigin]) {
+      if (neighbour && neighbour.client === struct.id.client && neighbour.clock >= struct.id.clock) return 'a change that refers to itself'
+    }
     const refusal = checkPlaced(struct, placeOf(struct), layout)
     if (refusal) return refusal
   }
