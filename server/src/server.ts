@@ -26,6 +26,7 @@ import { PgStorage } from './storage/pg.ts'
 import { openPg } from './storage/pgDatabase.ts'
 import { PgEventStore } from './events/pgEventStore.ts'
 import { openSqliteDatabase, SqliteStorage } from './storage/sqlite.ts'
+import { SqliteCheckpointer } from './storage/sqliteCheckpointer.ts'
 import type { BoardStorage } from './storage/types.ts'
 import type { BoardAccessPolicy } from './sync/access.ts'
 import { createSyncMetrics } from './sync/syncMetrics.ts'
@@ -63,7 +64,7 @@ interface Databases {
 }
 
 /** Boards, images and events share one database: PostgreSQL when DATABASE_URL is set, else a SQLite file. */
-async function openDatabases(config: Config): Promise<Databases> {
+async function openDatabases(config: Config, logger: Logger): Promise<Databases> {
   if (config.databaseUrl) {
     const pool = await openPg({ connectionString: config.databaseUrl, schema: config.databaseSchema })
     return {
@@ -76,7 +77,9 @@ async function openDatabases(config: Config): Promise<Databases> {
     }
   }
   fs.mkdirSync(config.dataDir, { recursive: true })
-  const db = openSqliteDatabase({ file: path.join(config.dataDir, 'fabrique.sqlite'), synchronous: config.sync.sqliteSynchronous })
+  const file = path.join(config.dataDir, 'fabrique.sqlite')
+  const db = openSqliteDatabase({ file, synchronous: config.sync.sqliteSynchronous })
+  const checkpointer = new SqliteCheckpointer(db, file, 1000, (message) => logger.warn(message))
   return {
     storage: new SqliteStorage({ db }),
     assets: new SqliteAssetStorage(db),
@@ -85,6 +88,7 @@ async function openDatabases(config: Config): Promise<Databases> {
     jury: new SqliteJuryStore(db),
     templates: new SqliteTemplateStore(db),
     close: async () => {
+      await checkpointer.stop()
       if (db.open) db.close()
     },
   }
@@ -93,7 +97,7 @@ async function openDatabases(config: Config): Promise<Databases> {
 /** A Fabrique server listening on config.port (0 picks a free port). */
 export async function createServer(config: Config, overrides: ServerOverrides = {}): Promise<FabriqueServer> {
   const logger = overrides.logger ?? createLogger(config.logLevel)
-  const databases = await openDatabases(config)
+  const databases = await openDatabases(config, logger)
   const storage = overrides.storage ?? databases.storage
   const assets = overrides.assets ?? databases.assets
   const events = databases.events

@@ -43,7 +43,8 @@ export class BoardShapes {
 
   constructor(records: readonly TLRecord[]) {
     for (const record of records) {
-      if (record.typeName === 'shape') this.byId.set(record.id, record)
+      // A shape without props never passed tldraw's validation (clients hold such records back): left out.
+      if (record.typeName === 'shape' && typeof record.props === 'object' && record.props !== null) this.byId.set(record.id, record)
       else if (record.typeName === 'user') this.userNames.set(record.id, (record as { name?: string }).name ?? '')
     }
   }

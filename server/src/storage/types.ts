@@ -15,6 +15,13 @@ export interface BoardStorage {
    * log or the snapshot, and updates appended meanwhile are kept.
    */
   compact(boardId: string): Promise<CompactionResult>
+  /**
+   * Replaces the board's whole log by `snapshot`, which the caller guarantees holds every update
+   * stored for the board (a room of the only instance, whose document has applied each update before
+   * storing it). Cheaper than `compact`, which reads and merges the log; absent where another
+   * instance may be writing the same board.
+   */
+  replaceLog?(boardId: string, snapshot: Uint8Array): Promise<CompactionResult>
   /** Size and last change of each board, with its summary's count; boards never written are absent. */
   stats(boardIds: readonly string[]): Promise<Map<string, BoardStats>>
   /**
