@@ -154,6 +154,8 @@ export function columnLabels(scenario: FirstScenario): { fabrique: string; refer
 }
 
 export function isCanvasScenario(scenario: Scenario): scenario is CanvasScenario {
+  // S7 is a suite scenario of kind 'export' too: the suite's names come first.
+  if (isSuiteScenario(scenario)) return false
   return scenario.kind === 'binding-batch' || scenario.kind === 'drag-bytes' || scenario.kind === 'board-load' || scenario.kind === 'export'
 }
 

@@ -1,11 +1,11 @@
 import type { HistoryEntry, SerializedSchemaV2, TLPageId, TLRecord, TLStore } from 'tldraw'
 import type * as Y from 'yjs'
-import { FieldMap, fieldKey } from './fieldMap.ts'
+import { FieldMap, fieldKey, RECORDS_ARRAY } from './fieldMap.ts'
 import { diffRecords, fieldsToRecord, jsonEqual, recordToFields } from './layout.ts'
 import { compareSchemas, parseStoredSchema } from './schemaVersion.ts'
 
-/** Names of the shared types inside a board's `Y.Doc`. */
-export const RECORDS_ARRAY = 'records'
+/** Names of the shared types inside a board's `Y.Doc` (the records array is defined with FieldMap). */
+export { RECORDS_ARRAY }
 export const SCHEMA_MAP = 'schema'
 export const SCHEMA_KEY = 'tldraw'
 

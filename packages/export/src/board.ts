@@ -1,4 +1,4 @@
-import { FieldMap, fieldsToRecord, RECORDS_ARRAY } from '@fabrique/board'
+import { fieldsToRecord, sharedFieldMap } from '@fabrique/board'
 import { NOTE_SIZE } from '@fabrique/templates'
 import type { TLRecord, TLShape } from 'tldraw'
 import type * as Y from 'yjs'
@@ -13,23 +13,20 @@ export interface PageBox {
 
 /**
  * Every record of a board, through the board package's own reader so that the export follows its
- * storage layout. Pass a copy of the document (the server reads one from storage): opening a
- * `FieldMap` tidies up entries left over by concurrent writes, as any client opening the board does.
+ * storage layout. The document's shared FieldMap is used (built once, then kept up to date), so a
+ * server room read again for the console or a push does not decode every entry each time. Opening
+ * it tidies up entries left over by concurrent writes, as any client opening the board does.
  */
 export function readBoardRecords(doc: Y.Doc): TLRecord[] {
-  const fields = new FieldMap(doc.getArray(RECORDS_ARRAY))
-  try {
-    const records: TLRecord[] = []
-    for (const recordId of fields.recordIds()) {
-      const values = new Map<string, unknown>()
-      for (const [field, entry] of fields.fieldsOf(recordId) ?? []) values.set(field, entry.v)
-      const record = fieldsToRecord(values)
-      if (record) records.push(record)
-    }
-    return records
-  } finally {
-    fields.destroy()
+  const fields = sharedFieldMap(doc)
+  const records: TLRecord[] = []
+  for (const recordId of fields.recordIds()) {
+    const values = new Map<string, unknown>()
+    for (const [field, entry] of fields.fieldsOf(recordId) ?? []) values.set(field, entry.v)
+    const record = fieldsToRecord(values)
+    if (record) records.push(record)
   }
+  return records
 }
 
 /** Deeper than any real board; stops a corrupted parent cycle from looping forever. */

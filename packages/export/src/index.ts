@@ -22,4 +22,4 @@ export type {
   SheetTemplate,
 } from './types.ts'
 export { frenchSpacing, toWinAnsi, typeset } from './typography.ts'
-export { type EventZipOptions, eventZip, teamFolders } from './zip.ts'
+export { type EventZipOptions, eventZip, SHEET_FORMATS, type SheetFormat, teamFolders } from './zip.ts'

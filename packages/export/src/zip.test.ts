@@ -40,6 +40,14 @@ describe('eventZip', () => {
     ])
   })
 
+  test('only the formats asked for: text without PDF, notes.csv always', async () => {
+    const sheet = extractProjectSheet(board.doc, contextFor('Santé'))
+    const text = unzipSync(await eventZip([sheet], { formats: ['json', 'md'] }))
+    expect(Object.keys(text).filter((name) => !name.endsWith('/')).sort()).toEqual(['fiche.schema.json', 'notes.csv', 'sante/fiche.json', 'sante/fiche.md'])
+    const markdown = unzipSync(await eventZip([sheet], { formats: ['md'] }))
+    expect(Object.keys(markdown).filter((name) => !name.endsWith('/')).sort()).toEqual(['notes.csv', 'sante/fiche.md'])
+  })
+
   test('stops when cancelled', async () => {
     const sheet = extractProjectSheet(board.doc, contextFor('Santé'))
     const controller = new AbortController()

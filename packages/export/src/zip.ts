@@ -7,7 +7,16 @@ import { toPdf } from './pdf.ts'
 import { PROJECT_SHEET_JSON_SCHEMA } from './schema.ts'
 import type { ProjectSheet } from './types.ts'
 
+/** A team's sheet as a file: fiche.json, fiche.md, fiche.pdf. */
+export type SheetFormat = 'json' | 'md' | 'pdf'
+export const SHEET_FORMATS: readonly SheetFormat[] = ['json', 'md', 'pdf']
+
 export interface EventZipOptions {
+  /**
+   * The sheets' formats, every one by default. Without PDF the bundle takes a fraction of the time
+   * (no PDF per team, no event.pdf); without JSON it has no fiche.schema.json either.
+   */
+  formats?: readonly SheetFormat[]
   /** Language of the Markdown, the PDFs and the CSV's section names; French by default. */
   locale?: Locale
   /** IANA time zone of the export time; Europe/Paris by default. */
@@ -33,26 +42,28 @@ export function teamFolders(sheets: readonly ProjectSheet[]): string[] {
 /**
  * The whole event in one ZIP: a folder per team with fiche.json, fiche.md and fiche.pdf; at the
  * root notes.csv (every note), event.pdf (every sheet) and fiche.schema.json (the JSON's schema).
+ * `formats` leaves some of them out; notes.csv is always there.
  */
 export async function eventZip(sheets: readonly ProjectSheet[], options: EventZipOptions = {}): Promise<Uint8Array<ArrayBuffer>> {
   const locale = options.locale ?? 'fr'
+  const formats = new Set(options.formats ?? SHEET_FORMATS)
   const files: Zippable = {}
   const folders = teamFolders(sheets)
   // PDFs are compressed already: storing them saves time and no space.
   const stored = { level: 0 } as const
   for (const [i, sheet] of sheets.entries()) {
     options.signal?.throwIfAborted()
-    files[folders[i]] = {
-      'fiche.json': strToU8(`${JSON.stringify(sheet, null, 2)}\n`),
-      'fiche.md': strToU8(toMarkdown(sheet, locale, { timeZone: options.timeZone })),
-      'fiche.pdf': [await toPdf([sheet], locale, { timeZone: options.timeZone }), stored],
-    }
+    const folder: Zippable = {}
+    if (formats.has('json')) folder['fiche.json'] = strToU8(`${JSON.stringify(sheet, null, 2)}\n`)
+    if (formats.has('md')) folder['fiche.md'] = strToU8(toMarkdown(sheet, locale, { timeZone: options.timeZone }))
+    if (formats.has('pdf')) folder['fiche.pdf'] = [await toPdf([sheet], locale, { timeZone: options.timeZone }), stored]
+    files[folders[i]] = folder
     options.onProgress?.(i + 1, sheets.length + 1)
   }
   options.signal?.throwIfAborted()
   files['notes.csv'] = strToU8(notesCsv(sheets, locale))
-  files['event.pdf'] = [await toPdf(sheets, locale, { timeZone: options.timeZone }), stored]
-  files['fiche.schema.json'] = strToU8(`${JSON.stringify(PROJECT_SHEET_JSON_SCHEMA, null, 2)}\n`)
+  if (formats.has('pdf')) files['event.pdf'] = [await toPdf(sheets, locale, { timeZone: options.timeZone }), stored]
+  if (formats.has('json')) files['fiche.schema.json'] = strToU8(`${JSON.stringify(PROJECT_SHEET_JSON_SCHEMA, null, 2)}\n`)
   options.onProgress?.(sheets.length + 1, sheets.length + 1)
   // fflate allocates plain ArrayBuffers; its types only say ArrayBufferLike.
   return zipSync(files, { level: 6 }) as Uint8Array<ArrayBuffer>

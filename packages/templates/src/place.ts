@@ -1,4 +1,4 @@
-import { FieldMap, fieldKey, fieldsToRecord, RECORDS_ARRAY, recordToFields, SCHEMA_KEY, SCHEMA_MAP } from '@fabrique/board'
+import { type FieldMap, fieldKey, fieldsToRecord, recordToFields, SCHEMA_KEY, SCHEMA_MAP, sharedFieldMap } from '@fabrique/board'
 // tldraw's light packages, not 'tldraw' itself (editor, UI, React): the server writes templates
 // with this module, and importing 'tldraw' would cost it some 130 MB and 3 s at start.
 import { createTLSchema, DocumentRecordType, PageRecordType, type TLPageId, type TLRecord, type TLShape } from '@tldraw/tlschema'
@@ -46,40 +46,36 @@ export function placeTemplate(doc: Y.Doc, { template, locale, pushId, createId, 
   const previous = pushes.get(pushId)
   if (previous) return { status: 'already', shapeIds: previous.shapeIds }
 
-  const fields = new FieldMap(doc.getArray(RECORDS_ARRAY))
-  try {
-    const records = readRecords(fields)
-    const setup: TLRecord[] = []
-    let page = firstPage(records)
-    if (!page) {
-      // A board nobody opened yet: give it what tldraw would create, with tldraw's own default ids.
-      page = PageRecordType.create({ id: 'page:page' as TLPageId, name: 'Page 1', index: 'a1' as IndexKey })
-      setup.push(page)
-      if (!records.some((record) => record.typeName === 'document')) setup.push(DocumentRecordType.create({ id: 'document:document' as never }))
-    }
-    const onPage = records.filter((record): record is TLShape => record.typeName === 'shape' && record.parentId === page.id)
-    const size = 'content' in template ? template.content.size : template.size
-    const origin = findFreeSpace(onPage.map(boundsOf), size)
-    const top = onPage.reduce<IndexKey | undefined>((highest, shape) => (!highest || shape.index > highest ? shape.index : highest), undefined)
-    const where = { origin, pageId: page.id, pushId, createId, index: getIndexAbove(top) }
-    const shapes: TLRecord[] = 'content' in template ? savedRecords(template.content, where) : instantiateTemplate(template, { locale, ...where })
-
-    const sets: Array<[string, unknown]> = []
-    for (const record of [...setup, ...shapes]) {
-      for (const [field, value] of recordToFields(record)) sets.push([fieldKey(record.id, field), value])
-    }
-    const shapeIds = shapes.filter((record) => record.typeName !== 'asset').map((record) => record.id)
-    const pushed = shapes.filter((record) => record.typeName !== 'asset')
-    doc.transact(() => {
-      fields.write(sets, [])
-      const schema = doc.getMap(SCHEMA_MAP)
-      if (!schema.has(SCHEMA_KEY)) schema.set(SCHEMA_KEY, serializedSchema())
-      pushes.set(pushId, { templateId: template.id, locale, at: now(), shapeIds, fingerprint: fingerprint(pushed) })
-    })
-    return { status: 'placed', shapeIds }
-  } finally {
-    fields.destroy()
+  const fields = sharedFieldMap(doc)
+  const records = readRecords(fields)
+  const setup: TLRecord[] = []
+  let page = firstPage(records)
+  if (!page) {
+    // A board nobody opened yet: give it what tldraw would create, with tldraw's own default ids.
+    page = PageRecordType.create({ id: 'page:page' as TLPageId, name: 'Page 1', index: 'a1' as IndexKey })
+    setup.push(page)
+    if (!records.some((record) => record.typeName === 'document')) setup.push(DocumentRecordType.create({ id: 'document:document' as never }))
   }
+  const onPage = records.filter((record): record is TLShape => record.typeName === 'shape' && record.parentId === page.id)
+  const size = 'content' in template ? template.content.size : template.size
+  const origin = findFreeSpace(onPage.map(boundsOf), size)
+  const top = onPage.reduce<IndexKey | undefined>((highest, shape) => (!highest || shape.index > highest ? shape.index : highest), undefined)
+  const where = { origin, pageId: page.id, pushId, createId, index: getIndexAbove(top) }
+  const shapes: TLRecord[] = 'content' in template ? savedRecords(template.content, where) : instantiateTemplate(template, { locale, ...where })
+
+  const sets: Array<[string, unknown]> = []
+  for (const record of [...setup, ...shapes]) {
+    for (const [field, value] of recordToFields(record)) sets.push([fieldKey(record.id, field), value])
+  }
+  const shapeIds = shapes.filter((record) => record.typeName !== 'asset').map((record) => record.id)
+  const pushed = shapes.filter((record) => record.typeName !== 'asset')
+  doc.transact(() => {
+    fields.write(sets, [])
+    const schema = doc.getMap(SCHEMA_MAP)
+    if (!schema.has(SCHEMA_KEY)) schema.set(SCHEMA_KEY, serializedSchema())
+    pushes.set(pushId, { templateId: template.id, locale, at: now(), shapeIds, fingerprint: fingerprint(pushed) })
+  })
+  return { status: 'placed', shapeIds }
 }
 
 export type WithdrawResult = 'withdrawn' | 'touched' | 'not-pushed' | 'already-withdrawn'
@@ -93,23 +89,19 @@ export function withdrawPush(doc: Y.Doc, pushId: string, now = Date.now): Withdr
   const entry = pushes.get(pushId)
   if (!entry) return 'not-pushed'
   if (entry.withdrawnAt) return 'already-withdrawn'
-  const fields = new FieldMap(doc.getArray(RECORDS_ARRAY))
-  try {
-    const records = readRecords(fields)
-    const pushed = new Set(entry.shapeIds)
-    const current = records.filter((record) => pushed.has(record.id))
-    const addedInside = records.some((record) => record.typeName === 'shape' && !pushed.has(record.id) && pushed.has(record.parentId))
-    if (addedInside || current.length !== pushed.size || fingerprint(current) !== entry.fingerprint) return 'touched'
-    const deletes: string[] = []
-    for (const id of pushed) for (const field of fields.fieldsOf(id)?.keys() ?? []) deletes.push(fieldKey(id, field))
-    doc.transact(() => {
-      fields.write([], deletes)
-      pushes.set(pushId, { ...entry, withdrawnAt: now() })
-    })
-    return 'withdrawn'
-  } finally {
-    fields.destroy()
-  }
+  const fields = sharedFieldMap(doc)
+  const records = readRecords(fields)
+  const pushed = new Set(entry.shapeIds)
+  const current = records.filter((record) => pushed.has(record.id))
+  const addedInside = records.some((record) => record.typeName === 'shape' && !pushed.has(record.id) && pushed.has(record.parentId))
+  if (addedInside || current.length !== pushed.size || fingerprint(current) !== entry.fingerprint) return 'touched'
+  const deletes: string[] = []
+  for (const id of pushed) for (const field of fields.fieldsOf(id)?.keys() ?? []) deletes.push(fieldKey(id, field))
+  doc.transact(() => {
+    fields.write([], deletes)
+    pushes.set(pushId, { ...entry, withdrawnAt: now() })
+  })
+  return 'withdrawn'
 }
 
 /** A saved template's records, images first so that the image shapes find them. */

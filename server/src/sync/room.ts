@@ -86,6 +86,24 @@ const EMPTY_STATE_VECTOR = 0
  * One board in memory: its document, its peers, and the order of things — an update is applied,
  * appended to storage, and only then broadcast.
  */
+/** Summaries waiting for their turn of the event loop (see oneSummaryPerTurn). */
+const summaryTurns: Array<() => Promise<void>> = []
+
+/**
+ * Runs one board summary per turn of the event loop: boards changed together (a push to every
+ * board, a kickoff) would otherwise summarise back to back, one stall of 50 × their cost.
+ */
+function oneSummaryPerTurn(task: () => Promise<void>): void {
+  summaryTurns.push(task)
+  if (summaryTurns.length === 1) setImmediate(nextSummaryTurn)
+}
+
+function nextSummaryTurn(): void {
+  const task = summaryTurns.shift()
+  void task?.()
+  if (summaryTurns.length > 0) setImmediate(nextSummaryTurn)
+}
+
 export class Room {
   readonly doc = new Y.Doc({ gc: true })
   readonly peers = new Set<Peer>()
@@ -353,7 +371,7 @@ export class Room {
     if (this.summaryTimer) return
     // A board slow to summarise (thousands of shapes) is summarised less often: at most 5% of the time.
     const delay = Math.max(this.deps.summaryDelayMs, 20 * this.lastSummaryMs)
-    this.summaryTimer = setTimeout(() => void this.flushSummary(), delay)
+    this.summaryTimer = setTimeout(() => oneSummaryPerTurn(() => this.flushSummary()), delay)
     this.summaryTimer.unref()
   }
 
