@@ -165,6 +165,7 @@ export function exportRoutes(options: ExportRoutesOptions): OpenAPIHono {
     const doc = await options.readBoard(team.boardId)
     try {
       const challenge = event.challenges.find((candidate) => candidate.id === team.challengeId)
+      // The document is this request's own and destroyed below: read it in one pass (`once`).
       return extractProjectSheet(doc, {
         event: { id: event.id, title: event.title, date: event.date },
         team: { id: team.id, name: team.name, boardId: team.boardId },
@@ -173,7 +174,7 @@ export function exportRoutes(options: ExportRoutesOptions): OpenAPIHono {
         votes: extras.votes.get(team.boardId) ?? {},
         jury: extras.jury?.get(team.id) ?? null,
         slides: extras.slides.get(team.boardId) ?? null,
-      })
+      }, { once: true })
     } finally {
       doc.destroy()
     }

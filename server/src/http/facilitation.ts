@@ -118,6 +118,9 @@ export function facilitationRoutes(options: FacilitationRoutesOptions): OpenAPIH
           logger.error('facilitation action failed on a board', { boardId, error: String(error) })
           outcomes.push({ boardId, status: 'failed' })
         }
+        // Give the sockets a turn between boards: a board already loaded is written without any
+        // I/O, and 50 of them in a row held the event loop for seconds (cursors froze meanwhile).
+        await new Promise((resolve) => setImmediate(resolve))
       }
     }
     await Promise.all(Array.from({ length: Math.min(CONCURRENCY, boardIds.length) }, worker))
