@@ -120,7 +120,10 @@ export function createApp({ config, logger, metrics, sync, assets, boardAccess, 
       publicUrl: config.publicUrl,
       disconnectMember: (memberId) => sync.disconnectMember(memberId),
       presence: (boardIds) => sync.presence(boardIds),
-      boardStats: (boardIds) => storage.stats(boardIds),
+      boardStats: (boardIds) => {
+        sync.watchSummaries()
+        return storage.stats(boardIds)
+      },
       maxBoardBytes: config.limits.maxBoardBytes,
       fillSummaries: (stats) => summaryBackfill.fill(stats),
       boardSummary: (boardId) => storage.summary(boardId),

@@ -87,7 +87,20 @@ describe('the shape count and preview of each board in the console', () => {
     alice.binding.flush()
 
     await waitFor(async () => (await card(world.teamA)).shapes === 5, 'the five shapes counted in the console', 10_000)
-    const counted = await card(world.teamA)
+    // Two summaries may race here: the room's (50 ms after the change) and the console's own, read
+    // from storage for a board it has no summary of. The address is taken once it stops moving.
+    let counted = await card(world.teamA)
+    await waitFor(
+      async () => {
+        await new Promise((resolve) => setTimeout(resolve, 200))
+        const again = await card(world.teamA)
+        const settled = again.preview === counted.preview
+        counted = again
+        return settled
+      },
+      'a settled preview address',
+      10_000,
+    )
     expect(counted.preview).toMatch(new RegExp(`^/api/events/${world.eventId}/boards/${world.teamA}/preview\\.svg\\?v=\\d+$`))
     const res = await preview(counted.preview)
     expect(res.status).toBe(200)

@@ -42,6 +42,7 @@ async function makeRoom(overrides: Partial<RoomDeps> = {}) {
     maxBoardBytes: 64 * 1024 * 1024,
     layout: 'free',
     summaryDelayMs: 60_000,
+    summariesWanted: () => false,
     requestAwarenessFlush: (r) => flushes.push(r),
     onEmpty: () => {},
     onFailed: () => {},

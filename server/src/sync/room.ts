@@ -22,6 +22,8 @@ export interface RoomDeps {
   maxBoardBytes: number
   /** How long after a stored change the board's summary (shape count, preview) is rewritten. */
   summaryDelayMs: number
+  /** False while no facilitator console has asked for summaries lately: then none are made. */
+  summariesWanted: () => boolean
   /** What clients may write into the document (checked before it is applied). */
   layout: UpdateLayout
   /** Asks for flushAwareness() to be called once the current event-loop turn is over. */
@@ -370,6 +372,9 @@ export class Room {
   private scheduleSummary(): void {
     if (this.summaryTimer) return
     // A board slow to summarise (thousands of shapes) is summarised less often: at most 5% of the time.
+    // Reading a whole board costs: only while a console shows the previews (the console fills in,
+    // from storage, the boards that changed before it was opened).
+    if (!this.deps.summariesWanted()) return
     const delay = Math.max(this.deps.summaryDelayMs, 20 * this.lastSummaryMs)
     this.summaryTimer = setTimeout(() => oneSummaryPerTurn(() => this.flushSummary()), delay)
     this.summaryTimer.unref()

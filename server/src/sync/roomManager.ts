@@ -18,6 +18,7 @@ export interface RoomManagerOptions {
   layout: UpdateLayout
   /** How long after a change a board's summary for the console is rewritten. */
   summaryDelayMs: number
+  summariesWanted: () => boolean
   relay?: Relay
   /** Another instance changed who may write on this board (a lock). */
   onAccessChanged?: (boardId: string) => void
@@ -49,6 +50,7 @@ export class RoomManager {
       maxBoardBytes: options.maxBoardBytes,
       layout: options.layout,
       summaryDelayMs: options.summaryDelayMs,
+      summariesWanted: options.summariesWanted,
       requestAwarenessFlush: (room) => this.requestAwarenessFlush(room),
       onEmpty: (room) => this.scheduleUnload(room),
       onFailed: (room) => this.forget(room),

@@ -36,6 +36,9 @@ export interface AcceptOptions {
 }
 
 /** Takes upgraded sockets of /sync/:boardId and runs them in their rooms. */
+/** How long after a console's last look rooms keep summarising their boards (it polls every few seconds). */
+const SUMMARIES_WATCH_MS = 10 * 60_000
+
 export class SyncServer {
   readonly rooms: RoomManager
   private readonly connections = new Set<Connection>()
@@ -43,6 +46,8 @@ export class SyncServer {
   private readonly perEvent = new Map<string, number>()
   private readonly heartbeat: NodeJS.Timeout
   private closing = false
+  /** When a facilitator console last asked for the boards' summaries (see watchSummaries). */
+  private summariesWatchedAt = 0
 
   constructor(private readonly options: SyncServerOptions) {
     this.rooms = new RoomManager({
@@ -54,6 +59,7 @@ export class SyncServer {
       maxAwarenessStateBytes: options.limits.maxAwarenessStateBytes,
       maxBoardBytes: options.limits.maxBoardBytes,
       summaryDelayMs: options.summaryDelayMs,
+      summariesWanted: () => Date.now() - this.summariesWatchedAt < SUMMARIES_WATCH_MS,
       layout: options.layout,
       relay: options.relay,
       onAccessChanged: (boardId) => void this.recheckLocal([boardId]),
@@ -157,6 +163,11 @@ export class SyncServer {
    * Decides again who may write on these boards, for the connections already open: a lock makes
    * participants read-only at once, an unlock gives them their pen back, without a reconnect.
    */
+  /** A console shows the boards' previews: rooms keep their summaries current for a while. */
+  watchSummaries(): void {
+    this.summariesWatchedAt = Date.now()
+  }
+
   async recheckAccess(boardIds: readonly string[]): Promise<void> {
     // Instances with clients on these boards hear it on the boards' channels.
     for (const boardId of boardIds) this.options.relay?.publish(boardId, { kind: 'access-changed', payload: new Uint8Array(0) })
