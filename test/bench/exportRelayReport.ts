@@ -38,7 +38,7 @@ function machineRows(f: { machine: CanvasRun['machine'] } | undefined, r: { mach
 // ---- export ----------------------------------------------------------------------------------
 
 const LABELS = {
-  text: 'Server Markdown/JSON bundle (GET /sheets + every sheet.md), median',
+  text: 'Server Markdown/JSON bundle (GET export.zip?formats=json,md), median',
   browser: 'Full bundle with pictures in Chromium, click → download',
   bar: 'Progress bar missing at a read during the bundle',
 }
@@ -84,7 +84,8 @@ export function exportRows(scenario: ExportScenario, runs: Runs, checks: Check[]
     ['Seeding (API + y-websocket, until the server holds every board)', ...sec((run) => run.seedMs), '', ''],
     [`**${LABELS.text}** of ${scenario.serverRepeats}`, ...ms((run) => run.http.textBundleMs.median), ...statusOf(checks, LABELS.text)],
     ['… min / max', ...text((run) => `${fmtMs(run.http.textBundleMs.min)} / ${fmtMs(run.http.textBundleMs.max)}`), '', '', ''],
-    ['… bytes', ...text((run) => fmtBytes(run.http.textBytes)), '', '', ''],
+    ['… bytes (ZIP)', ...text((run) => fmtBytes(run.http.textBytes)), '', '', ''],
+    ['The same texts over GET /sheets + every team’s sheet.md (6 requests at a time), median', ...ms((run) => run.http.perTeamTextMs.median), '', ''],
     ['GET /sheets alone (every team’s JSON), median', ...ms((run) => run.http.sheetsJsonMs.median), '', ''],
     [`Every team’s sheet.md alone (6 requests at a time), median`, ...ms((run) => run.http.markdownAllMs.median), '', ''],
     ['GET notes.csv, median', ...ms((run) => run.http.notesCsvMs.median), '', ''],
@@ -92,7 +93,7 @@ export function exportRows(scenario: ExportScenario, runs: Runs, checks: Check[]
     ['… ZIP size', ...text((run) => fmtBytes(run.http.zipBytes)), '', '', ''],
     ['Export page ready (goto → team list shown)', ...ms((run) => run.browser.pageReadyMs), '', ''],
     [`**${LABELS.browser}**`, ...sec((run) => run.browser.totalMs), ...statusOf(checks, LABELS.browser)],
-    ['Per team (progress text “Équipe n” → next change): median / min / max', ...text((run) => `${fmtMs(run.browser.perTeamMs.median)} / ${fmtMs(run.browser.perTeamMs.min)} / ${fmtMs(run.browser.perTeamMs.max)}`), '', '', ''],
+    ['Per team (progress text “Équipe n” → the next step’s text): median / min / max', ...text((run) => `${fmtMs(run.browser.perTeamMs.median)} / ${fmtMs(run.browser.perTeamMs.min)} / ${fmtMs(run.browser.perTeamMs.max)}`), '', '', ''],
     ['Longest interval without progress (bar value unchanged)', ...sec((run) => run.browser.longestStallMs), '', ''],
     [`Progress reads (every ${scenario.progressPollMs} ms) / without a bar`, ...text((run) => `${run.browser.samples.length} / ${run.browser.readsWithoutBar}`), '', ...statusOf(checks, LABELS.bar)],
     ['Slowest answer to a read (page main thread busy)', ...ms((run) => run.browser.longestReadMs), '', ''],
@@ -107,7 +108,7 @@ export function exportRows(scenario: ExportScenario, runs: Runs, checks: Check[]
 export function exportNotes(scenario: ExportScenario): string[] {
   return [
     '',
-    `> A Fabrique server in its own process serves the built client. The event is made through the API; each of its ${scenario.teams} team boards gets the project-sheet template and three others (alternately lean canvas, problem tree, persona / journey map, empathy map, problem statement) placed as a push places them, notes written in their sections by a tldraw store bound to the document until ${scenario.shapesPerBoard} shapes, and ${5} notes outside every template; boards reach the server over y-websocket with a facilitator's token. Server: GET /api/events/:id/sheets (every team's JSON) together with every team's sheet.md, 6 requests in flight, as a script would fetch "the Markdown/JSON bundle"; the ZIP also renders a PDF per team and the event's PDF. Browser: /e/:id/export in Chromium (fresh context), from the click on "Préparer l’archive complète" to the download event; aria-valuenow read from Node every ${scenario.progressPollMs} ms (a read waits for the page's main thread). The second column is the same on ${scenario.comparisonTeams} boards.`,
+    `> A Fabrique server in its own process serves the built client. The event is made through the API; each of its ${scenario.teams} team boards gets the project-sheet template and three others (alternately lean canvas, problem tree, persona / journey map, empathy map, problem statement) placed as a push places them, notes written in their sections by a tldraw store bound to the document until ${scenario.shapesPerBoard} shapes, and ${5} notes outside every template; boards reach the server over y-websocket with a facilitator's token. Server: "the Markdown/JSON bundle" is GET /api/events/:id/export.zip?formats=json,md (every team's fiche.json and fiche.md, notes.csv, the JSON schema; each board read once), as a script would fetch it; for comparison, the same texts over GET /api/events/:id/sheets (every team's JSON) together with every team's sheet.md, 6 requests in flight; the full ZIP also renders a PDF per team and the event's PDF. Browser: /e/:id/export in Chromium (fresh context), from the click on "Préparer l’archive complète" to the download event; aria-valuenow read from Node every ${scenario.progressPollMs} ms (a read waits for the page's main thread). The second column is the same on ${scenario.comparisonTeams} boards.`,
   ]
 }
 

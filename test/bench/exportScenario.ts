@@ -1,8 +1,9 @@
 /**
  * export (issue 7), run in a canvas worker process: a Fabrique server in a process of its own
  * serving the built client, an event of team boards seeded as a day leaves them (exportSeed.ts),
- * then (a) the server's text exports timed over HTTP, as a script fetches them, and the server's
- * ZIP (which adds a PDF per team and the event's PDF); (b) the organiser's export page in Chromium
+ * then (a) the server's text exports timed over HTTP, as a script fetches them: the text bundle
+ * (export.zip?formats=json,md, one request), the same texts over a request per team as before it,
+ * and the full ZIP (which adds a PDF per team and the event's PDF); (b) the organiser's export page in Chromium
  * building the full bundle with pictures, from the click to the download, with its progress bar
  * read every `progressPollMs` and every change of it noted in the page.
  */
@@ -42,14 +43,17 @@ export interface ExportResult {
   seedMs: number
   /** The server's exports over HTTP. */
   http: {
-    /** GET /sheets (every team's JSON) and every team's sheet.md, FETCH_CONCURRENCY at a time. */
+    /** GET export.zip?formats=json,md: every team's fiche.json and fiche.md and notes.csv, in one request. */
     textBundleMs: Spread
+    /** The same texts the way a script fetched them before: GET /sheets and every team's sheet.md, FETCH_CONCURRENCY at a time. */
+    perTeamTextMs: Spread
     sheetsJsonMs: Spread
     markdownAllMs: Spread
     notesCsvMs: Spread
     /** GET export.zip: JSON, Markdown and PDF per team, notes.csv, event.pdf. */
     zipMs: Spread
     zipBytes: number
+    /** Of the text bundle (a ZIP). */
     textBytes: number
   }
   browser: {
@@ -64,7 +68,7 @@ export interface ExportResult {
     readsWithoutBar: number
     /** The page's own record of each value change (page clock, ms since the click). */
     changes: Array<{ t: number; value: number; text: string }>
-    /** Time per team, from the progress text changing to "Équipe n sur N" to the next change. */
+    /** Time per team, from the progress text changing to "Équipe n sur N" to the next step's text. */
     perTeamMs: Spread
     /** Downloaded ZIP. */
     bytes: number
@@ -147,14 +151,16 @@ async function serverExports(server: RunningServer, seeded: Seeded, repeats: num
   await sheets()
   const sheetsJson = await timed(repeats, sheets)
   const markdownAll = await timed(repeats, markdowns)
-  const textBundle = await timed(repeats, async () => {
+  const perTeamText = await timed(repeats, async () => {
     const [json, md] = await Promise.all([sheets(), markdowns()])
     return json + md
   })
+  const textBundle = await timed(repeats, () => fetchBytes(`${api}/export.zip?formats=json,md`, seeded.token))
   const notesCsv = await timed(repeats, () => fetchBytes(`${api}/notes.csv`, seeded.token))
   const zip = await timed(Math.min(repeats, 2), () => fetchBytes(`${api}/export.zip`, seeded.token))
   return {
     textBundleMs: textBundle.ms,
+    perTeamTextMs: perTeamText.ms,
     sheetsJsonMs: sheetsJson.ms,
     markdownAllMs: markdownAll.ms,
     notesCsvMs: notesCsv.ms,
@@ -247,8 +253,10 @@ async function browserBundle(browser: Browser, server: RunningServer, seeded: Se
     const file = await download.path()
     const bytes = new Uint8Array(fs.readFileSync(file))
     const files = Object.keys(unzipSync(bytes, { filter: (entry) => !entry.name.endsWith('.pdf') || entry.name === 'event.pdf' }))
-    const teamStarts = changes.filter((change) => /Équipe \d+ sur/.test(change.text))
-    const perTeam = teamStarts.map((change) => (changes[changes.indexOf(change) + 1]?.t ?? totalMs) - change.t)
+    // A team's bar moves while its board is drawn: a team runs from its first "Équipe n" to the first change that names another step.
+    const stepOf = (change: { text: string }) => /— (.*)$/.exec(change.text)?.[1] ?? change.text
+    const stepStarts = changes.filter((change, i) => i === 0 || stepOf(change) !== stepOf(changes[i - 1] as (typeof changes)[number]))
+    const perTeam = stepStarts.flatMap((change, i) => (/Équipe \d+ sur/.test(change.text) ? [(stepStarts[i + 1]?.t ?? totalMs) - change.t] : []))
     const during = samples.filter((sample) => sample.t > 0)
     return {
       totalMs,

@@ -16,6 +16,12 @@ import { rssBytes } from './procstat.ts'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
 const repoRoot = path.resolve(here, '../..')
+/**
+ * The checkout whose server runs as "Fabrique": this one, or BENCH_FABRIQUE_DIR (another checkout
+ * with its dependencies installed, e.g. a `git worktree` of an older commit) to compare two versions
+ * under the same harness.
+ */
+const fabriqueRoot = path.resolve(process.env.BENCH_FABRIQUE_DIR || repoRoot)
 
 /** Every server the suite runs (issue 12): Fabrique and its three peers. */
 export const ALL_SERVERS = ['fabrique', 'reference', 'hocuspocus', 'relay'] as const
@@ -102,8 +108,8 @@ export async function startServer(kind: AnyServer, options: StartOptions = {}): 
   // The real entry point, configured so that no limit throttles the benchmark's load.
   const dataDir = trackTempDir(fs.mkdtempSync(path.join(os.tmpdir(), 'fabrique-bench-')))
   const child = launch(
-    path.join(repoRoot, 'server/src/main.ts'),
-    path.join(repoRoot, 'server'),
+    path.join(fabriqueRoot, 'server/src/main.ts'),
+    path.join(fabriqueRoot, 'server'),
     {
       PORT: '0',
       HOST: '127.0.0.1',

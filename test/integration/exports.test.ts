@@ -188,6 +188,39 @@ describe('exporting project sheets', () => {
     expect(csv).toContain(`${world.teams[2].boardId},Éducation « pour tous »,,Chloé,"Une idée, ""en vrac""",0\r\n`)
   })
 
+  it('bundles the text alone with formats=json,md: every sheet’s JSON and Markdown, the notes, no PDF', async () => {
+    const zip = await download(`/api/events/${world.eventId}/export.zip?formats=json,md`, world.facilitator)
+    expect([zip.status, zip.type, zip.disposition]).toEqual([200, 'application/zip', 'attachment; filename="hackathon-services-publics-export.zip"'])
+    const files = unzipSync(zip.bytes)
+    const names = Object.keys(files).filter((name) => !name.endsWith('/'))
+    const perTeam = ['mobilites', 'sante', 'education-pour-tous'].flatMap((folder) => ['fiche.json', 'fiche.md'].map((name) => `${folder}/${name}`))
+    expect(names.sort()).toEqual([...perTeam, 'fiche.schema.json', 'notes.csv'].sort())
+    expect(texts(JSON.parse(strFromU8(files['mobilites/fiche.json'])).fields.solution.notes)).toEqual(['Alerte SMS'])
+    expect(strFromU8(files['sante/fiche.md'])).toContain('- Rendez-vous manqués')
+    expect(strFromU8(files['notes.csv'])).toContain('Une idée, ""en vrac""')
+
+    const english = unzipSync((await download(`/api/events/${world.eventId}/export.zip?lang=en&formats=md`, world.jury)).bytes)
+    expect(Object.keys(english).filter((name) => !name.endsWith('/')).sort()).toEqual(['education-pour-tous/fiche.md', 'mobilites/fiche.md', 'notes.csv', 'sante/fiche.md'])
+    expect(strFromU8(english['sante/fiche.md'])).toContain('## Problem')
+  })
+
+  it('refuses an unknown format of the bundle, and says which in both languages', async () => {
+    const base = `/api/events/${world.eventId}/export.zip`
+    const unknown = await call('GET', `${base}?formats=json,docx`, undefined, world.organiser)
+    expect(unknown.status).toBe(400)
+    expect(unknown.body.error.code).toBe('unknown_format')
+    expect(unknown.body.error.message.fr).toContain('Format inconnu : « docx »')
+    expect(unknown.body.error.message.en).toContain('Unknown format: “docx”')
+    for (const formats of ['', 'json,,md']) {
+      const empty = await call('GET', `${base}?formats=${formats}`, undefined, world.organiser)
+      expect(empty.status).toBe(400)
+      expect(empty.body.error.code).toBe('unknown_format')
+    }
+    const openapi = (await call('GET', '/api/openapi.json')).body
+    const parameters = openapi.paths['/events/{eventId}/export.zip'].get.parameters as Json[]
+    expect(parameters.find((parameter) => parameter.name === 'formats')).toMatchObject({ in: 'query', required: false })
+  })
+
   it('serves one team’s sheet as JSON, Markdown and PDF, and the event as CSV and PDF', async () => {
     const team = world.teams[0]
     const base = `/api/events/${world.eventId}`

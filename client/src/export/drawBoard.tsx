@@ -1,75 +1,43 @@
-import { bindBoard } from '@fabrique/board'
-import { getTemplate, isTemplateId, readTemplateMeta } from '@fabrique/templates'
+import { bindBoard, RECORDS_ARRAY } from '@fabrique/board'
 import { getAssetUrlsByImport } from '@tldraw/assets/imports.vite'
-import { createRoot } from 'react-dom/client'
-import { createTLStore, defaultBindingUtils, defaultShapeUtils, type Editor, type TLImageExportOptions, type TLShape, type TLShapeId, Tldraw } from 'tldraw'
+import { createRoot, type Root } from 'react-dom/client'
+import { createTLStore, defaultBindingUtils, defaultShapeUtils, type Editor, type TLStore, Tldraw } from 'tldraw'
 import 'tldraw/tldraw.css'
 import type * as Y from 'yjs'
-import type { Locale } from '../i18n.tsx'
-import { slugify, uniqueNames } from './names.ts'
+import { type BoardPicture, type PicturesOptions, picturesOf } from './boardPictures.ts'
+import { PICTURE_SHAPE_UTILS } from './pictureShapes.tsx'
+
+export type { BoardPicture } from './boardPictures.ts'
 
 // Fonts and translations from our own server, as on the boards themselves.
 const assetUrls = getAssetUrlsByImport()
 
-/**
- * The pictures' settings: light, with the board's background, one pixel per board unit, a fixed
- * margin (tldraw's automatic trim reads back every pixel of the picture to find its edges).
- */
-const PADDING = 32
-const PICTURE: TLImageExportOptions = { format: 'png', background: true, scale: 1, pixelRatio: 1, padding: PADDING, darkMode: false }
-
-/**
- * Longest side of a picture, in pixels. A board of 300 notes is several thousand units wide: drawn
- * at full size it costs seconds and hundreds of megabytes for nothing more to read than the frames'
- * own pictures give, so a larger board is scaled down to fit.
- */
-const MAX_SIDE = 4096
+/** tldraw's shapes, labels drawn the pictures' way (pictureShapes.tsx); the store's schema is tldraw's. */
+const CUSTOM_SHAPES = PICTURE_SHAPE_UTILS
+const SHAPE_UTILS = [...defaultShapeUtils.filter((util) => !CUSTOM_SHAPES.some((custom) => custom.type === util.type)), ...CUSTOM_SHAPES]
 
 /** tldraw shows its error screen rather than calling onMount when a board cannot be drawn. */
 const MOUNT_TIMEOUT_MS = 20_000
 
-export interface BoardPicture {
-  /** File name without extension: `board` (then `board-2`... for further pages) or the frame's title. */
-  name: string
-  png: Blob
-}
-
-export interface DrawBoardOptions {
-  locale: Locale
+export interface PainterOptions {
   licenseKey?: string
+  /** Stops the mounting; each drawing has its own signal. */
   signal: AbortSignal
 }
 
-function frameTitle(frame: TLShape, locale: Locale): string {
-  const name = 'name' in frame.props && typeof frame.props.name === 'string' ? frame.props.name.trim() : ''
-  if (name) return name
-  const templateId = readTemplateMeta(frame.meta)?.templateId
-  return templateId && isTemplateId(templateId) ? getTemplate(templateId).title[locale] : ''
-}
-
-async function picture(editor: Editor, ids: TLShapeId[], signal: AbortSignal): Promise<Blob> {
-  signal.throwIfAborted()
-  const bounds = editor.getShapesPageBounds(ids)
-  const side = bounds ? Math.max(bounds.w, bounds.h) + 2 * PADDING : MAX_SIDE
-  const { blob } = await editor.toImage(ids, { ...PICTURE, scale: Math.min(1, MAX_SIDE / side) })
-  return blob
-}
-
-/** A picture of every page that has shapes, then of every template frame on it. */
-async function picturesOf(editor: Editor, locale: Locale, signal: AbortSignal): Promise<BoardPicture[]> {
-  const pictures: BoardPicture[] = []
-  const nameOf = uniqueNames(['board'])
-  for (const [i, page] of editor.getPages().entries()) {
-    editor.setCurrentPage(page.id)
-    const topLevel = editor.getSortedChildIdsForParent(page.id)
-    if (topLevel.length === 0) continue
-    pictures.push({ name: i === 0 ? 'board' : nameOf('board'), png: await picture(editor, topLevel, signal) })
-    const frames = editor.getCurrentPageShapesSorted().filter((shape) => shape.type === 'frame' && readTemplateMeta(shape.meta)?.role === 'template')
-    for (const frame of frames) {
-      pictures.push({ name: nameOf(slugify(frameTitle(frame, locale), 'cadre')), png: await picture(editor, [frame.id], signal) })
-    }
-  }
-  return pictures
+/**
+ * One hidden tldraw editor that draws board after board: mounting tldraw is a good part of the
+ * cost of a board, so the editor stays and the boards pass through its store.
+ */
+export interface BoardPainter {
+  /**
+   * The pictures of a board's document. The store is bound to the document (the binding brings
+   * the board's records into the store and takes the previous board's out), drawn, then unbound:
+   * whatever the binding writes goes into this copy only.
+   */
+  draw(doc: Y.Doc, options: PicturesOptions): Promise<BoardPicture[]>
+  /** Unmounts the editor, once the last export has let go of it. */
+  close(): Promise<void>
 }
 
 function mountHidden(): HTMLDivElement {
@@ -92,41 +60,68 @@ function mountHidden(): HTMLDivElement {
   return host
 }
 
-/**
- * Draws a board the way tldraw shows it, without showing it: a tldraw store bound to the document,
- * an editor mounted in a hidden container, `editor.toImage` for the whole board and each template
- * frame. Everything is torn down before it returns, cancelled or not.
- */
-export async function drawBoard(doc: Y.Doc, { locale, licenseKey, signal }: DrawBoardOptions): Promise<BoardPicture[]> {
+function mountEditor(root: Root, store: TLStore, licenseKey: string | undefined, signal: AbortSignal): Promise<Editor> {
   signal.throwIfAborted()
-  const store = createTLStore({ shapeUtils: defaultShapeUtils, bindingUtils: defaultBindingUtils })
-  const binding = bindBoard({ store, doc })
-  binding.start()
+  let onAbort = () => {}
+  return new Promise<Editor>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('tldraw did not mount the board')), MOUNT_TIMEOUT_MS)
+    onAbort = () => {
+      clearTimeout(timer)
+      reject(signal.reason)
+    }
+    signal.addEventListener('abort', onAbort, { once: true })
+    const onMount = (mounted: Editor) => {
+      clearTimeout(timer)
+      resolve(mounted)
+    }
+    root.render(<Tldraw store={store} shapeUtils={CUSTOM_SHAPES} hideUi autoFocus={false} assetUrls={assetUrls} licenseKey={licenseKey} onMount={onMount} />)
+  }).finally(() => signal.removeEventListener('abort', onAbort))
+}
+
+/** A document that holds no record: a board nobody drew on; binding it would keep the previous board. */
+const isEmpty = (doc: Y.Doc) => doc.getArray(RECORDS_ARRAY).length === 0
+
+/** Mounts the hidden editor; everything is torn down again if it fails or is cancelled. */
+export async function openPainter({ licenseKey, signal }: PainterOptions): Promise<BoardPainter> {
+  signal.throwIfAborted()
+  const store = createTLStore({ shapeUtils: SHAPE_UTILS, bindingUtils: defaultBindingUtils })
   const host = mountHidden()
   const root = createRoot(host)
-  let onAbort = () => {}
+  let closed: Promise<void> | undefined
+  const close = () => {
+    closed ??= (async () => {
+      // tldraw removes each export's render target on the next task: let it, then tear down.
+      await new Promise((resolve) => setTimeout(resolve, 0))
+      root.unmount()
+      host.remove()
+      store.dispose()
+    })()
+    return closed
+  }
+  let editor: Editor
   try {
-    const editor = await new Promise<Editor>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('tldraw did not mount the board')), MOUNT_TIMEOUT_MS)
-      onAbort = () => {
-        clearTimeout(timer)
-        reject(signal.reason)
+    editor = await mountEditor(root, store, licenseKey, signal)
+  } catch (error) {
+    await close()
+    throw error
+  }
+  let drawing = false
+  return {
+    async draw(doc, options) {
+      options.signal.throwIfAborted()
+      if (closed) throw new Error('the board painter is closed')
+      if (drawing) throw new Error('the board painter draws one board at a time')
+      if (isEmpty(doc)) return []
+      drawing = true
+      const binding = bindBoard({ store, doc })
+      try {
+        binding.start()
+        return await picturesOf(editor, options)
+      } finally {
+        binding.dispose()
+        drawing = false
       }
-      signal.addEventListener('abort', onAbort, { once: true })
-      const onMount = (mounted: Editor) => {
-        clearTimeout(timer)
-        resolve(mounted)
-      }
-      root.render(<Tldraw store={store} hideUi autoFocus={false} assetUrls={assetUrls} licenseKey={licenseKey} onMount={onMount} />)
-    })
-    return await picturesOf(editor, locale, signal)
-  } finally {
-    signal.removeEventListener('abort', onAbort)
-    // tldraw removes each export's render target on the next task: let it, then tear down.
-    await new Promise((resolve) => setTimeout(resolve, 0))
-    root.unmount()
-    host.remove()
-    binding.dispose()
-    store.dispose()
+    },
+    close,
   }
 }

@@ -1,4 +1,4 @@
-import { fieldsToRecord, sharedFieldMap } from '@fabrique/board'
+import { fieldsToRecord, readFieldsOnce, sharedFieldMap } from '@fabrique/board'
 import { NOTE_SIZE } from '@fabrique/templates'
 import type { TLRecord, TLShape } from 'tldraw'
 import type * as Y from 'yjs'
@@ -11,15 +11,31 @@ export interface PageBox {
   h: number
 }
 
+export interface ReadBoardOptions {
+  /**
+   * The document is read this once and thrown away (a board read from storage for an export):
+   * its entries are decoded in one pass and nothing is kept, two to three times faster than
+   * building the shared FieldMap.
+   */
+  once?: boolean
+}
+
 /**
  * Every record of a board, through the board package's own reader so that the export follows its
  * storage layout. The document's shared FieldMap is used (built once, then kept up to date), so a
  * server room read again for the console or a push does not decode every entry each time. Opening
  * it tidies up entries left over by concurrent writes, as any client opening the board does.
  */
-export function readBoardRecords(doc: Y.Doc): TLRecord[] {
-  const fields = sharedFieldMap(doc)
+export function readBoardRecords(doc: Y.Doc, { once = false }: ReadBoardOptions = {}): TLRecord[] {
   const records: TLRecord[] = []
+  if (once) {
+    for (const values of readFieldsOnce(doc).values()) {
+      const record = fieldsToRecord(values)
+      if (record) records.push(record)
+    }
+    return records
+  }
+  const fields = sharedFieldMap(doc)
   for (const recordId of fields.recordIds()) {
     const values = new Map<string, unknown>()
     for (const [field, entry] of fields.fieldsOf(recordId) ?? []) values.set(field, entry.v)

@@ -126,6 +126,25 @@ describe('extractProjectSheet', () => {
     expect(extractProjectSheet(new Y.Doc(), contextFor('Jamais ouvert')).templates).toEqual([])
   })
 
+  test('a document read once (a stored board) gives the same sheet as one read through its shared FieldMap', () => {
+    const board = seeded()
+    const sheet = board.place('project-sheet')
+    board.place('lean-canvas')
+    board.noteInSection(sheet, 'project-sheet', 'problem', 'Horaires périmés', { slot: 0 })
+    board.noteInSection(sheet, 'project-sheet', 'problem', 'Pas d’alerte', { slot: 1 })
+    board.note('page:page', -2000, 0, 'En vrac')
+    const copy = () => {
+      const doc = new Y.Doc()
+      Y.applyUpdate(doc, Y.encodeStateAsUpdate(board.doc))
+      return doc
+    }
+    const context = contextFor('Mobilités')
+    const once = extractProjectSheet(copy(), context, { once: true })
+    expect(once).toEqual(extractProjectSheet(copy(), context))
+    expect(texts(once.fields.problem.notes)).toEqual(['Horaires périmés', 'Pas d’alerte'])
+    expect(texts(once.otherNotes)).toEqual(['En vrac'])
+  })
+
   test('follows the JSON schema, and the schema file in docs/ is the one the package exports', () => {
     const board = seeded()
     const sheet = board.place('project-sheet', 'en')

@@ -10,7 +10,7 @@ import {
 } from '@fabrique/templates'
 import type { TLRecord, TLShape } from 'tldraw'
 import type * as Y from 'yjs'
-import { BoardShapes, center, contains, type PageBox, readBoardRecords } from './board.ts'
+import { BoardShapes, center, contains, type PageBox, type ReadBoardOptions, readBoardRecords } from './board.ts'
 import { plainText } from './richText.ts'
 import {
   PROJECT_SHEET_SCHEMA_VERSION,
@@ -64,8 +64,8 @@ const compareIds = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0)
  * empty or there is no project sheet, the notes of every other template's sections feeding the
  * field, merged in catalog order, then frame position.
  */
-export function extractProjectSheet(doc: Y.Doc, context: SheetContext): ProjectSheet {
-  const records = readBoardRecords(doc)
+export function extractProjectSheet(doc: Y.Doc, context: SheetContext, options: ReadBoardOptions = {}): ProjectSheet {
+  const records = readBoardRecords(doc, options)
   const board = new BoardShapes(records)
   const frames = findFrames(board)
   const sections = findSections(board, frames)

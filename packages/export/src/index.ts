@@ -1,4 +1,4 @@
-export { readBoardRecords } from './board.ts'
+export { type ReadBoardOptions, readBoardRecords } from './board.ts'
 export { csvField, NOTES_CSV_COLUMNS, notesCsv, UTF8_BOM } from './csv.ts'
 export { extractProjectSheet } from './extract.ts'
 export { formatDate, slugify } from './labels.ts'

@@ -65,6 +65,8 @@ export async function eventZip(sheets: readonly ProjectSheet[], options: EventZi
   if (formats.has('pdf')) files['event.pdf'] = [await toPdf(sheets, locale, { timeZone: options.timeZone }), stored]
   if (formats.has('json')) files['fiche.schema.json'] = strToU8(`${JSON.stringify(PROJECT_SHEET_JSON_SCHEMA, null, 2)}\n`)
   options.onProgress?.(sheets.length + 1, sheets.length + 1)
+  // Level 1: three times faster than fflate's default on the sheets' JSON and Markdown, for a
+  // bundle about a fifth larger (the text bundle of 50 boards is some 300 KB either way).
   // fflate allocates plain ArrayBuffers; its types only say ArrayBufferLike.
-  return zipSync(files, { level: 6 }) as Uint8Array<ArrayBuffer>
+  return zipSync(files, { level: 1 }) as Uint8Array<ArrayBuffer>
 }

@@ -89,6 +89,19 @@ const download = (type: string, filename: string) => ({
   'cache-control': 'private, no-store',
 })
 
+/** `?formats=json,md` → the formats, all three when absent; a refusal naming the first unknown one otherwise. */
+function formatsOf(c: Context, raw: string | undefined): SheetFormat[] | Response {
+  if (raw === undefined) return [...SHEET_FORMATS]
+  const asked = raw.split(',').map((format) => format.trim().toLowerCase())
+  const unknown = asked.find((format) => !(SHEET_FORMATS as readonly string[]).includes(format))
+  if (unknown === undefined) return [...new Set(asked as SheetFormat[])]
+  const fr = `Choisissez parmi ${SHEET_FORMATS.join(', ')}, séparés par des virgules (par exemple formats=json,md).`
+  const en = `Choose among ${SHEET_FORMATS.join(', ')}, separated by commas (for example formats=json,md).`
+  return unknown
+    ? apiError(c, 400, 'unknown_format', `Format inconnu : « ${unknown} ». ${fr}`, `Unknown format: “${unknown}”. ${en}`)
+    : apiError(c, 400, 'unknown_format', `Format manquant dans « ${raw} ». ${fr}`, `A format is missing in “${raw}”. ${en}`)
+}
+
 /**
  * Project sheets ("fiches projet"): every team's board read from storage into the fields the jury and
  * incubators expect, as JSON, Markdown, PDF, a CSV of every note, and one ZIP for the whole event.
@@ -198,18 +211,6 @@ export function exportRoutes(options: ExportRoutesOptions): OpenAPIHono {
   }
 
   const eventSlug = (event: EventRecord) => slugify(event.title, 'evenement')
-
-  /** `json,md` → the formats; a refusal naming the first unknown one otherwise. */
-  const formatsOf = (c: Context, raw: string | undefined): SheetFormat[] | Response => {
-    if (raw === undefined) return [...SHEET_FORMATS]
-    const asked = raw.split(',').map((format) => format.trim().toLowerCase())
-    const unknown = asked.find((format) => !(SHEET_FORMATS as readonly string[]).includes(format))
-    if (unknown === undefined) return [...new Set(asked as SheetFormat[])]
-    const known = SHEET_FORMATS.join(', ')
-    return unknown
-      ? apiError(c, 400, 'unknown_format', `Format inconnu : « ${unknown} ». Choisissez parmi ${known}, séparés par des virgules (par exemple formats=json,md).`, `Unknown format: “${unknown}”. Choose among ${known}, separated by commas (for example formats=json,md).`)
-      : apiError(c, 400, 'unknown_format', `Format manquant dans « ${raw} ». Choisissez parmi ${known}, séparés par des virgules (par exemple formats=json,md).`, `A format is missing in “${raw}”. Choose among ${known}, separated by commas (for example formats=json,md).`)
-  }
 
   app.openapi(
     createRoute({
