@@ -26,7 +26,8 @@ export class SqliteTemplateStore implements EventTemplateStore {
     migrateSqlite(db)
     this.q = {
       insert: db.prepare('INSERT INTO event_templates (id, event_id, name, content, created_at) VALUES (?, ?, ?, ?, ?)'),
-      list: db.prepare<[string], TemplateRow>('SELECT * FROM event_templates WHERE event_id = ? ORDER BY created_at, id'),
+      // Two templates saved in the same millisecond keep the order they were saved in (rowid).
+      list: db.prepare<[string], TemplateRow>('SELECT * FROM event_templates WHERE event_id = ? ORDER BY created_at, rowid'),
       get: db.prepare<[string, string], TemplateRow>('SELECT * FROM event_templates WHERE event_id = ? AND id = ?'),
       remove: db.prepare<[string, string]>('DELETE FROM event_templates WHERE event_id = ? AND id = ?'),
     }

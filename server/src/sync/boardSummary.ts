@@ -29,7 +29,8 @@ export async function summariseStored(storage: Pick<BoardStorage, 'load'>, board
         // skipped, as Room.load does
       }
     }
-    return { ...boardPreview(readBoardRecords(doc)), at }
+    // A copy read once and destroyed: decoded in one pass, no FieldMap kept.
+    return { ...boardPreview(readBoardRecords(doc, { once: true })), at }
   } finally {
     doc.destroy()
   }
