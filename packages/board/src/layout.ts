@@ -1,4 +1,5 @@
 import type { TLRecord } from 'tldraw'
+import type { FieldMap } from './fieldMap.ts'
 
 /**
  * How a tldraw record is spread over fields. Top-level properties are fields (`x`, `y`, `parentId`,
@@ -76,4 +77,16 @@ export function jsonEqual(a: unknown, b: unknown): boolean {
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+/** Every complete record a FieldMap holds (records missing required fields are left out). */
+export function recordsOf(fields: FieldMap): TLRecord[] {
+  const records: TLRecord[] = []
+  for (const recordId of fields.recordIds()) {
+    const values = new Map<string, unknown>()
+    for (const [field, entry] of fields.fieldsOf(recordId) ?? []) values.set(field, entry.v)
+    const record = fieldsToRecord(values)
+    if (record) records.push(record)
+  }
+  return records
 }

@@ -1,4 +1,4 @@
-import { fieldsToRecord, readFieldsOnce, sharedFieldMap } from '@fabrique/board'
+import { fieldsToRecord, readFieldsOnce, recordsOf, sharedFieldMap } from '@fabrique/board'
 import { NOTE_SIZE } from '@fabrique/templates'
 import type { TLRecord, TLShape } from 'tldraw'
 import type * as Y from 'yjs'
@@ -27,22 +27,15 @@ export interface ReadBoardOptions {
  * it tidies up entries left over by concurrent writes, as any client opening the board does.
  */
 export function readBoardRecords(doc: Y.Doc, { once = false }: ReadBoardOptions = {}): TLRecord[] {
-  const records: TLRecord[] = []
   if (once) {
+    const records: TLRecord[] = []
     for (const values of readFieldsOnce(doc).values()) {
       const record = fieldsToRecord(values)
       if (record) records.push(record)
     }
     return records
   }
-  const fields = sharedFieldMap(doc)
-  for (const recordId of fields.recordIds()) {
-    const values = new Map<string, unknown>()
-    for (const [field, entry] of fields.fieldsOf(recordId) ?? []) values.set(field, entry.v)
-    const record = fieldsToRecord(values)
-    if (record) records.push(record)
-  }
-  return records
+  return recordsOf(sharedFieldMap(doc))
 }
 
 /** Deeper than any real board; stops a corrupted parent cycle from looping forever. */

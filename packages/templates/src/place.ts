@@ -1,4 +1,4 @@
-import { type FieldMap, fieldKey, fieldsToRecord, recordToFields, SCHEMA_KEY, SCHEMA_MAP, sharedFieldMap } from '@fabrique/board'
+import { fieldKey, recordsOf, recordToFields, SCHEMA_KEY, SCHEMA_MAP, sharedFieldMap } from '@fabrique/board'
 // tldraw's light packages, not 'tldraw' itself (editor, UI, React): the server writes templates
 // with this module, and importing 'tldraw' would cost it some 130 MB and 3 s at start.
 import { createTLSchema, DocumentRecordType, PageRecordType, type TLPageId, type TLRecord, type TLShape } from '@tldraw/tlschema'
@@ -47,7 +47,7 @@ export function placeTemplate(doc: Y.Doc, { template, locale, pushId, createId, 
   if (previous) return { status: 'already', shapeIds: previous.shapeIds }
 
   const fields = sharedFieldMap(doc)
-  const records = readRecords(fields)
+  const records = recordsOf(fields)
   const setup: TLRecord[] = []
   let page = firstPage(records)
   if (!page) {
@@ -90,7 +90,7 @@ export function withdrawPush(doc: Y.Doc, pushId: string, now = Date.now): Withdr
   if (!entry) return 'not-pushed'
   if (entry.withdrawnAt) return 'already-withdrawn'
   const fields = sharedFieldMap(doc)
-  const records = readRecords(fields)
+  const records = recordsOf(fields)
   const pushed = new Set(entry.shapeIds)
   const current = records.filter((record) => pushed.has(record.id))
   const addedInside = records.some((record) => record.typeName === 'shape' && !pushed.has(record.id) && pushed.has(record.parentId))
@@ -113,17 +113,6 @@ function savedRecords(content: EventTemplateContent, where: Parameters<typeof in
 let schemaOfThisVersion: ReturnType<ReturnType<typeof createTLSchema>['serialize']> | undefined
 /** Building tldraw's schema takes milliseconds: once per process, not once per board of a push. */
 const serializedSchema = () => (schemaOfThisVersion ??= createTLSchema().serialize())
-
-function readRecords(fields: FieldMap): TLRecord[] {
-  const records: TLRecord[] = []
-  for (const recordId of fields.recordIds()) {
-    const values = new Map<string, unknown>()
-    for (const [field, entry] of fields.fieldsOf(recordId) ?? []) values.set(field, entry.v)
-    const record = fieldsToRecord(values)
-    if (record) records.push(record)
-  }
-  return records
-}
 
 function firstPage(records: TLRecord[]): (TLRecord & { id: TLPageId }) | undefined {
   const pages = records.filter((record) => record.typeName === 'page') as Array<TLRecord & { id: TLPageId; index: IndexKey }>
