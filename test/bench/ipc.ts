@@ -23,11 +23,6 @@ export interface SetupLoad {
   updatesPerSecond: number
   cursorsPerSecond: number
   timeoutMs: number
-  /**
-   * This generator's place among `count` (clients are dealt by id modulo `count`): receipts from
-   * another generator's clients are also tallied apart (relay: each generator on its own instance).
-   */
-  generator?: { index: number; count: number }
 }
 
 /** Times are epoch milliseconds (performance.timeOrigin + performance.now()), shared by processes. */
@@ -82,8 +77,6 @@ export interface LoadResult {
   /** Sockets closed by the server or the network during the run. */
   disconnects: number
   closeCodes: Record<string, number>
-  /** Receipts of what another generator's clients sent (with SetupLoad.generator; sent/expected not counted). */
-  crossGenerator?: { cursors: Deliveries; updates: Deliveries }
 }
 
 export interface JoinSample {

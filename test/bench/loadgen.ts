@@ -67,8 +67,6 @@ class LoadSession {
   private readonly clients: Scheduled[] = []
   private readonly cursors = new Tally()
   private readonly updates = new Tally()
-  /** Receipts of what other generators' clients sent (see SetupLoad.generator). */
-  private readonly cross = { cursors: new Tally(), updates: new Tally() }
   private window = { start: Number.POSITIVE_INFINITY, end: Number.NEGATIVE_INFINITY }
   private skippedSends = 0
   /** Our own event-loop delay: a receipt waits for it, so it is part of every latency measured. */
@@ -79,11 +77,11 @@ class LoadSession {
   /** Only what was sent inside the window counts; warm-up traffic is ignored. */
   private readonly sink: ReceiptSink = {
     cursor: (stamp, receivedAt, superseded) => {
-      this.receipt(this.cursors, this.cross.cursors, stamp, receivedAt)
+      this.receipt(this.cursors, stamp, receivedAt)
       // Superseded moves were sent just before this one: counted with its window, give or take one.
       if (this.inWindow(stamp)) this.cursors.superseded += superseded
     },
-    update: (stamp, receivedAt) => this.receipt(this.updates, this.cross.updates, stamp, receivedAt),
+    update: (stamp, receivedAt) => this.receipt(this.updates, stamp, receivedAt),
   }
 
   /** Sends and receipts are both classified by the send stamp, so they always match. */
@@ -91,11 +89,8 @@ class LoadSession {
     return stamp.t >= this.window.start && stamp.t <= this.window.end
   }
 
-  private receipt(tally: Tally, cross: Tally, stamp: Stamp, receivedAt: number): void {
-    if (!this.inWindow(stamp)) return
-    tally.record(receivedAt - stamp.t)
-    const generator = this.setup.generator
-    if (generator && stamp.s % generator.count !== generator.index) cross.record(receivedAt - stamp.t)
+  private receipt(tally: Tally, stamp: Stamp, receivedAt: number): void {
+    if (this.inWindow(stamp)) tally.record(receivedAt - stamp.t)
   }
 
   async connect(): Promise<void> {
@@ -185,8 +180,7 @@ class LoadSession {
       disconnects++
       closeCodes[client.lostWith] = (closeCodes[client.lostWith] ?? 0) + 1
     }
-    const crossGenerator = this.setup.generator ? { cursors: this.cross.cursors.result(), updates: this.cross.updates.result() } : undefined
-    reply({ type: 'load-result', cursors: this.cursors.result(), updates: this.updates.result(), skippedSends: this.skippedSends, loopDelay, disconnects, closeCodes, crossGenerator })
+    reply({ type: 'load-result', cursors: this.cursors.result(), updates: this.updates.result(), skippedSends: this.skippedSends, loopDelay, disconnects, closeCodes })
     for (const { client } of this.clients) client.close()
   }
 }

@@ -1,25 +1,21 @@
 /**
  * relay (issue 8): event-load's load against one Fabrique instance on PostgreSQL, then against two
- * instances sharing that database (one schema of its own per run) and Redis. Each load generator
- * talks to one instance and clients are dealt round-robin over the generators, so every board has
- * clients on both instances and every message reaches half of its receivers through Redis.
- * Receipts are also tallied by the sender's generator: on two instances, "cross" receipts are
- * exactly the relayed ones; on one, the same pairs of processes without a relay.
+ * instances sharing that database (one schema of its own per run) and Redis, with every board's
+ * clients alternating between the instances, so every message reaches half of its receivers
+ * through Redis. Receipts are also tallied by where sender and receiver are: on two instances,
+ * "cross" receipts are exactly the relayed ones and "same" ones never go through the relay, in the
+ * same run on the same machine, so the difference of their p99 is what the relay's hop adds.
  */
 import { now } from './client.ts'
-import type { LoadResult } from './ipc.ts'
-import { Generator } from './processes.ts'
 import { type MachineLoad, MachineSampler, type Usage, UsageSampler } from './procstat.ts'
-import { deliveries, type FailedRun, type LoadRun, mergeCounts, worst } from './scenarios.ts'
+import type { FailedRun, LoadRun } from './scenarios.ts'
 import { type RunningServer, type ServerKind, startServer } from './servers.ts'
 import type { LoadScenario, RelayScenario, Settings } from './settings.ts'
-import { type LatencySummary, summarize } from './stats.ts'
+import type { LatencySummary } from './stats.ts'
+import { Accounting, boardAddress, GeneratorPool, type PairFilter, serverDelay, sleepUntil, worstDelay } from './suiteHarness.ts'
+import type { SuiteClientSpec } from './suiteIpc.ts'
 import { dropSchema, requirePostgres, TEST_DATABASE_URL, uniqueSchema } from '../../server/src/storage/pgTestDatabase.ts'
 import { requireRedis, TEST_REDIS_URL } from '../support/redis.ts'
-
-const CONNECT_TIMEOUT_MS = 90_000
-const CLIENT_TIMEOUT_MS = 30_000
-const REPORT_SLACK_MS = 30_000
 
 export type RelayStorage = 'postgresql' | 'sqlite'
 
@@ -30,6 +26,8 @@ export interface RelayMeasure {
   load: LoadRun
   /** Receipts of what the other generator's clients sent (relayed ones, on two instances). */
   cross: { cursors: LatencySummary; updates: LatencySummary }
+  /** Receipts of what the same generator's clients sent (never relayed: sender and receiver on one instance). */
+  same: { cursors: LatencySummary; updates: LatencySummary }
   /** CPU and memory of each instance over the window. */
   instanceUsage: Usage[]
 }
@@ -41,8 +39,6 @@ export interface RelayRun extends RelayMeasure {
   /** One instance on SQLite, in the first column's run (compareSqlite). */
   sqlite?: RelayMeasure | { error: string }
 }
-
-const sleepUntil = (epochMs: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, epochMs - now())))
 
 /** `fabrique`: one instance; `reference`: two instances and the relay (see columnLabels). */
 export async function runRelay(scenario: RelayScenario, kind: ServerKind, settings: Settings): Promise<RelayRun | FailedRun> {
@@ -77,83 +73,80 @@ async function measureOver(scenario: LoadScenario, instances: number, storage: R
   }
 }
 
-/** runLoad (scenarios.ts) with generator i on instance i mod n. */
+/**
+ * event-load's people (every one moving a cursor and dragging a shape of their own) as the suite's
+ * thin clients, which only decode what they time: with the spine's clients, which apply every
+ * update to a document of their own, the two generators saturated and measured themselves. Within
+ * each board, clients alternate between the instances, so half of every board's receivers get each
+ * message through the relay.
+ */
 async function loadOver(scenario: LoadScenario, servers: RunningServer[], settings: Settings, instances: number, storage: RelayStorage): Promise<RelayMeasure> {
-  const count = scenario.generators
-  const generators = Array.from({ length: count }, () => new Generator())
-  const serverOf = (i: number) => servers[i % servers.length] as RunningServer
+  const pool = new GeneratorPool(scenario.generators)
   try {
-    const shares: Array<Array<{ id: number; board: string; roomSize: number }>> = Array.from({ length: count }, () => [])
+    const specs: SuiteClientSpec[] = []
+    const instanceOf = new Map<number, number>()
     let id = 1
     for (let room = 0; room < scenario.rooms; room++) {
       const board = `bench-${scenario.name}-${String(room).padStart(4, '0')}`
-      for (let i = 0; i < scenario.clientsPerRoom; i++, id++) shares[id % count]?.push({ id, board, roomSize: scenario.clientsPerRoom })
+      for (let i = 0; i < scenario.clientsPerRoom; i++, id++) {
+        const instance = i % servers.length
+        instanceOf.set(id, instance)
+        specs.push({ ...boardAddress(servers[instance] as RunningServer, board), id, active: true, dragger: scenario.updatesPerSecond > 0, observer: true })
+      }
     }
-    generators.forEach((generator, i) => {
-      generator.send({
-        type: 'setup-load',
-        urlTemplate: serverOf(i).urlTemplate,
-        clients: shares[i] ?? [],
-        updatesPerSecond: scenario.updatesPerSecond,
-        cursorsPerSecond: scenario.cursorsPerSecond,
-        timeoutMs: CLIENT_TIMEOUT_MS,
-        generator: { index: i, count },
-      })
-    })
-    const ready = await Promise.all(generators.map((generator) => generator.next('ready', CONNECT_TIMEOUT_MS)))
-    const connected = ready.reduce((sum, r) => sum + r.connected, 0)
-    if (connected === 0) throw new Error(`no client could connect: ${ready.flatMap((r) => r.errors).join('; ')}`)
+    const ready = await pool.setup('y-websocket', specs, { cursorsPerSecond: scenario.cursorsPerSecond, dragsPerSecond: scenario.updatesPerSecond })
+    if (ready.connected === 0) throw new Error(`no client could connect: ${ready.errors.join('; ')}`)
 
-    const measureStart = now() + settings.warmupSeconds * 1000
-    const measureEnd = measureStart + settings.measureSeconds * 1000
-    const drainMs = settings.drainSeconds * 1000
-    for (const generator of generators) generator.send({ type: 'start-load', measureStart, measureEnd, drainMs })
-
+    const sendStart = now() + 200
+    const window = { start: sendStart + settings.warmupSeconds * 1000, end: sendStart + (settings.warmupSeconds + settings.measureSeconds) * 1000 }
+    pool.start(sendStart, window.start)
+    await sleepUntil(window.start)
     const serverSamplers = servers.map((server) => new UsageSampler(server.pid))
-    const generatorSamplers = generators.map((generator) => new UsageSampler(generator.pid))
+    const generatorSamplers = pool.pids.map((pid) => new UsageSampler(pid))
     const machineSampler = new MachineSampler()
-    await sleepUntil(measureStart)
     machineSampler.start()
-    for (const sampler of serverSamplers) sampler.start()
-    for (const server of servers) server.resetLoopDelay()
-    for (const sampler of generatorSamplers) sampler.start()
-    await sleepUntil(measureEnd)
+    for (const sampler of [...serverSamplers, ...generatorSamplers]) sampler.start()
+    await sleepUntil(window.end)
     const instanceUsage = serverSamplers.map((sampler) => sampler.stop())
     const generatorUsage = generatorSamplers.map((sampler) => sampler.stop())
     const ours = [...instanceUsage, ...generatorUsage].reduce((sum, usage) => sum + usage.cpuSeconds, 0)
     const machine = machineSampler.stop(ours)
-    const serverLoopDelay = worst(await Promise.all(servers.map((server) => server.loopDelay())))
+    const serverLoopDelay = worstDelay(await Promise.all(servers.map((server) => serverDelay(server, window.start, window.end))))
 
-    const results: LoadResult[] = await Promise.all(generators.map((generator) => generator.next('load-result', drainMs + REPORT_SLACK_MS)))
+    const results = await pool.stop(settings.drainSeconds * 1000)
+    const accounting = new Accounting(specs, results)
     const logLines = servers.flatMap((server) => server.logLines())
     const load: LoadRun = {
       kind: 'load',
       server: 'fabrique',
-      clients: scenario.rooms * scenario.clientsPerRoom,
-      connected,
-      connectMs: Math.max(...ready.map((r) => r.connectMs)),
+      clients: specs.length,
+      connected: ready.connected,
+      connectMs: ready.connectMs,
       measuredSeconds: settings.measureSeconds,
-      cursors: deliveries(results.map((r) => r.cursors)),
-      updates: scenario.updatesPerSecond > 0 ? deliveries(results.map((r) => r.updates)) : undefined,
+      cursors: accounting.cursors(window),
+      updates: scenario.updatesPerSecond > 0 ? accounting.drags(window) : undefined,
       // The instances together: what the deployment costs.
       serverUsage: sumUsage(instanceUsage),
       serverLoopDelay,
       generatorCpuPercent: generatorUsage.reduce((sum, usage) => sum + usage.cpuPercent, 0),
-      generatorLoopDelay: worst(results.map((r) => r.loopDelay)),
+      generatorLoopDelay: worstDelay(results.map((r) => r.loopDelay)),
       skippedSends: results.reduce((sum, r) => sum + r.skippedSends, 0),
       machine,
       disconnects: results.reduce((sum, r) => sum + r.disconnects, 0),
-      closeCodes: mergeCounts(results),
-      connectErrors: ready.flatMap((r) => r.errors),
+      closeCodes: results.reduce<Record<string, number>>((codes, r) => {
+        for (const [code, count] of Object.entries(r.closeCodes)) codes[code] = (codes[code] ?? 0) + count
+        return codes
+      }, {}),
+      connectErrors: ready.errors,
       serverLog: { lines: logLines.length, first: logLines.slice(0, 5) },
     }
-    const cross = {
-      cursors: summarize(results.map((r) => r.crossGenerator?.cursors.latencies ?? new Float64Array())),
-      updates: summarize(results.map((r) => r.crossGenerator?.updates.latencies ?? new Float64Array())),
-    }
-    return { instances, storage, load, cross, instanceUsage }
+    // On one instance every pair is "same"; the split only means something on two.
+    const same: PairFilter = (receiver, sender) => instanceOf.get(receiver) === instanceOf.get(sender)
+    const cross: PairFilter = (receiver, sender) => !same(receiver, sender)
+    const receipts = (pairs: PairFilter) => ({ cursors: accounting.cursors(window, pairs).latencyMs, updates: accounting.drags(window, pairs).latencyMs })
+    return { instances, storage, load, cross: receipts(cross), same: receipts(same), instanceUsage }
   } finally {
-    await Promise.all(generators.map((generator) => generator.stop()))
+    await pool.stopAll()
   }
 }
 

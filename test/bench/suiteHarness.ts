@@ -171,6 +171,9 @@ export function worstDelay(delays: LoopDelay[]): LoopDelay {
   }
 }
 
+/** Whether a (receiver, sender) pair of client ids counts. */
+export type PairFilter = (receiver: number, sender: number) => boolean
+
 export interface Window {
   start: number
   end: number
@@ -202,12 +205,13 @@ export class Accounting {
     }
   }
 
-  cursors(window: Window): DeliverySummary {
-    return this.deliveries(window, (result) => result.cursorSends, (result) => result.cursorReceipts, true)
+  /** `pairs`, when given, keeps only the (receiver, sender) pairs it accepts (sends and receipts alike). */
+  cursors(window: Window, pairs?: PairFilter): DeliverySummary {
+    return this.deliveries(window, (result) => result.cursorSends, (result) => result.cursorReceipts, true, pairs)
   }
 
-  drags(window: Window): DeliverySummary {
-    return this.deliveries(window, (result) => result.dragSends, (result) => result.dragReceipts, false)
+  drags(window: Window, pairs?: PairFilter): DeliverySummary {
+    return this.deliveries(window, (result) => result.dragSends, (result) => result.dragReceipts, false, pairs)
   }
 
   /** Per observer, when it had every watched push (NaN: not all). */
@@ -217,7 +221,13 @@ export class Accounting {
     return times
   }
 
-  private deliveries(window: Window, sendsOf: (r: SuiteResult) => Float64Array, receiptsOf: (r: SuiteResult) => Float64Array, coalescable: boolean): DeliverySummary {
+  private deliveries(
+    window: Window,
+    sendsOf: (r: SuiteResult) => Float64Array,
+    receiptsOf: (r: SuiteResult) => Float64Array,
+    coalescable: boolean,
+    pairs: PairFilter = () => true,
+  ): DeliverySummary {
     const inWindow = (t: number) => t >= window.start && t <= window.end
     /** Send time of each (sender, n). */
     const sentAt = new Map<number, number>()
@@ -237,7 +247,7 @@ export class Accounting {
     for (const [sender, sends] of count) {
       sent += sends
       const receivers = this.observers.get(this.roomOf.get(sender) ?? '') ?? []
-      expected += sends * (receivers.length - (receivers.includes(sender) ? 1 : 0))
+      expected += sends * receivers.filter((receiver) => receiver !== sender && pairs(receiver, sender)).length
     }
     const latencies: number[] = []
     let received = 0
@@ -250,6 +260,7 @@ export class Accounting {
         const sender = receipts[i + 1] as number
         const n = receipts[i + 2] as number
         const receivedAt = receipts[i + 4] as number
+        if (!pairs(receiver, sender)) continue
         if (inWindow(receipts[i + 3] as number)) {
           latencies.push(receivedAt - (receipts[i + 3] as number))
           received++

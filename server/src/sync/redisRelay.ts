@@ -28,7 +28,8 @@ export class RedisRelay implements Relay {
     const retryStrategy = (times: number) => Math.min(times * 100, 2000)
     // Publishes made while Redis is down fail at once rather than pile up in memory: the resync
     // after the outage recovers them. Subscriptions do wait, and ioredis restores them itself.
-    this.pub = new Redis(url, { retryStrategy, maxRetriesPerRequest: null, enableOfflineQueue: false })
+    // The publishes of one event-loop turn (every board's updates and cursors) go out in one write.
+    this.pub = new Redis(url, { retryStrategy, maxRetriesPerRequest: null, enableOfflineQueue: false, enableAutoPipelining: true })
     this.sub = new Redis(url, { retryStrategy, maxRetriesPerRequest: null, enableOfflineQueue: true })
     for (const [name, client] of [['publisher', this.pub], ['subscriber', this.sub]] as const) {
       client.on('error', (error: Error) => this.logger.warn(`redis ${name} error`, { error: error.message }))
