@@ -1,7 +1,7 @@
-import { fieldKey, recordsOf, recordToFields, SCHEMA_KEY, SCHEMA_MAP, sharedFieldMap } from '@fabrique/board'
+import { type FieldEntry, type FieldMap, fieldKey, PRESENCE_FIELD, recordsOf, recordToFields, SCHEMA_KEY, SCHEMA_MAP, sharedFieldMap } from '@fabrique/board'
 // tldraw's light packages, not 'tldraw' itself (editor, UI, React): the server writes templates
 // with this module, and importing 'tldraw' would cost it some 130 MB and 3 s at start.
-import { createTLSchema, DocumentRecordType, PageRecordType, type TLPageId, type TLRecord, type TLShape } from '@tldraw/tlschema'
+import { createTLSchema, DocumentRecordType, PageRecordType, type TLPageId, type TLRecord } from '@tldraw/tlschema'
 import { getIndexAbove, type IndexKey } from '@tldraw/utils'
 import type * as Y from 'yjs'
 import { type EventTemplateContent, instantiateEventTemplate, type SavedTemplate } from './eventTemplate.ts'
@@ -47,20 +47,21 @@ export function placeTemplate(doc: Y.Doc, { template, locale, pushId, createId, 
   if (previous) return { status: 'already', shapeIds: previous.shapeIds }
 
   const fields = sharedFieldMap(doc)
-  const records = recordsOf(fields)
+  const outline = outlineOf(fields)
   const setup: TLRecord[] = []
-  let page = firstPage(records)
-  if (!page) {
+  let pageId = firstPage(outline.pages)
+  if (!pageId) {
     // A board nobody opened yet: give it what tldraw would create, with tldraw's own default ids.
-    page = PageRecordType.create({ id: 'page:page' as TLPageId, name: 'Page 1', index: 'a1' as IndexKey })
+    const page = PageRecordType.create({ id: 'page:page' as TLPageId, name: 'Page 1', index: 'a1' as IndexKey })
+    pageId = page.id
     setup.push(page)
-    if (!records.some((record) => record.typeName === 'document')) setup.push(DocumentRecordType.create({ id: 'document:document' as never }))
+    if (!outline.hasDocument) setup.push(DocumentRecordType.create({ id: 'document:document' as never }))
   }
-  const onPage = records.filter((record): record is TLShape => record.typeName === 'shape' && record.parentId === page.id)
+  const onPage = outline.shapes.filter((shape) => shape.parentId === pageId)
   const size = 'content' in template ? template.content.size : template.size
-  const origin = findFreeSpace(onPage.map(boundsOf), size)
+  const origin = findFreeSpace(onPage.map((shape) => shape.bounds), size)
   const top = onPage.reduce<IndexKey | undefined>((highest, shape) => (!highest || shape.index > highest ? shape.index : highest), undefined)
-  const where = { origin, pageId: page.id, pushId, createId, index: getIndexAbove(top) }
+  const where = { origin, pageId, pushId, createId, index: getIndexAbove(top) }
   const shapes: TLRecord[] = 'content' in template ? savedRecords(template.content, where) : instantiateTemplate(template, { locale, ...where })
 
   const sets: Array<[string, unknown]> = []
@@ -114,18 +115,53 @@ let schemaOfThisVersion: ReturnType<ReturnType<typeof createTLSchema>['serialize
 /** Building tldraw's schema takes milliseconds: once per process, not once per board of a push. */
 const serializedSchema = () => (schemaOfThisVersion ??= createTLSchema().serialize())
 
-function firstPage(records: TLRecord[]): (TLRecord & { id: TLPageId }) | undefined {
-  const pages = records.filter((record) => record.typeName === 'page') as Array<TLRecord & { id: TLPageId; index: IndexKey }>
-  return pages.sort((a, b) => (a.index < b.index ? -1 : a.index > b.index ? 1 : 0))[0]
+/** What placing a template needs to know of a board. */
+interface BoardOutline {
+  pages: Array<{ id: TLPageId; index: IndexKey }>
+  hasDocument: boolean
+  shapes: Array<{ parentId: unknown; index: IndexKey; bounds: Rect }>
+}
+
+/**
+ * The board's pages and shapes, read field by field from the kept-up-to-date FieldMap: assembling
+ * every record of a 2,000-shape board (recordsOf) cost more than the rest of a push, and a push
+ * goes to 50 boards. Records are those recordsOf would give: with their presence field and id.
+ */
+function outlineOf(fields: FieldMap): BoardOutline {
+  const outline: BoardOutline = { pages: [], hasDocument: false, shapes: [] }
+  for (const recordId of fields.recordIds()) {
+    const record = fields.fieldsOf(recordId)
+    if (!record?.has(PRESENCE_FIELD) || !record.has('id')) continue
+    switch (record.get(PRESENCE_FIELD)?.v) {
+      case 'page':
+        outline.pages.push({ id: record.get('id')?.v as TLPageId, index: record.get('index')?.v as IndexKey })
+        break
+      case 'document':
+        outline.hasDocument = true
+        break
+      case 'shape':
+        outline.shapes.push({ parentId: record.get('parentId')?.v, index: record.get('index')?.v as IndexKey, bounds: boundsOf(record) })
+        break
+    }
+  }
+  return outline
+}
+
+function firstPage(pages: BoardOutline['pages']): TLPageId | undefined {
+  return [...pages].sort((a, b) => (a.index < b.index ? -1 : a.index > b.index ? 1 : 0))[0]?.id
 }
 
 /** Page bounds of a top-level shape, close enough to keep a template clear of it. */
-function boundsOf(shape: TLShape): Rect {
-  const props = shape.props as { w?: number; h?: number; scale?: number; growY?: number }
-  const scale = props.scale ?? 1
-  const w = typeof props.w === 'number' ? props.w : NOTE_SIZE
-  const h = (typeof props.h === 'number' ? props.h : NOTE_SIZE) + (props.growY ?? 0)
-  return { x: shape.x, y: shape.y, w: w * scale, h: h * scale }
+function boundsOf(record: ReadonlyMap<string, FieldEntry>): Rect {
+  const scale = numberIn(record, 'props.scale') ?? 1
+  const w = numberIn(record, 'props.w') ?? NOTE_SIZE
+  const h = (numberIn(record, 'props.h') ?? NOTE_SIZE) + (numberIn(record, 'props.growY') ?? 0)
+  return { x: numberIn(record, 'x') ?? 0, y: numberIn(record, 'y') ?? 0, w: w * scale, h: h * scale }
+}
+
+function numberIn(record: ReadonlyMap<string, FieldEntry>, field: string): number | undefined {
+  const value = record.get(field)?.v
+  return typeof value === 'number' ? value : undefined
 }
 
 /** FNV-1a over the records' canonical JSON (keys sorted): equal records, equal fingerprint. */
