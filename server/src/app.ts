@@ -15,7 +15,7 @@ import { assetRoutes } from './http/assets.ts'
 import { clientAddress, setTrustProxy } from './http/clientAddress.ts'
 import { eventRoutes } from './http/events.ts'
 import { eventTemplateRoutes } from './http/eventTemplates.ts'
-import { exportRoutes, storedBoardReader } from './http/exports.ts'
+import { exportRoutes } from './http/exports.ts'
 import { facilitationRoutes } from './http/facilitation.ts'
 import { audienceRoutes } from './http/audience.ts'
 import { restitutionRoutes } from './http/restitution.ts'
@@ -131,7 +131,7 @@ export function createApp({ config, logger, metrics, sync, assets, boardAccess, 
     eventTemplateRoutes({ store: events, templates, signer, logger }),
     facilitationRoutes({ store: events, templates, signer, logger, updateBoard, recheckAccess: (boardIds) => sync.recheckAccess(boardIds) }),
     voteRoutes({ store: events, votes, signer, logger, updateBoard }),
-    exportRoutes({ store: events, votes, jury, signer, logger, readBoard: storedBoardReader(storage) }),
+    exportRoutes({ store: events, votes, jury, signer, logger, loadBoard: (boardId) => storage.load(boardId) }),
     restitutionRoutes({ store: events, jury, signer, updateBoard }),
     audienceRoutes({ store: events, jury, signer, updateBoard }),
     resultsRoutes({ store: events, jury, signer }),

@@ -52,6 +52,8 @@ export async function eventZip(sheets: readonly ProjectSheet[], options: EventZi
   // PDFs are compressed already: storing them saves time and no space.
   const stored = { level: 0 } as const
   for (const [i, sheet] of sheets.entries()) {
+    // PDFs are made without a pause for other events: let a cancellation in between two teams.
+    if (options.signal) await new Promise((resolve) => setTimeout(resolve, 0))
     options.signal?.throwIfAborted()
     const folder: Zippable = {}
     if (formats.has('json')) folder['fiche.json'] = strToU8(`${JSON.stringify(sheet, null, 2)}\n`)

@@ -1,11 +1,12 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi'
-import { eventZip, extractProjectSheet, notesCsv, type ProjectSheet, SHEET_FORMATS, type SheetFormat, type SheetJury, slugify, toMarkdown, toPdf } from '@fabrique/export'
+import { notesCsv, type ProjectSheet, SHEET_FORMATS, type SheetFormat, type SheetJury, slugify, toMarkdown } from '@fabrique/export'
 import { LIVE_MAP, LiveKey, type SlideState } from '@fabrique/protocol'
 import type { Context } from 'hono'
 import * as Y from 'yjs'
 import type { TokenSigner } from '../auth/tokens.ts'
 import { JURY_CRITERIA, JURY_CRITERIA_TITLES, type JuryStore, teamResults } from '../jury/types.ts'
 import type { EventRecord, EventStore, Member, Team } from '../events/types.ts'
+import { ExportThread } from '../exportThread/exportThread.ts'
 import type { Logger } from '../logger.ts'
 import type { BoardStorage } from '../storage/types.ts'
 import type { VoteStore } from '../votes/types.ts'
@@ -26,21 +27,20 @@ export interface ExportRoutesOptions {
   jury: JuryStore
   signer: TokenSigner
   logger: Logger
-  /** A board's document in a Y.Doc of its own, to read: nothing written to it reaches the board. */
-  readBoard(boardId: string): Promise<Y.Doc>
+  /**
+   * A board's stored updates. Every update is stored before it is broadcast, so they are as current
+   * as the boards people have open, and reading them neither loads a room nor keeps one alive.
+   */
+  loadBoard: BoardStorage['load']
+  /** Where sheets, PDFs and ZIPs are made; one of the routes' own when not given. */
+  thread?: ExportThread
 }
 
-/**
- * Reads a board from storage. Every update is stored before it is broadcast, so this is as current
- * as the boards people have open, and it neither loads a room nor keeps one alive.
- */
-export function storedBoardReader(storage: Pick<BoardStorage, 'load'>): (boardId: string) => Promise<Y.Doc> {
-  return async (boardId) => {
-    const { updates } = await storage.load(boardId)
-    const doc = new Y.Doc()
-    if (updates.length > 0) Y.applyUpdate(doc, updates.length === 1 ? updates[0] : Y.mergeUpdates(updates))
-    return doc
-  }
+/** A board's document in a Y.Doc of its own, to read: nothing written to it reaches the board. */
+function docOf(updates: Uint8Array[]): Y.Doc {
+  const doc = new Y.Doc()
+  if (updates.length > 0) Y.applyUpdate(doc, updates.length === 1 ? (updates[0] as Uint8Array) : Y.mergeUpdates(updates))
+  return doc
 }
 
 const file = (type: string, description: string) => ({ content: { [type]: { schema: z.string().openapi({ format: 'binary' }) } }, description })
@@ -109,6 +109,7 @@ function formatsOf(c: Context, raw: string | undefined): SheetFormat[] | Respons
  */
 export function exportRoutes(options: ExportRoutesOptions): OpenAPIHono {
   const { store, votes, logger } = options
+  const thread = options.thread ?? new ExportThread()
   const authorise = createAuthoriser(store, options.signer)
   const app = createApiApp()
 
@@ -143,7 +144,7 @@ export function exportRoutes(options: ExportRoutesOptions): OpenAPIHono {
 
   /** The slides each team presented, from the event's live board. */
   const slidesByBoard = async (event: EventRecord): Promise<Map<string, string[]>> => {
-    const doc = await options.readBoard(event.liveBoardId)
+    const doc = docOf((await options.loadBoard(event.liveBoardId)).updates)
     try {
       const slides = new Map<string, string[]>()
       for (const [key, value] of doc.getMap(LIVE_MAP).entries()) {
@@ -174,27 +175,24 @@ export function exportRoutes(options: ExportRoutesOptions): OpenAPIHono {
     return counts
   }
 
-  const sheetOf = async (event: EventRecord, team: Team, members: readonly Member[], extras: SheetExtras): Promise<ProjectSheet> => {
-    const doc = await options.readBoard(team.boardId)
-    try {
-      const challenge = event.challenges.find((candidate) => candidate.id === team.challengeId)
-      // The document is this request's own and destroyed below: read it in one pass (`once`).
-      return extractProjectSheet(doc, {
-        event: { id: event.id, title: event.title, date: event.date },
-        team: { id: team.id, name: team.name, boardId: team.boardId },
-        members: members.filter((member) => member.teamId === team.id).map((member) => member.pseudonym),
-        challenge: challenge ? { title: challenge.title, description: challenge.description, datasets: challenge.datasets } : null,
-        votes: extras.votes.get(team.boardId) ?? {},
-        jury: extras.jury?.get(team.id) ?? null,
-        slides: extras.slides.get(team.boardId) ?? null,
-      }, { once: true })
-    } finally {
-      doc.destroy()
+  /** A team's sheet, made in the export thread from the board's stored updates. */
+  const sheetOf = async (event: EventRecord, team: Team, members: readonly Member[], extras: SheetExtras, signal?: AbortSignal): Promise<ProjectSheet> => {
+    const { updates } = await options.loadBoard(team.boardId)
+    const challenge = event.challenges.find((candidate) => candidate.id === team.challengeId)
+    const context = {
+      event: { id: event.id, title: event.title, date: event.date },
+      team: { id: team.id, name: team.name, boardId: team.boardId },
+      members: members.filter((member) => member.teamId === team.id).map((member) => member.pseudonym),
+      challenge: challenge ? { title: challenge.title, description: challenge.description, datasets: challenge.datasets } : null,
+      votes: extras.votes.get(team.boardId) ?? {},
+      jury: extras.jury?.get(team.id) ?? null,
+      slides: extras.slides.get(team.boardId) ?? null,
     }
+    return thread.run({ op: 'sheet', updates, context }, signal)
   }
 
   /** Every team's sheet, in the event's team order, a few boards at a time. */
-  const allSheets = async (event: EventRecord): Promise<ProjectSheet[]> => {
+  const allSheets = async (event: EventRecord, signal?: AbortSignal): Promise<ProjectSheet[]> => {
     const started = Date.now()
     const [teams, members, extras] = await Promise.all([store.listTeams(event.id), store.listMembers(event.id), extrasOf(event)])
     const sheets = new Array<ProjectSheet>(teams.length)
@@ -202,7 +200,7 @@ export function exportRoutes(options: ExportRoutesOptions): OpenAPIHono {
     const worker = async () => {
       while (next < teams.length) {
         const i = next++
-        sheets[i] = await sheetOf(event, teams[i], members, extras)
+        sheets[i] = await sheetOf(event, teams[i], members, extras, signal)
       }
     }
     await Promise.all(Array.from({ length: Math.min(CONCURRENCY, teams.length) }, worker))
@@ -263,7 +261,7 @@ export function exportRoutes(options: ExportRoutesOptions): OpenAPIHono {
         case 'sheet.md':
           return early(c.body(toMarkdown(sheet, lang), 200, download(MEDIA.md, `${name}.md`)))
         case 'sheet.pdf':
-          return early(c.body(await toPdf([sheet], lang), 200, download(MEDIA.pdf, `${name}.pdf`)))
+          return early(c.body(await thread.run({ op: 'pdf', sheets: [sheet], locale: lang, options: {} }), 200, download(MEDIA.pdf, `${name}.pdf`)))
       }
     },
   )
@@ -300,7 +298,7 @@ export function exportRoutes(options: ExportRoutesOptions): OpenAPIHono {
       const { lang } = c.req.valid('query')
       const event = await loadEvent(c, eventId)
       if (event instanceof Response) return early(event)
-      const pdf = await toPdf(await allSheets(event), lang, { title: event.title })
+      const pdf = await thread.run({ op: 'pdf', sheets: await allSheets(event), locale: lang, options: { title: event.title } })
       return early(c.body(pdf, 200, download(MEDIA.pdf, `${eventSlug(event)}-fiches.pdf`)))
     },
   )
@@ -324,7 +322,7 @@ export function exportRoutes(options: ExportRoutesOptions): OpenAPIHono {
       // A client that gives up (cancel button, closed tab) stops the work between two teams.
       const { signal } = c.req.raw
       try {
-        const zip = await eventZip(await allSheets(event), { locale: lang, signal, formats })
+        const zip = await thread.run({ op: 'zip', sheets: await allSheets(event, signal), options: { locale: lang, formats } }, signal)
         return early(c.body(zip, 200, download(MEDIA.zip, `${eventSlug(event)}-export.zip`)))
       } catch (error) {
         if (!signal.aborted) throw error

@@ -1,0 +1,52 @@
+/**
+ * The export thread's entry (see ExportThread): reads boards into project sheets and renders
+ * PDFs and ZIPs, away from the event loop that serves the boards.
+ */
+import { parentPort } from 'node:worker_threads'
+import { eventZip, extractProjectSheet, type ProjectSheet, toPdf } from '@fabrique/export'
+import * as Y from 'yjs'
+import type { ExportJob, FromExportThread, ToExportThread } from './jobs.ts'
+
+const port = parentPort
+if (!port) throw new Error('worker.ts runs in a worker thread (see ExportThread)')
+
+const running = new Map<number, AbortController>()
+
+async function run(job: ExportJob, signal: AbortSignal): Promise<ProjectSheet | Uint8Array<ArrayBuffer>> {
+  switch (job.op) {
+    case 'sheet': {
+      const doc = new Y.Doc()
+      try {
+        if (job.updates.length > 0) Y.applyUpdate(doc, job.updates.length === 1 ? (job.updates[0] as Uint8Array) : Y.mergeUpdates(job.updates))
+        // The document is this job's own and destroyed below: read it in one pass (`once`).
+        return extractProjectSheet(doc, job.context, { once: true })
+      } finally {
+        doc.destroy()
+      }
+    }
+    case 'zip':
+      return eventZip(job.sheets, { ...job.options, signal })
+    case 'pdf':
+      return toPdf(job.sheets, job.locale, job.options)
+  }
+}
+
+port.on('message', (message: ToExportThread) => {
+  if (message.type === 'cancel') {
+    running.get(message.id)?.abort()
+    return
+  }
+  const { id, job } = message
+  const controller = new AbortController()
+  running.set(id, controller)
+  run(job, controller.signal).then(
+    (result) => {
+      const reply: FromExportThread = { id, ok: true, result }
+      port.postMessage(reply, result instanceof Uint8Array ? [result.buffer] : [])
+    },
+    (error: unknown) => {
+      const reply: FromExportThread = { id, ok: false, error: error instanceof Error ? (error.stack ?? error.message) : String(error), aborted: controller.signal.aborted }
+      port.postMessage(reply)
+    },
+  ).finally(() => running.delete(id))
+})
