@@ -63,6 +63,28 @@ describe('placeTemplate', () => {
     expect(overlaps).toBe(false)
     expect(frame.index > note.index).toBe(true)
   })
+
+  test('pushes in a row stay clear of each other and of what the team draws or moves in between', () => {
+    const doc = new Y.Doc()
+    const store = participant(doc)
+    const frames = () => shapesOf(store).filter((shape): shape is TLShape & { props: { w: number; h: number } } => shape.type === 'frame')
+    const overlap = (a: { x: number; y: number; props: { w: number; h: number } }, b: typeof a) =>
+      a.x < b.x + b.props.w && b.x < a.x + a.props.w && a.y < b.y + b.props.h && b.y < a.y + a.props.h
+    placeTemplate(doc, { template: getTemplate('lean-canvas'), locale: 'fr', pushId: 'row-1' })
+    placeTemplate(doc, { template: getTemplate('problem-tree'), locale: 'fr', pushId: 'row-2' })
+    const [first, second] = frames()
+    expect(second && first && overlap(first, second)).toBe(false)
+
+    // The team drags the first frame just right of the second, where the next push would go.
+    store.update(first?.id as TLShape['id'], (shape) => ({ ...shape, x: (second?.x ?? 0) + (second?.props.w ?? 0) + 100, y: second?.y ?? 0 }))
+    store._flushHistory()
+    placeTemplate(doc, { template: getTemplate('five-whys'), locale: 'fr', pushId: 'row-3' })
+    const all = frames()
+    expect(all).toHaveLength(3)
+    for (const a of all) for (const b of all) if (a !== b) expect(overlap(a, b)).toBe(false)
+    const third = all.find((shape) => (shape.meta as { fabrique?: { pushId?: string } }).fabrique?.pushId === 'row-3')
+    for (const other of all) if (other !== third) expect((third?.index ?? '') > other.index).toBe(true)
+  })
 })
 
 describe('withdrawPush', () => {

@@ -1,4 +1,4 @@
-import { type FieldEntry, type FieldMap, fieldKey, PRESENCE_FIELD, recordsOf, recordToFields, SCHEMA_KEY, SCHEMA_MAP, sharedFieldMap } from '@fabrique/board'
+import { appendNewFields, fieldKey, PRESENCE_FIELD, RECORDS_ARRAY, readSomeFields, recordsOf, recordToFields, SCHEMA_KEY, SCHEMA_MAP, sharedFieldMap } from '@fabrique/board'
 // tldraw's light packages, not 'tldraw' itself (editor, UI, React): the server writes templates
 // with this module, and importing 'tldraw' would cost it some 130 MB and 3 s at start.
 import { createTLSchema, DocumentRecordType, PageRecordType, type TLPageId, type TLRecord } from '@tldraw/tlschema'
@@ -46,8 +46,7 @@ export function placeTemplate(doc: Y.Doc, { template, locale, pushId, createId, 
   const previous = pushes.get(pushId)
   if (previous) return { status: 'already', shapeIds: previous.shapeIds }
 
-  const fields = sharedFieldMap(doc)
-  const outline = outlineOf(fields)
+  const outline = outlineFor(doc)
   const setup: TLRecord[] = []
   let pageId = firstPage(outline.pages)
   if (!pageId) {
@@ -70,12 +69,20 @@ export function placeTemplate(doc: Y.Doc, { template, locale, pushId, createId, 
   }
   const shapeIds = shapes.filter((record) => record.typeName !== 'asset').map((record) => record.id)
   const pushed = shapes.filter((record) => record.typeName !== 'asset')
-  doc.transact(() => {
-    fields.write(sets, [])
+  doc.transact((transaction) => {
+    ownWrites.add(transaction)
+    // Every key is new: the template's records have ids of their own.
+    appendNewFields(doc, sets)
     const schema = doc.getMap(SCHEMA_MAP)
     if (!schema.has(SCHEMA_KEY)) schema.set(SCHEMA_KEY, serializedSchema())
     pushes.set(pushId, { templateId: template.id, locale, at: now(), shapeIds, fingerprint: fingerprint(pushed) })
   })
+  // The outline stays good for the next push: what this one wrote is all that changed.
+  if (setup.length > 0) outline.pages.push({ id: pageId, index: 'a1' as IndexKey })
+  outline.hasDocument = true
+  for (const shape of pushed) {
+    if (shape.typeName === 'shape' && shape.parentId === pageId) outline.shapes.push({ parentId: pageId, index: shape.index, bounds: boundsOf(recordToFields(shape)) })
+  }
   return { status: 'placed', shapeIds }
 }
 
@@ -122,25 +129,55 @@ interface BoardOutline {
   shapes: Array<{ parentId: unknown; index: IndexKey; bounds: Rect }>
 }
 
+/** Each board's outline, kept while only pushes write its records (see outlineFor). */
+const outlines = new WeakMap<Y.Doc, BoardOutline>()
+/** Documents whose transactions are watched for changes to their records. */
+const watched = new WeakSet<Y.Doc>()
+/** Transactions of placeTemplate's writes, which update the outline themselves. */
+const ownWrites = new WeakSet<Y.Transaction>()
+
 /**
- * The board's pages and shapes, read field by field from the kept-up-to-date FieldMap: assembling
- * every record of a 2,000-shape board (recordsOf) cost more than the rest of a push, and a push
- * goes to 50 boards. Records are those recordsOf would give: with their presence field and id.
+ * A board's outline, read once and kept until anything but a push changes the board's records: a
+ * facilitator pushes several templates in a row to every board of the event, and reading a
+ * 2,000-shape board's outline costs several times writing a template into it.
  */
-function outlineOf(fields: FieldMap): BoardOutline {
+function outlineFor(doc: Y.Doc): BoardOutline {
+  const kept = outlines.get(doc)
+  if (kept) return kept
+  if (!watched.has(doc)) {
+    watched.add(doc)
+    const records = doc.getArray(RECORDS_ARRAY)
+    doc.on('afterTransaction', (transaction: Y.Transaction) => {
+      if (!ownWrites.has(transaction) && transaction.changed.has(records as unknown as Y.AbstractType<Y.YEvent<Y.Array<unknown>>>)) outlines.delete(doc)
+    })
+  }
+  const outline = outlineOf(readSomeFields(doc, OUTLINE_FIELDS))
+  outlines.set(doc, outline)
+  return outline
+}
+
+/** The fields outlineOf reads. */
+const OUTLINE_FIELDS: ReadonlySet<string> = new Set([PRESENCE_FIELD, 'id', 'parentId', 'index', 'x', 'y', 'props.w', 'props.h', 'props.scale', 'props.growY'])
+
+/**
+ * The board's pages and shapes from some of their fields (readSomeFields): a push goes to every
+ * board of an event, and decoding all of a 2,000-shape board, or keeping it indexed in a FieldMap,
+ * cost several times the rest of the push. Records are those recordsOf would give: with their
+ * presence field and id.
+ */
+function outlineOf(records: ReadonlyMap<string, ReadonlyMap<string, unknown>>): BoardOutline {
   const outline: BoardOutline = { pages: [], hasDocument: false, shapes: [] }
-  for (const recordId of fields.recordIds()) {
-    const record = fields.fieldsOf(recordId)
-    if (!record?.has(PRESENCE_FIELD) || !record.has('id')) continue
-    switch (record.get(PRESENCE_FIELD)?.v) {
+  for (const record of records.values()) {
+    if (!record.has(PRESENCE_FIELD) || !record.has('id')) continue
+    switch (record.get(PRESENCE_FIELD)) {
       case 'page':
-        outline.pages.push({ id: record.get('id')?.v as TLPageId, index: record.get('index')?.v as IndexKey })
+        outline.pages.push({ id: record.get('id') as TLPageId, index: record.get('index') as IndexKey })
         break
       case 'document':
         outline.hasDocument = true
         break
       case 'shape':
-        outline.shapes.push({ parentId: record.get('parentId')?.v, index: record.get('index')?.v as IndexKey, bounds: boundsOf(record) })
+        outline.shapes.push({ parentId: record.get('parentId'), index: record.get('index') as IndexKey, bounds: boundsOf(record) })
         break
     }
   }
@@ -152,15 +189,15 @@ function firstPage(pages: BoardOutline['pages']): TLPageId | undefined {
 }
 
 /** Page bounds of a top-level shape, close enough to keep a template clear of it. */
-function boundsOf(record: ReadonlyMap<string, FieldEntry>): Rect {
+function boundsOf(record: ReadonlyMap<string, unknown>): Rect {
   const scale = numberIn(record, 'props.scale') ?? 1
   const w = numberIn(record, 'props.w') ?? NOTE_SIZE
   const h = (numberIn(record, 'props.h') ?? NOTE_SIZE) + (numberIn(record, 'props.growY') ?? 0)
   return { x: numberIn(record, 'x') ?? 0, y: numberIn(record, 'y') ?? 0, w: w * scale, h: h * scale }
 }
 
-function numberIn(record: ReadonlyMap<string, FieldEntry>, field: string): number | undefined {
-  const value = record.get(field)?.v
+function numberIn(record: ReadonlyMap<string, unknown>, field: string): number | undefined {
+  const value = record.get(field)
   return typeof value === 'number' ? value : undefined
 }
 

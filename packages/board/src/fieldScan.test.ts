@@ -1,0 +1,50 @@
+import { describe, expect, test } from 'vitest'
+import * as Y from 'yjs'
+import { FieldMap, fieldKey, RECORDS_ARRAY, readFieldsOnce } from './fieldMap.ts'
+import { appendNewFields, readSomeFields } from './fieldScan.ts'
+
+const raw = (text: string) => new Uint8Array(new TextEncoder().encode(text))
+
+describe('readSomeFields', () => {
+  test('reads what a FieldMap holds for the fields asked, whatever form the entries take', () => {
+    const doc = new Y.Doc()
+    const fields = new FieldMap(doc.getArray(RECORDS_ARRAY))
+    fields.write(
+      [
+        [fieldKey('shape:a', 'x'), 10],
+        [fieldKey('shape:a', 'y'), -5.5],
+        [fieldKey('shape:a', 'props.richText'), { type: 'doc', content: [] }],
+        [fieldKey('shape:é/b', 'x'), 3],
+        [fieldKey('shape:"q"', 'x'), 4],
+        [fieldKey('shape:a', 'props.w'), 200],
+      ],
+      [],
+    )
+    fields.write([[fieldKey('shape:a', 'x'), 11]], [fieldKey('shape:a', 'props.w')])
+    // An entry another client wrote with spaces, and two writes of one key at once (later wins).
+    const array = doc.getArray<Uint8Array>(RECORDS_ARRAY)
+    array.push([raw('[ "shape:c/x" , 7 ]'), raw('["shape:c/y",1]'), raw('["shape:c/y",2]')])
+
+    const some = readSomeFields(doc, new Set(['x', 'y', 'props.w']))
+    const all = readFieldsOnce(doc)
+    expect([...some.keys()].sort()).toEqual(['shape:"q"', 'shape:a', 'shape:c', 'shape:é/b'])
+    for (const [recordId, values] of some) {
+      for (const [field, value] of values) expect(value).toEqual(all.get(recordId)?.get(field))
+    }
+    expect(some.get('shape:a')).toEqual(new Map<string, unknown>([['y', -5.5], ['x', 11]]))
+    expect(some.get('shape:c')).toEqual(new Map<string, unknown>([['x', 7], ['y', 2]]))
+    expect(some.get('shape:é/b')?.get('x')).toBe(3)
+    expect(some.get('shape:"q"')?.get('x')).toBe(4)
+  })
+
+  test('appendNewFields writes entries a FieldMap reads back', () => {
+    const doc = new Y.Doc()
+    const fields = new FieldMap(doc.getArray(RECORDS_ARRAY))
+    appendNewFields(doc, [
+      [fieldKey('shape:n', 'x'), 1],
+      [fieldKey('shape:n', 'props.text'), 'Œuvre'],
+    ])
+    expect(fields.fieldsOf('shape:n')?.get('props.text')?.v).toBe('Œuvre')
+    expect(readSomeFields(doc, new Set(['x'])).get('shape:n')).toEqual(new Map([['x', 1]]))
+  })
+})

@@ -1,0 +1,85 @@
+import * as Y from 'yjs'
+import { RECORDS_ARRAY, splitKey } from './fieldMap.ts'
+
+const decoder = new TextDecoder()
+const encoder = new TextEncoder()
+const OPEN_BRACKET = 0x5b
+const QUOTE = 0x22
+const COMMA = 0x2c
+const BACKSLASH = 0x5c
+
+/**
+ * The key of a stored entry (`["recordId/field",value]`, as JSON.stringify writes it) read from
+ * its bytes without decoding the value; undefined when the entry is not in that exact form (an
+ * escaped or non-ASCII key), for the caller to parse it whole.
+ */
+function keyEnd(raw: Uint8Array): number | undefined {
+  if (raw[0] !== OPEN_BRACKET || raw[1] !== QUOTE) return undefined
+  for (let i = 2; i < raw.length; i++) {
+    const byte = raw[i] as number
+    if (byte === QUOTE) return raw[i + 1] === COMMA ? i : undefined
+    if (byte === BACKSLASH || byte >= 0x80) return undefined
+  }
+  return undefined
+}
+
+/** Whether the bytes of `raw` between `from` and `to` spell one of `fields` (ASCII). */
+function spellsOneOf(raw: Uint8Array, from: number, to: number, fields: readonly Uint8Array[]): boolean {
+  const length = to - from
+  next: for (const field of fields) {
+    if (field.length !== length) continue
+    for (let i = 0; i < length; i++) if (raw[from + i] !== field[i]) continue next
+    return true
+  }
+  return false
+}
+
+const SLASH = 0x2f
+
+/**
+ * Some fields of every record, as the document holds them (the rightmost entry of each key, as a
+ * FieldMap resolves them), decoding only the entries of the fields asked for, picked by their bytes:
+ * a server writing a template into a board needs pages, parents, positions and sizes, some ten
+ * fields of a shape's twenty-odd, and decoding all of a 2,000-shape board (50,000 entries) took
+ * longer than the write. Nothing is indexed, observed or kept.
+ */
+export function readSomeFields(doc: Y.Doc, wanted: ReadonlySet<string>): Map<string, Map<string, unknown>> {
+  const fieldBytes = [...wanted].map((field) => encoder.encode(field))
+  const records = new Map<string, Map<string, unknown>>()
+  for (let item = doc.getArray<Uint8Array>(RECORDS_ARRAY)._start; item !== null; item = item.right) {
+    if (item.deleted || !(item.content instanceof Y.ContentBinary)) continue
+    const raw = item.content.getContent()[0] as Uint8Array
+    let key: string
+    let value: unknown
+    const end = keyEnd(raw)
+    if (end !== undefined) {
+      let slash = end - 1
+      while (slash > 2 && raw[slash] !== SLASH) slash--
+      if (!spellsOneOf(raw, slash + 1, end, fieldBytes)) continue
+      key = decoder.decode(raw.subarray(2, end))
+      value = JSON.parse(decoder.decode(raw.subarray(end + 2, raw.length - 1)))
+    } else {
+      ;[key, value] = JSON.parse(decoder.decode(raw)) as [string, unknown]
+    }
+    const { recordId, field } = splitKey(key)
+    if (!wanted.has(field)) continue
+    let fields = records.get(recordId)
+    if (!fields) {
+      fields = new Map()
+      records.set(recordId, fields)
+    }
+    // Later entries win: what a FieldMap keeps of a key written twice at once.
+    fields.set(field, value)
+  }
+  return records
+}
+
+/**
+ * Appends entries for keys the document does not hold yet (a new record's fields), without the
+ * FieldMap a change of existing keys needs. Call inside the caller's transaction, if any.
+ */
+export function appendNewFields(doc: Y.Doc, sets: ReadonlyArray<readonly [key: string, value: unknown]>): void {
+  if (sets.length === 0) return
+  // Yjs recognises binary content by its constructor: re-wrap in this realm's Uint8Array (see FieldMap).
+  doc.getArray<Uint8Array>(RECORDS_ARRAY).push(sets.map(([key, value]) => new Uint8Array(encoder.encode(JSON.stringify([key, value])))))
+}
