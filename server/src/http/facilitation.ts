@@ -84,6 +84,27 @@ const FollowBody = z
 /** Boards worked on at once: enough to push to 50 boards in a blink, few enough to keep serving. */
 const CONCURRENCY = 4
 
+/** Workers of every facilitation action in progress waiting for their turn to write a board. */
+const waitingForTurn: Array<() => void> = []
+
+/**
+ * Resolves in a later turn of the event loop, one waiter per turn across every action in progress:
+ * a push of five templates runs five requests of four workers each, and had they all resumed in
+ * the same turn, twenty boards would have been written in a row (0.9 s without serving a socket).
+ */
+function nextBoardTurn(): Promise<void> {
+  return new Promise((resolve) => {
+    waitingForTurn.push(resolve)
+    if (waitingForTurn.length === 1) setImmediate(releaseOne)
+  })
+}
+
+function releaseOne(): void {
+  waitingForTurn.shift()?.()
+  // Scheduled from within this turn's immediates, the next release waits for the next turn.
+  if (waitingForTurn.length > 0) setImmediate(releaseOne)
+}
+
 /**
  * What facilitators do to every board of an event at once: push a template (and take it back),
  * lock boards at the deadline.
@@ -120,7 +141,7 @@ export function facilitationRoutes(options: FacilitationRoutesOptions): OpenAPIH
         }
         // Give the sockets a turn between boards: a board already loaded is written without any
         // I/O, and 50 of them in a row held the event loop for seconds (cursors froze meanwhile).
-        await new Promise((resolve) => setImmediate(resolve))
+        await nextBoardTurn()
       }
     }
     await Promise.all(Array.from({ length: Math.min(CONCURRENCY, boardIds.length) }, worker))
