@@ -80,6 +80,7 @@ export class FieldMap {
     }
     if (stale.length > 0) doc.transact(() => this.deleteEntries(new Set(stale)))
     array.observe(this.onArrayChange)
+    batchTombstones(doc).arrays.add(array)
   }
 
   get doc(): Y.Doc {
@@ -124,6 +125,7 @@ export class FieldMap {
 
   destroy(): void {
     this.array.unobserve(this.onArrayChange)
+    batchTombstones(this.doc).arrays.delete(this.array)
     this.listeners.clear()
   }
 
@@ -255,6 +257,111 @@ export class FieldMap {
     }
     while (item?.right) item = item.right
     return item
+  }
+}
+
+/**
+ * Above this many deleted ranges in one transaction, the entries' tombstones are made and merged in
+ * one pass (batchTombstones); below it, Yjs's own way costs less.
+ */
+const BATCHED_TOMBSTONE_RANGES = 32
+
+interface TombstoneBatching {
+  /** The FieldMap arrays of the document: only their items are deferred. */
+  arrays: Set<unknown>
+}
+
+const tombstoneBatching = new WeakMap<Y.Doc, TombstoneBatching>()
+
+/**
+ * After each transaction Yjs replaces the content of deleted items with a tombstone
+ * (`ContentDeleted`) and merges tombstones that sit next to each other: every merge is a `splice`
+ * of the writer's struct array, one entry per field ever written (130,000 on a 5,000-shape board).
+ * A thousand shapes moved at once delete their `x` and `y` entries, written side by side, so a
+ * thousand merges, each moving the whole array: most of the time a peer took to apply the batch.
+ *
+ * For a transaction deleting many ranges, the `gcFilter` holds the FieldMap entries back from
+ * Yjs's pass (an entry that keeps its binary content never merges, so Yjs splices nothing for it),
+ * and once Yjs's cleanup is done (`afterTransactionCleanup`, before the `update` event is encoded)
+ * the same tombstones are made and merged with the same neighbours as Yjs would, the merged
+ * structs dropped from the struct array in a single pass. The document is the same as Yjs makes:
+ * nothing of the layout changes, and peers without this do the same work the slow way.
+ */
+function batchTombstones(doc: Y.Doc): TombstoneBatching {
+  const existing = tombstoneBatching.get(doc)
+  if (existing) return existing
+  const state: TombstoneBatching = { arrays: new Set() }
+  tombstoneBatching.set(doc, state)
+  const keep = doc.gcFilter
+  let batching: Y.Transaction | null = null
+  let deferred: Y.Item[] = []
+  doc.gcFilter = (item) => {
+    if (batching && state.arrays.has(item.parent)) {
+      deferred.push(item)
+      return false
+    }
+    return keep(item)
+  }
+  doc.on('beforeObserverCalls', (transaction: Y.Transaction) => {
+    let ranges = 0
+    for (const deletes of transaction.deleteSet.clients.values()) ranges += deletes.length
+    batching = ranges >= BATCHED_TOMBSTONE_RANGES && state.arrays.size > 0 ? transaction : null
+    deferred = []
+  })
+  doc.on('afterTransactionCleanup', (transaction: Y.Transaction) => {
+    if (batching !== transaction) return
+    batching = null
+    const items = deferred
+    deferred = []
+    if (items.length === 0) return
+    // What Yjs's tryGcDeleteSet would have done to them.
+    for (const item of items) if (item.deleted && !item.keep && keep(item)) item.gc(doc.store, false)
+    mergeDeleted(doc, transaction.deleteSet)
+  })
+  return state
+}
+
+/**
+ * Yjs's tryMergeDeleteSet in one pass per client: each struct of a deleted range, and the one right
+ * after it, is merged into its left neighbour when they can merge (Yjs's own rule: same kind, both
+ * deleted or not, `mergeWith`), and the struct array is compacted once instead of spliced per merge.
+ */
+function mergeDeleted(doc: Y.Doc, deleteSet: Y.Transaction['deleteSet']): void {
+  for (const [client, deletes] of deleteSet.clients) {
+    const structs = doc.store.clients.get(client) as Array<Y.Item | Y.GC> | undefined
+    if (!structs || deletes.length === 0) continue
+    // Index intervals [from, to] of the structs to merge into their left neighbour (deletes are sorted by clock).
+    const from: number[] = []
+    const to: number[] = []
+    for (const { clock, len } of deletes) {
+      const first = Math.max(1, Y.findIndexSS(structs, clock))
+      const last = Math.min(structs.length - 1, 1 + Y.findIndexSS(structs, clock + len - 1))
+      if (first > last) continue
+      if (to.length > 0 && first <= (to[to.length - 1] as number) + 1) to[to.length - 1] = Math.max(to[to.length - 1] as number, last)
+      else {
+        from.push(first)
+        to.push(last)
+      }
+    }
+    if (from.length === 0) continue
+    let written = from[0] as number
+    let interval = 0
+    for (let i = written; i < structs.length; i++) {
+      const right = structs[i] as Y.Item | Y.GC
+      while (interval < from.length && i > (to[interval] as number)) interval++
+      if (interval < from.length && i >= (from[interval] as number)) {
+        const left = structs[written - 1] as Y.Item | Y.GC
+        if (left.deleted === right.deleted && left.constructor === right.constructor && (left as Y.Item).mergeWith(right as Y.Item)) {
+          if (right instanceof Y.Item && right.parentSub !== null) {
+            const map = (right.parent as Y.AbstractType<unknown>)._map
+            if (map.get(right.parentSub) === right) map.set(right.parentSub, left as Y.Item)
+          }
+          continue
+        }
+      }
+      structs[written++] = right
+    }
+    structs.length = written
   }
 }
 
