@@ -409,14 +409,19 @@ export function readFieldsOnce(doc: Y.Doc): Map<string, Map<string, unknown>> {
     if (seen.has(key)) continue
     seen.add(key)
     const { recordId, field } = splitKey(key)
-    let fields = records.get(recordId)
-    if (!fields) {
-      fields = new Map()
-      records.set(recordId, fields)
-    }
-    fields.set(field, value)
+    fieldsOfRecord(records, recordId).set(field, value)
   }
   return records
+}
+
+/** The fields of `recordId` in a map of records' fields, added when missing. */
+export function fieldsOfRecord<V>(records: Map<string, Map<string, V>>, recordId: string): Map<string, V> {
+  let fields = records.get(recordId)
+  if (!fields) {
+    fields = new Map()
+    records.set(recordId, fields)
+  }
+  return fields
 }
 
 export function fieldKey(recordId: string, field: string): string {

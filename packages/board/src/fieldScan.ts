@@ -1,5 +1,5 @@
 import * as Y from 'yjs'
-import { RECORDS_ARRAY, splitKey } from './fieldMap.ts'
+import { fieldsOfRecord, RECORDS_ARRAY, splitKey } from './fieldMap.ts'
 
 const decoder = new TextDecoder()
 const encoder = new TextEncoder()
@@ -63,13 +63,8 @@ export function readSomeFields(doc: Y.Doc, wanted: ReadonlySet<string>): Map<str
     }
     const { recordId, field } = splitKey(key)
     if (!wanted.has(field)) continue
-    let fields = records.get(recordId)
-    if (!fields) {
-      fields = new Map()
-      records.set(recordId, fields)
-    }
     // Later entries win: what a FieldMap keeps of a key written twice at once.
-    fields.set(field, value)
+    fieldsOfRecord(records, recordId).set(field, value)
   }
   return records
 }
