@@ -78,8 +78,10 @@ export function placeTemplate(doc: Y.Doc, { template, locale, pushId, createId, 
     pushes.set(pushId, { templateId: template.id, locale, at: now(), shapeIds, fingerprint: fingerprint(pushed) })
   })
   // The outline stays good for the next push: what this one wrote is all that changed.
-  if (setup.length > 0) outline.pages.push({ id: pageId, index: 'a1' as IndexKey })
-  outline.hasDocument = true
+  if (setup.length > 0) {
+    outline.pages.push({ id: pageId, index: 'a1' as IndexKey })
+    outline.hasDocument = true
+  }
   for (const shape of pushed) {
     if (shape.typeName === 'shape' && shape.parentId === pageId) outline.shapes.push({ parentId: pageId, index: shape.index, bounds: boundsOf(recordToFields(shape)) })
   }

@@ -32,8 +32,6 @@ export interface ExportRoutesOptions {
    * as the boards people have open, and reading them neither loads a room nor keeps one alive.
    */
   loadBoard: BoardStorage['load']
-  /** Where sheets, PDFs and ZIPs are made; one of the routes' own when not given. */
-  thread?: ExportThread
 }
 
 /** A board's document in a Y.Doc of its own, to read: nothing written to it reaches the board. */
@@ -109,7 +107,8 @@ function formatsOf(c: Context, raw: string | undefined): SheetFormat[] | Respons
  */
 export function exportRoutes(options: ExportRoutesOptions): OpenAPIHono {
   const { store, votes, logger } = options
-  const thread = options.thread ?? new ExportThread()
+  /** Where sheets, PDFs and ZIPs are made, off the event loop that serves the boards. */
+  const thread = new ExportThread()
   const authorise = createAuthoriser(store, options.signer)
   const app = createApiApp()
 
