@@ -31,7 +31,8 @@ function decode(raw: StoredEntry): IndexedEntry {
   return entry
 }
 
-function encode(key: string, value: unknown): StoredEntry {
+/** A field entry as the array stores it. */
+export function encodeEntry(key: string, value: unknown): StoredEntry {
   // Yjs recognises binary content by its constructor: re-wrap in this realm's Uint8Array, as a
   // TextEncoder may come from another one (jsdom).
   return new Uint8Array(encoder.encode(JSON.stringify([key, value])))
@@ -105,7 +106,7 @@ export class FieldMap {
       seen.add(key)
       const previous = this.entries.get(key)
       if (previous) replaced.add(previous.raw)
-      appended.push(encode(key, value))
+      appended.push(encodeEntry(key, value))
     }
     for (const key of deletes) {
       const previous = this.entries.get(key)

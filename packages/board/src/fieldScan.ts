@@ -1,5 +1,5 @@
 import * as Y from 'yjs'
-import { fieldsOfRecord, RECORDS_ARRAY, splitKey } from './fieldMap.ts'
+import { encodeEntry, fieldsOfRecord, RECORDS_ARRAY, splitKey } from './fieldMap.ts'
 
 const decoder = new TextDecoder()
 const encoder = new TextEncoder()
@@ -75,6 +75,5 @@ export function readSomeFields(doc: Y.Doc, wanted: ReadonlySet<string>): Map<str
  */
 export function appendNewFields(doc: Y.Doc, sets: ReadonlyArray<readonly [key: string, value: unknown]>): void {
   if (sets.length === 0) return
-  // Yjs recognises binary content by its constructor: re-wrap in this realm's Uint8Array (see FieldMap).
-  doc.getArray<Uint8Array>(RECORDS_ARRAY).push(sets.map(([key, value]) => new Uint8Array(encoder.encode(JSON.stringify([key, value])))))
+  doc.getArray<Uint8Array>(RECORDS_ARRAY).push(sets.map(([key, value]) => encodeEntry(key, value)))
 }

@@ -6,8 +6,8 @@ import { readlinkSync } from 'node:fs'
 import { setPriority } from 'node:os'
 import { parentPort } from 'node:worker_threads'
 import { eventZip, extractProjectSheet, type ProjectSheet, toPdf } from '@fabrique/export'
-import * as Y from 'yjs'
 import type { ExportJob, FromExportThread, ToExportThread } from './jobs.ts'
+import { docOfUpdates } from './storedDoc.ts'
 
 const port = parentPort
 if (!port) throw new Error('worker.ts runs in a worker thread (see ExportThread)')
@@ -33,9 +33,8 @@ yieldToTheBoards()
 async function run(job: ExportJob, signal: AbortSignal): Promise<ProjectSheet | Uint8Array<ArrayBuffer>> {
   switch (job.op) {
     case 'sheet': {
-      const doc = new Y.Doc()
+      const doc = docOfUpdates(job.updates)
       try {
-        if (job.updates.length > 0) Y.applyUpdate(doc, job.updates.length === 1 ? (job.updates[0] as Uint8Array) : Y.mergeUpdates(job.updates))
         // The document is this job's own and destroyed below: read it in one pass (`once`).
         return extractProjectSheet(doc, job.context, { once: true })
       } finally {

@@ -2,11 +2,11 @@ import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi'
 import { notesCsv, type ProjectSheet, SHEET_FORMATS, type SheetFormat, type SheetJury, slugify, toMarkdown } from '@fabrique/export'
 import { LIVE_MAP, LiveKey, type SlideState } from '@fabrique/protocol'
 import type { Context } from 'hono'
-import * as Y from 'yjs'
 import type { TokenSigner } from '../auth/tokens.ts'
 import { JURY_CRITERIA, JURY_CRITERIA_TITLES, type JuryStore, teamResults } from '../jury/types.ts'
 import type { EventRecord, EventStore, Member, Team } from '../events/types.ts'
 import { ExportThread } from '../exportThread/exportThread.ts'
+import { docOfUpdates } from '../exportThread/storedDoc.ts'
 import type { Logger } from '../logger.ts'
 import type { BoardStorage } from '../storage/types.ts'
 import type { VoteStore } from '../votes/types.ts'
@@ -32,13 +32,6 @@ export interface ExportRoutesOptions {
    * as the boards people have open, and reading them neither loads a room nor keeps one alive.
    */
   loadBoard: BoardStorage['load']
-}
-
-/** A board's document in a Y.Doc of its own, to read: nothing written to it reaches the board. */
-function docOf(updates: Uint8Array[]): Y.Doc {
-  const doc = new Y.Doc()
-  if (updates.length > 0) Y.applyUpdate(doc, updates.length === 1 ? (updates[0] as Uint8Array) : Y.mergeUpdates(updates))
-  return doc
 }
 
 const file = (type: string, description: string) => ({ content: { [type]: { schema: z.string().openapi({ format: 'binary' }) } }, description })
@@ -143,7 +136,7 @@ export function exportRoutes(options: ExportRoutesOptions): OpenAPIHono {
 
   /** The slides each team presented, from the event's live board. */
   const slidesByBoard = async (event: EventRecord): Promise<Map<string, string[]>> => {
-    const doc = docOf((await options.loadBoard(event.liveBoardId)).updates)
+    const doc = docOfUpdates((await options.loadBoard(event.liveBoardId)).updates)
     try {
       const slides = new Map<string, string[]>()
       for (const [key, value] of doc.getMap(LIVE_MAP).entries()) {
