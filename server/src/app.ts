@@ -80,7 +80,7 @@ export function createApp({ config, logger, metrics, sync, assets, boardAccess, 
     return apiError(c, 500, 'internal', 'Erreur inattendue du serveur. Réessayez.', 'Unexpected server error. Try again.')
   })
 
-  app.get('/healthz', (c) => c.json({ status: 'ok', rooms: sync.rooms.loadedCount, connections: sync.connectionCount }))
+  app.get('/healthz', (c) => c.json({ status: 'ok', rooms: sync.rooms.loadedCount, resting: sync.rooms.restingCount, connections: sync.connectionCount }))
 
   app.get('/metrics', (c) => c.text(metrics.render(), 200, { 'content-type': 'text/plain; version=0.0.4' }))
 

@@ -57,6 +57,8 @@ export interface Limits {
 export interface SyncSettings {
   /** How long an empty room stays in memory after its last client left. */
   roomIdleMs: number
+  /** How long after its last change a board open in memory is kept encoded instead of live (0: never). */
+  restAfterMs: number
   /** Compact a board's log once it holds this many updates. */
   compactAfterUpdates: number
   /** Interval between pings; a socket that did not answer the previous ping is closed. */
@@ -100,6 +102,7 @@ export const defaultConfig: Config = {
   },
   sync: {
     roomIdleMs: 30_000,
+    restAfterMs: 30_000,
     compactAfterUpdates: 500,
     heartbeatMs: 30_000,
     sqliteSynchronous: 'normal',
@@ -173,6 +176,7 @@ export function readConfig(env: Env = process.env): Config {
     },
     sync: {
       roomIdleMs: integer(env, 'ROOM_IDLE_MS', d.sync.roomIdleMs),
+      restAfterMs: integer(env, 'ROOM_REST_AFTER_MS', d.sync.restAfterMs),
       compactAfterUpdates: integer(env, 'COMPACT_AFTER_UPDATES', d.sync.compactAfterUpdates, 2),
       heartbeatMs: integer(env, 'HEARTBEAT_MS', d.sync.heartbeatMs, 100),
       sqliteSynchronous: oneOf(env, 'SQLITE_SYNCHRONOUS', ['normal', 'full'], d.sync.sqliteSynchronous),

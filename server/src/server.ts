@@ -112,12 +112,14 @@ export async function createServer(config: Config, overrides: ServerOverrides = 
     metrics: createSyncMetrics(metrics),
     limits: config.limits,
     roomIdleMs: config.sync.roomIdleMs,
+    restAfterMs: config.sync.restAfterMs,
     compactAfterUpdates: config.sync.compactAfterUpdates,
     heartbeatMs: config.sync.heartbeatMs,
     summaryDelayMs: config.sync.summaryDelayMs,
     layout: config.sync.boardLayoutOnly ? 'board' : 'free',
   })
   metrics.gauge('fabrique_rooms_loaded', 'Boards held in memory', () => sync.rooms.loadedCount)
+  metrics.gauge('fabrique_rooms_resting', 'Boards in memory held encoded (no change for ROOM_REST_AFTER_MS)', () => sync.rooms.restingCount)
   metrics.gauge('fabrique_connections', 'Open sync connections', () => sync.connectionCount)
   metrics.gauge('fabrique_process_resident_bytes', 'Resident memory of the process', () => process.memoryUsage.rss())
 

@@ -66,6 +66,8 @@ export interface RunningServer {
   command(name: string, argument?: string, timeoutMs?: number): Promise<unknown>
   /** Rooms (documents) the server holds in memory. */
   roomsLoaded(): Promise<number>
+  /** Fabrique: loaded boards held encoded after ROOM_REST_AFTER_MS without a change; peers: undefined (no such state). */
+  roomsResting(): Promise<number | undefined>
   /** Resident memory now. */
   rss(): number
   /** What the server wrote on stderr (warnings and errors: LOG_LEVEL=warn). */
@@ -212,6 +214,7 @@ async function attach(kind: AnyServer, child: ChildProcess, urlTemplate: (url: s
       child.stdin?.write(`${COMMAND_PREFIX}${id} ${commandName} ${argument}\n`)
     })
   const httpUrl = url.replace('localhost', '127.0.0.1')
+  const health = async () => (await (await fetch(`${httpUrl}/healthz`)).json()) as { rooms: number; resting: number }
   const loopDelayBetween = (start: number, end: number, timeoutMs = PROBE_TIMEOUT_MS) =>
     new Promise<LoopDelay>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`${name} did not report its event-loop delay`)), timeoutMs)
@@ -239,9 +242,9 @@ async function attach(kind: AnyServer, child: ChildProcess, urlTemplate: (url: s
     command,
     roomsLoaded: async () => {
       if (kind !== 'fabrique') return Number(await command('rooms'))
-      const response = await fetch(`${httpUrl}/healthz`)
-      return ((await response.json()) as { rooms: number }).rooms
+      return (await health()).rooms
     },
+    roomsResting: async () => (kind === 'fabrique' ? (await health()).resting : undefined),
     rss: () => {
       try {
         return rssBytes(child.pid as number)

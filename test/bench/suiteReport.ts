@@ -413,6 +413,8 @@ function idle(scenario: IdleScenario, runs: Partial<Record<AnyServer, SuiteOutco
   ]
   t.row('Connections (of which one per board wrote it)', 'text', (r) => `${r.connected}/${r.connections} on ${r.rooms} boards`)
   t.row('Pre-fill of the boards until applied', 'ms', (r) => r.prefillMs)
+  t.row('RSS once everyone joined', 'bytes', (r) => r.rssJoinedBytes)
+  t.row('Boards resting (held encoded) after', 'text', (r) => (r.restSeconds === undefined ? 'no such state' : Number.isNaN(r.restSeconds) ? 'not all within the wait' : fmtSeconds(r.restSeconds)))
   t.row('**RSS, idle**', 'bytes', (r) => r.rssIdleBytes, checks[0]?.label)
   t.row('**Server CPU, idle (presence renewed every 15 s)**', 'percent', (r) => r.idle.cpuPercent, checks[1]?.label)
   t.row('Churn: connect, sync as a returning tab, announce, leave', 'text', (r) => `${fmtInt(r.churn.cycles)} cycles (${r.churn.failures} failed) in ${fmtSeconds(r.churn.ms / 1000)}`)
@@ -470,7 +472,7 @@ function notes(scenario: SuiteScenario): string {
     case 'export':
       return '> S3a runs on the 50 team boards (2,000 shapes each) of an event; after the baseline, GET /api/events/{id}/export.zip with a facilitator token (every team’s sheet as JSON, Markdown and PDF, notes.csv, event.pdf). "During": cursor moves sent while the request ran.'
     case 'idle':
-      return `> 50 boards of 2,000 shapes, 10 connections each (the first wrote the board). Idle: ${'`'}presence renewed every 15 s${'`'} as y-protocols does, nothing else. Churn, an hour-equivalent shortened: ${fmtInt(scenario.churnCycles)} connect/disconnect cycles (500 people × ${scenario.churnCycles / 500} reconnections in an hour), ${scenario.churnConcurrency} at a time, each a returning tab (it sends the board's state vector), announcing itself, then closing; the 500 idle connections stay. Growth: RSS 2 s after the churn against RSS before it. Unload: every client leaves; the server is polled (Fabrique: /healthz; peers: their room count) until no board is loaded. Fabrique runs with its default ROOM_IDLE_MS (30 s). The servers run one after the other (the reference first), and each waits for its unload while the next ones run: it has no client left by then.`
+      return `> 50 boards of 2,000 shapes, 10 connections each (the first wrote the board). Idle: ${'`'}presence renewed every 15 s${'`'} as y-protocols does, nothing else; RSS is read once everyone joined, then after the idle window, which starts once Fabrique's boards rest (no change for its default ROOM_REST_AFTER_MS, 30 s: held encoded, not as live documents; the peers have no such state and start at once). Churn, an hour-equivalent shortened: ${fmtInt(scenario.churnCycles)} connect/disconnect cycles (500 people × ${scenario.churnCycles / 500} reconnections in an hour), ${scenario.churnConcurrency} at a time, each a returning tab (it sends the board's state vector), announcing itself, then closing; the 500 idle connections stay. Growth: RSS 2 s after the churn against RSS before it. Unload: every client leaves; the server is polled (Fabrique: /healthz; peers: their room count) until no board is loaded. Fabrique runs with its default ROOM_IDLE_MS (30 s). The servers run one after the other (the reference first), and each waits for its unload while the next ones run: it has no client left by then.`
   }
 }
 

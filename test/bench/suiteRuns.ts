@@ -170,6 +170,10 @@ export interface IdleRun extends RunBase {
   connections: number
   connected: number
   prefillMs: number
+  /** RSS once everyone joined, before the boards rest. */
+  rssJoinedBytes: number
+  /** Fabrique: seconds from the joins until every board rested (NaN: not within the wait); peers: undefined. */
+  restSeconds: number | undefined
   idle: ServerWindow
   rssIdleBytes: number
   churn: { cycles: number; failures: number; ms: number; errors: string[] }
@@ -560,6 +564,19 @@ async function roomsUnloaded(server: RunningServer, waitSeconds: number, since: 
   }
 }
 
+/** Polls until all `rooms` rest, at most `waitSeconds`; undefined for a server without resting boards. */
+async function boardsResting(server: RunningServer, rooms: number, waitSeconds: number): Promise<number | undefined> {
+  const since = performance.now()
+  for (;;) {
+    const resting = await server.roomsResting()
+    if (resting === undefined) return undefined
+    const seconds = (performance.now() - since) / 1000
+    if (resting >= rooms) return seconds
+    if (seconds >= waitSeconds) return Number.NaN
+    await sleep(500)
+  }
+}
+
 /**
  * S8 up to the moment everyone has left; the returned function waits for the boards to be unloaded
  * and stops the server. The benchmark runs the next server meanwhile: a server waiting to unload has
@@ -596,6 +613,9 @@ export async function startIdle(scenario: IdleScenario, kind: AnyServer, context
     pool.start(now(), now())
     // Joins settle (buffers, the newcomers' first GC) before the idle window.
     await sleep(1000)
+    const rssJoinedBytes = server.rss()
+    // Idle means idle for a while: Fabrique's boards rest (are held encoded) once unchanged for ROOM_REST_AFTER_MS.
+    const restSeconds = await boardsResting(server, scenario.rooms, timing.restWaitSeconds)
     const idleStart = now()
     const idleMeter = new WindowMeter(server.pid, pool.pids).start()
     await sleep(timing.idleSeconds * 1000)
@@ -636,6 +656,8 @@ export async function startIdle(scenario: IdleScenario, kind: AnyServer, context
       connections: specs.length + holders * scenario.rooms,
       connected: ready.connected + holders * scenario.rooms,
       prefillMs,
+      rssJoinedBytes,
+      restSeconds,
       idle: serverWindow(idle),
       rssIdleBytes,
       churn: {

@@ -92,6 +92,8 @@ export interface SuiteTiming {
   baselineSeconds: number
   idleSeconds: number
   churnCycles: number
+  /** Longest wait for boards to rest (Fabrique: no change for ROOM_REST_AFTER_MS, 30 s by default) before the idle window. */
+  restWaitSeconds: number
   /** Longest wait for empty boards to be unloaded (the target is 60 s). */
   unloadWaitSeconds: number
   joinRepeats: number
@@ -111,6 +113,7 @@ export const SUITE_PRESETS: Record<SuiteTiming['preset'], SuiteTiming> = {
     idleSeconds: 3,
     // 500 people reconnecting five times (Wi-Fi, reloads, moving between boards): an hour's worth.
     churnCycles: 2500,
+    restWaitSeconds: 60,
     unloadWaitSeconds: 60,
     joinRepeats: 5,
     chromiumRepeats: 3,
@@ -126,6 +129,7 @@ export const SUITE_PRESETS: Record<SuiteTiming['preset'], SuiteTiming> = {
     baselineSeconds: 2,
     idleSeconds: 3,
     churnCycles: 500,
+    restWaitSeconds: 60,
     unloadWaitSeconds: 60,
     joinRepeats: 3,
     chromiumRepeats: 1,

@@ -31,10 +31,11 @@ class FakePeer implements Peer {
 }
 
 async function makeRoom(overrides: Partial<RoomDeps> = {}) {
-  const storage = new SqliteStorage({ file: ':memory:' })
+  const storage = overrides.storage ?? new SqliteStorage({ file: ':memory:' })
   const flushes: Room[] = []
   const room = await Room.load('board-unit', {
     storage,
+    restAfterMs: 0,
     logger: silentLogger,
     metrics: createSyncMetrics(new Metrics()),
     compactAfterUpdates: 1000,
@@ -58,6 +59,21 @@ function updateMessage(key: string, value: string): Uint8Array {
 }
 
 const tick = () => new Promise((resolve) => setImmediate(resolve))
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
+/** The update carried by a sync message a peer received. */
+function payload(message: Uint8Array | undefined): Uint8Array {
+  const d = decoding.createDecoder(message as Uint8Array)
+  decoding.readVarUint(d)
+  decoding.readVarUint(d)
+  return decoding.readVarUint8Array(d)
+}
+
+function mapOf(...updates: Uint8Array[]): Record<string, unknown> {
+  const doc = new Y.Doc()
+  for (const update of updates) Y.applyUpdate(doc, update)
+  return doc.getMap('m').toJSON()
+}
 
 describe('Room', () => {
   it('greets a peer with sync step 1', async () => {
@@ -118,12 +134,7 @@ describe('Room', () => {
     room.handleMessage(a, updateMessage('k2', 'v2'))
     room.handleMessage(c, empty)
     expect(c.sent[1]).not.toBe(b.sent[0])
-    const doc = new Y.Doc()
-    const d = decoding.createDecoder(c.sent[1] as Uint8Array)
-    decoding.readVarUint(d)
-    decoding.readVarUint(d)
-    Y.applyUpdate(doc, decoding.readVarUint8Array(d))
-    expect(doc.getMap('m').toJSON()).toEqual({ k: 'v', k2: 'v2' })
+    expect(mapOf(payload(c.sent[1]))).toEqual({ k: 'v', k2: 'v2' })
   })
 
   it('tolerates an update that waits a moment for its dependencies', async () => {
@@ -167,5 +178,96 @@ describe('Room', () => {
     await tick()
     expect(a.closedWith).toBe(4504)
     expect(failed).toEqual([room])
+  })
+})
+
+describe('a resting board', () => {
+  const REST_MS = 40
+
+  /** A board stored as one snapshot of { a, b }, and the state a returning client had before b. */
+  async function storedBoard() {
+    const author = new Y.Doc()
+    author.getMap('m').set('a', '0')
+    author.getMap('m').set('a', '1')
+    const beforeB = Y.encodeStateAsUpdate(author)
+    const svBeforeB = Y.encodeStateVector(author)
+    author.getMap('m').set('b', '2')
+    const storage = new SqliteStorage({ file: ':memory:' })
+    await storage.append('board-unit', [Y.encodeStateAsUpdate(author)])
+    return { author, storage, beforeB, svBeforeB }
+  }
+
+  it('serves newcomers and returning clients from its encoded state, and wakes for the first write', async () => {
+    const { author, storage, beforeB, svBeforeB } = await storedBoard()
+    const { room } = await makeRoom({ storage, restAfterMs: REST_MS })
+    expect(room.isResting).toBe(true)
+
+    const [newcomer, returning] = [new FakePeer(), new FakePeer()]
+    room.join(newcomer)
+    room.join(returning)
+    expect(payload(newcomer.sent[0])).toEqual(Y.encodeStateVector(author))
+    room.handleMessage(newcomer, encodeSyncMessage(0, new Uint8Array([0])))
+    expect(mapOf(payload(newcomer.sent[1]))).toEqual({ a: '1', b: '2' })
+    room.handleMessage(returning, encodeSyncMessage(0, svBeforeB))
+    expect(mapOf(beforeB, payload(returning.sent[1]))).toEqual({ a: '1', b: '2' })
+    // A tab holding everything gets the deletions alone.
+    const upToDate = new FakePeer()
+    room.handleMessage(upToDate, encodeSyncMessage(0, Y.encodeStateVector(author)))
+    const deletions = payload(upToDate.sent[0])
+    expect(deletions).toEqual(Y.encodeStateAsUpdate(author, Y.encodeStateVector(author)))
+    expect(deletions.byteLength).toBeGreaterThan(2)
+    // Answering the server's sync step 1 with nothing new keeps the board at rest.
+    room.handleMessage(newcomer, encodeSyncMessage(1, Y.encodeStateAsUpdate(new Y.Doc())))
+    expect(room.isResting).toBe(true)
+
+    room.handleMessage(returning, updateMessage('c', '3'))
+    expect(room.isResting).toBe(false)
+    await tick()
+    expect(newcomer.kinds()).toEqual(['sync:0', 'sync:1', 'sync:2'])
+    expect((await storage.load('board-unit')).updates).toHaveLength(2)
+
+    await sleep(REST_MS * 4)
+    expect(room.isResting).toBe(true)
+    await room.settled()
+    // Resting also left the stored log as one snapshot: the next load rests at once.
+    const log = await storage.load('board-unit')
+    expect(log.updates).toHaveLength(1)
+    expect(mapOf(...log.updates)).toEqual({ a: '1', b: '2', c: '3' })
+    const late = new FakePeer()
+    room.handleMessage(late, encodeSyncMessage(0, new Uint8Array([0])))
+    expect(mapOf(payload(late.sent[0]))).toEqual({ a: '1', b: '2', c: '3' })
+  })
+
+  it('stays live while a write is being stored', async () => {
+    const { storage } = await storedBoard()
+    let release: () => void = () => {}
+    const held = new Promise<void>((resolve) => {
+      release = resolve
+    })
+    const slow = Object.assign(Object.create(storage), {
+      load: storage.load.bind(storage),
+      append: async (boardId: string, updates: Uint8Array[]) => {
+        await held
+        return storage.append(boardId, updates)
+      },
+    })
+    const { room } = await makeRoom({ storage: slow, restAfterMs: REST_MS })
+    const peer = new FakePeer()
+    room.join(peer)
+    room.handleMessage(peer, updateMessage('c', '3'))
+    await sleep(REST_MS * 3)
+    expect(room.isResting).toBe(false)
+    release()
+    await sleep(REST_MS * 3)
+    expect(room.isResting).toBe(true)
+    expect(mapOf(...(await storage.load('board-unit')).updates)).toEqual({ a: '1', b: '2', c: '3' })
+  })
+
+  it('replays a stored snapshot it cannot read instead of resting on it', async () => {
+    const storage = new SqliteStorage({ file: ':memory:' })
+    await storage.append('board-unit', [new Uint8Array([7, 7, 7, 7])])
+    const { room } = await makeRoom({ storage, restAfterMs: REST_MS })
+    expect(room.isResting).toBe(false)
+    expect(room.doc.getMap('m').size).toBe(0)
   })
 })

@@ -26,6 +26,8 @@ export interface RoomDeps {
   summariesWanted: () => boolean
   /** What clients may write into the document (checked before it is applied). */
   layout: UpdateLayout
+  /** How long after its last change a board rests: kept encoded instead of as a live document (0: never). */
+  restAfterMs: number
   /** Asks for flushAwareness() to be called once the current event-loop turn is over. */
   requestAwarenessFlush(room: Room): void
   /** Called when the last peer left, or when the room failed and must be forgotten. */
@@ -84,6 +86,36 @@ function isEmptyUpdate(update: Uint8Array): boolean {
 /** The state vector of an empty document: a client that has nothing gets the cached full state. */
 const EMPTY_STATE_VECTOR = 0
 
+/** A resting board busy with a write or a summary tries to rest again this much later. */
+const REST_RETRY_MS = 1000
+
+interface RestingState {
+  /** The whole state: a view into fullStateMessage. */
+  update: Uint8Array
+  stateVector: Uint8Array
+  clocks: Map<number, number>
+  /** What a peer holding every change lacks: the deletions alone (made on first use). */
+  deletions?: Uint8Array
+}
+
+function restingState(update: Uint8Array, stateVector: Uint8Array): RestingState {
+  return { update, stateVector, clocks: Y.decodeStateVector(stateVector) }
+}
+
+/** True when a peer with `theirs` holds every change of `ours`. */
+function covers(theirs: Map<number, number>, ours: Map<number, number>): boolean {
+  for (const [client, clock] of ours) if ((theirs.get(client) ?? 0) < clock) return false
+  return true
+}
+
+/** The update carried by a sync message (a view, not a copy). */
+function payloadOf(message: Uint8Array): Uint8Array {
+  const decoder = decoding.createDecoder(message)
+  decoding.readVarUint(decoder)
+  decoding.readVarUint(decoder)
+  return decoding.readVarUint8Array(decoder)
+}
+
 /**
  * One board in memory: its document, its peers, and the order of things — an update is applied,
  * appended to storage, and only then broadcast.
@@ -107,7 +139,16 @@ function nextSummaryTurn(): void {
 }
 
 export class Room {
-  readonly doc = new Y.Doc({ gc: true })
+  /** The document while the board is edited; undefined while it rests (see rest()). */
+  private live: Y.Doc | undefined
+  /**
+   * While the board rests: its whole state (the payload of fullStateMessage) and its state vector.
+   * A live 2,000-shape board holds ~24 MB of heap, its encoded state 3 MB: joins, returning tabs and
+   * presence are all served from the bytes; the first write decodes them again (see `doc`).
+   */
+  private rested: RestingState | undefined
+  private restTimer: NodeJS.Timeout | undefined
+  private lastChangeMs = performance.now()
   readonly peers = new Set<Peer>()
   readonly awareness: AwarenessRelay
   private updatesInLog = 0
@@ -132,28 +173,126 @@ export class Room {
     this.awareness = new AwarenessRelay(deps.maxAwarenessStateBytes, deps.relay && this.relayPeer)
   }
 
-  /** Loads the board from storage; the room answers nobody before this resolves. */
+  /**
+   * Loads the board from storage; the room answers nobody before this resolves. A board stored as
+   * one snapshot starts resting (nothing decoded until someone writes); a longer log is replayed.
+   */
   static async load(boardId: string, deps: RoomDeps): Promise<Room> {
     const room = new Room(boardId, deps)
     const started = performance.now()
     const log = await deps.storage.load(boardId)
+    room.updatesInLog = log.updates.length
+    room.storedBytes = log.bytes
+    const [snapshot] = log.updates
+    if (!(log.updates.length === 1 && snapshot && deps.restAfterMs > 0 && room.restOn(snapshot))) room.replay(log.updates)
+    deps.metrics.loadSeconds.observe((performance.now() - started) / 1000)
+    if (room.updatesInLog >= deps.compactAfterUpdates) room.compact()
+    return room
+  }
+
+  /** Makes the board live from stored updates, skipping the unreadable ones. */
+  private replay(updates: Uint8Array[]): Y.Doc {
+    const doc = new Y.Doc({ gc: true })
     let skipped = 0
-    room.doc.transact(() => {
-      for (const update of log.updates) {
+    doc.transact(() => {
+      for (const update of updates) {
         try {
-          Y.applyUpdate(room.doc, update)
+          Y.applyUpdate(doc, update)
         } catch {
           skipped++
         }
       }
     }, 'storage')
-    if (skipped > 0) deps.logger.error('skipped unreadable stored updates', { boardId, skipped })
-    room.updatesInLog = log.updates.length
-    room.storedBytes = log.bytes
-    deps.metrics.loadSeconds.observe((performance.now() - started) / 1000)
-    room.doc.on('update', (update: Uint8Array, origin: unknown) => room.onDocUpdate(update, origin))
-    if (room.updatesInLog >= deps.compactAfterUpdates) room.compact()
-    return room
+    if (skipped > 0) this.deps.logger.error('skipped unreadable stored updates', { boardId: this.boardId, skipped })
+    doc.on('update', (update: Uint8Array, origin: unknown) => this.onDocUpdate(update, origin))
+    this.live = doc
+    this.lastChangeMs = performance.now()
+    this.scheduleRest(this.deps.restAfterMs)
+    return doc
+  }
+
+  /** Rests on a stored snapshot; false when it cannot be read (it is then replayed, and skipped). */
+  private restOn(update: Uint8Array): boolean {
+    let stateVector: Uint8Array
+    try {
+      stateVector = Y.encodeStateVectorFromUpdate(update)
+    } catch {
+      return false
+    }
+    this.fullStateMessage = encodeSyncMessage(SyncStep.Step2, update)
+    this.rested = restingState(payloadOf(this.fullStateMessage), stateVector)
+    return true
+  }
+
+  /** The board's document, decoded first if the board rests. */
+  get doc(): Y.Doc {
+    if (this.live) return this.live
+    const started = performance.now()
+    const doc = this.replay(this.rested ? [this.rested.update] : [])
+    this.rested = undefined
+    this.deps.metrics.wakeSeconds.observe((performance.now() - started) / 1000)
+    return doc
+  }
+
+  get isResting(): boolean {
+    return this.rested !== undefined
+  }
+
+  private scheduleRest(delayMs: number): void {
+    if (this.restTimer || !(this.deps.restAfterMs > 0)) return
+    this.restTimer = setTimeout(() => {
+      this.restTimer = undefined
+      this.restIfIdle()
+    }, delayMs)
+    this.restTimer.unref()
+  }
+
+  private restIfIdle(): void {
+    const doc = this.live
+    if (!doc || this.failed) return
+    const idleMs = performance.now() - this.lastChangeMs
+    if (idleMs < this.deps.restAfterMs) {
+      this.scheduleRest(this.deps.restAfterMs - idleMs)
+      return
+    }
+    const busy = this.queue.length > 0 || this.draining !== undefined || this.summaryTimer !== undefined || pendingBytes(doc) > 0
+    if (busy) {
+      this.scheduleRest(Math.min(REST_RETRY_MS, this.deps.restAfterMs))
+      return
+    }
+    const update = this.fullState()
+    const stateVector = Y.encodeStateVector(doc)
+    this.rested = { ...restingState(update, stateVector), deletions: Y.encodeStateAsUpdate(doc, stateVector) }
+    this.live = undefined
+    doc.destroy()
+    this.deps.logger.debug('board resting', { boardId: this.boardId, bytes: update.byteLength })
+    // The next load then rests at once too.
+    if (this.updatesInLog > 1) void this.compact()
+  }
+
+  /** Sync step 2 with the board's whole state, encoded once until it changes (a resting board always has it). */
+  private fullStateSyncMessage(): Uint8Array {
+    this.fullStateMessage ??= encodeSyncMessage(SyncStep.Step2, Y.encodeStateAsUpdate(this.doc))
+    return this.fullStateMessage
+  }
+
+  /** The board's whole state (the payload of that message). */
+  private fullState(): Uint8Array {
+    return this.rested?.update ?? payloadOf(this.fullStateSyncMessage())
+  }
+
+  private stateVector(): Uint8Array {
+    return this.rested ? this.rested.stateVector : Y.encodeStateVector(this.doc)
+  }
+
+  /** What a peer holding `stateVector` lacks. */
+  private missingFor(stateVector: Uint8Array): Uint8Array {
+    const { rested } = this
+    if (!rested) return Y.encodeStateAsUpdate(this.doc, stateVector)
+    // A returning tab usually holds every change: diffUpdate would read the whole state to find none.
+    if (!covers(Y.decodeStateVector(stateVector), rested.clocks)) return Y.diffUpdate(rested.update, stateVector)
+    rested.deletions ??= Y.diffUpdate(rested.update, rested.stateVector)
+    return rested.deletions
   }
 
   /**
@@ -162,7 +301,7 @@ export class Room {
    * depend on them can apply.
    */
   askForMissing(peer: Peer): void {
-    peer.send(encodeSyncMessage(SyncStep.Step1, Y.encodeStateVector(this.doc)))
+    peer.send(encodeSyncMessage(SyncStep.Step1, this.stateVector()))
   }
 
   get isFailed(): boolean {
@@ -223,6 +362,8 @@ export class Room {
       this.deps.metrics.readOnlyUpdatesDropped.inc()
       return
     }
+    // Most joins answer with nothing: a resting board stays at rest.
+    if (isEmptyUpdate(payload)) return
     if (payload.byteLength > SMALL_CHANGE_BYTES && this.storedBytes + payload.byteLength > this.deps.maxBoardBytes) {
       throw new ProtocolError(`board over its ${this.deps.maxBoardBytes}-byte limit`, { code: CloseCode.BoardFull })
     }
@@ -246,20 +387,18 @@ export class Room {
 
   private syncStep2For(stateVector: Uint8Array): Uint8Array {
     const isEmpty = stateVector.length === 1 && stateVector[0] === EMPTY_STATE_VECTOR
-    if (!isEmpty) {
-      try {
-        return encodeSyncMessage(SyncStep.Step2, Y.encodeStateAsUpdate(this.doc, stateVector))
-      } catch (error) {
-        throw new ProtocolError('malformed state vector', { cause: error })
-      }
+    if (isEmpty) return this.fullStateSyncMessage()
+    try {
+      return encodeSyncMessage(SyncStep.Step2, this.missingFor(stateVector))
+    } catch (error) {
+      throw new ProtocolError('malformed state vector', { cause: error })
     }
-    this.fullStateMessage ??= encodeSyncMessage(SyncStep.Step2, Y.encodeStateAsUpdate(this.doc))
-    return this.fullStateMessage
   }
 
   /** Only what actually changed the document reaches here: duplicates are dropped by Yjs. */
   private onDocUpdate(update: Uint8Array, origin: unknown): void {
     this.fullStateMessage = undefined
+    this.lastChangeMs = performance.now()
     if (origin === RELAYED) {
       this.broadcastUpdate(update, undefined)
       return
@@ -290,7 +429,7 @@ export class Room {
           return
         case 'sync-request': {
           const askBack = message.payload[0] === ASK_BACK
-          const missing = Y.encodeStateAsUpdate(this.doc, message.payload.subarray(1))
+          const missing = this.missingFor(message.payload.subarray(1))
           if (!isEmptyUpdate(missing)) this.deps.relay?.publish(this.boardId, { kind: 'sync-answer', payload: missing })
           // The requester may hold what this instance lacks (its edits, or deletions, which state
           // vectors do not show), e.g. when our own request went out before it had resubscribed.
@@ -318,7 +457,7 @@ export class Room {
    */
   requestSync(askBack = true): void {
     if (!this.deps.relay) return
-    const stateVector = Y.encodeStateVector(this.doc)
+    const stateVector = this.stateVector()
     const payload = new Uint8Array(stateVector.length + 1)
     payload[0] = askBack ? ASK_BACK : 0
     payload.set(stateVector, 1)
@@ -405,7 +544,7 @@ export class Room {
         // replaces the log in a few milliseconds, where reading and merging the log stalled the
         // event loop for hundreds (500 drag updates on a board under event load).
         const { storage } = this.deps
-        const result = !this.deps.relay && storage.replaceLog ? await storage.replaceLog(this.boardId, Y.encodeStateAsUpdate(this.doc)) : await storage.compact(this.boardId)
+        const result = !this.deps.relay && storage.replaceLog ? await storage.replaceLog(this.boardId, this.fullState()) : await storage.compact(this.boardId)
         this.updatesInLog = Math.max(1, this.updatesInLog - result.updatesBefore + 1)
         this.storedBytes = Math.max(result.bytesAfter, this.storedBytes - result.bytesBefore + result.bytesAfter)
         this.deps.metrics.compactions.inc()
@@ -434,6 +573,7 @@ export class Room {
    */
   private fail(error: unknown): void {
     this.failed = true
+    clearTimeout(this.restTimer)
     clearTimeout(this.summaryTimer)
     this.summaryTimer = undefined
     this.deps.metrics.storageFailures.inc()
@@ -445,7 +585,10 @@ export class Room {
   destroy(): void {
     clearTimeout(this.summaryTimer)
     this.summaryTimer = undefined
-    this.doc.destroy()
+    clearTimeout(this.restTimer)
+    this.restTimer = undefined
+    this.live?.destroy()
+    this.rested = undefined
     this.peers.clear()
   }
 }

@@ -11,6 +11,8 @@ export interface RoomManagerOptions {
   logger: Logger
   metrics: SyncMetrics
   roomIdleMs: number
+  /** How long after its last change a board is kept encoded instead of live (0: never). */
+  restAfterMs: number
   compactAfterUpdates: number
   maxAwarenessStateBytes: number
   maxBoardBytes: number
@@ -49,6 +51,7 @@ export class RoomManager {
       maxAwarenessStateBytes: options.maxAwarenessStateBytes,
       maxBoardBytes: options.maxBoardBytes,
       layout: options.layout,
+      restAfterMs: options.restAfterMs,
       summaryDelayMs: options.summaryDelayMs,
       summariesWanted: options.summariesWanted,
       requestAwarenessFlush: (room) => this.requestAwarenessFlush(room),
@@ -74,6 +77,13 @@ export class RoomManager {
 
   get loadedCount(): number {
     return this.loaded.size
+  }
+
+  /** Loaded boards held encoded, not as live documents. */
+  get restingCount(): number {
+    let resting = 0
+    for (const room of this.loaded.values()) if (room.isResting) resting++
+    return resting
   }
 
   /** The room of a board, loaded from storage once; concurrent callers share the same load. */

@@ -12,6 +12,8 @@ export interface SyncMetrics {
   storageFailures: { inc(by?: number): void }
   appendSeconds: Histogram
   loadSeconds: Histogram
+  /** Decoding a resting board again for its first write. */
+  wakeSeconds: Histogram
 }
 
 export function createSyncMetrics(metrics: Metrics): SyncMetrics {
@@ -28,5 +30,6 @@ export function createSyncMetrics(metrics: Metrics): SyncMetrics {
     storageFailures: metrics.counter('fabrique_storage_failures_total', 'Storage operations that failed'),
     appendSeconds: metrics.histogram('fabrique_storage_append_seconds', 'Time to append updates to storage', latency),
     loadSeconds: metrics.histogram('fabrique_storage_load_seconds', 'Time to load a board from storage', latency),
+    wakeSeconds: metrics.histogram('fabrique_room_wake_seconds', 'Time to decode a resting board for its first write', latency),
   }
 }

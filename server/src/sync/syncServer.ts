@@ -15,6 +15,8 @@ export interface SyncServerOptions {
   metrics: SyncMetrics
   limits: ConnectionLimits & { maxAwarenessStateBytes: number; maxConnectionsPerAddress: number; maxConnectionsPerEvent: number; maxBoardBytes: number }
   roomIdleMs: number
+  /** How long after its last change a board is kept encoded instead of live (0: never). */
+  restAfterMs: number
   compactAfterUpdates: number
   heartbeatMs: number
   /** How long after a change a board's summary for the console is rewritten. */
@@ -55,6 +57,7 @@ export class SyncServer {
       logger: options.logger,
       metrics: options.metrics,
       roomIdleMs: options.roomIdleMs,
+      restAfterMs: options.restAfterMs,
       compactAfterUpdates: options.compactAfterUpdates,
       maxAwarenessStateBytes: options.limits.maxAwarenessStateBytes,
       maxBoardBytes: options.limits.maxBoardBytes,
