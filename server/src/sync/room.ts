@@ -266,8 +266,6 @@ export class Room {
     this.live = undefined
     doc.destroy()
     this.deps.logger.debug('board resting', { boardId: this.boardId, bytes: update.byteLength })
-    // The next load then rests at once too.
-    if (this.updatesInLog > 1) void this.compact()
   }
 
   /** Sync step 2 with the board's whole state, encoded once until it changes (a resting board always has it). */
