@@ -117,6 +117,34 @@ describe('sync between real y-websocket clients', () => {
     expect(notes(again).get('k')).toBe('v123')
   })
 
+  it('serves a resting board from its bytes, wakes it for an offline edit, then lets it rest again', async () => {
+    const s = await server({ sync: { restAfterMs: 150 } })
+    const a = client(s, 'board-rest')
+    await a.synced
+    for (let i = 0; i < 20; i++) notes(a).set(`n${i}`, `note ${i}`)
+    await waitFor(() => s.sync.rooms.restingCount === 1, 'the board resting')
+
+    const b = client(s, 'board-rest')
+    await b.synced
+    expect(notes(b).size).toBe(20)
+    expect(s.sync.rooms.restingCount).toBe(1)
+    const health = (await (await s.app.request('/healthz')).json()) as { rooms: number; resting: number }
+    expect(health).toMatchObject({ rooms: 1, resting: 1 })
+
+    a.provider.disconnect()
+    notes(a).set('offline', 'written offline')
+    notes(a).delete('n0')
+    a.provider.connect()
+    await waitFor(() => notes(b).get('offline') === 'written offline' && !notes(b).has('n0'), 'the offline edit on b')
+    expect((await storedDoc(s, 'board-rest')).getMap('notes').get('offline')).toBe('written offline')
+
+    await waitFor(() => s.sync.rooms.restingCount === 1, 'resting again')
+    const c = client(s, 'board-rest')
+    await c.synced
+    expect(notes(c).toJSON()).toEqual(notes(a).toJSON())
+    expect(notes(c).size).toBe(20)
+  })
+
   it('keeps a room that someone rejoins before the idle delay', async () => {
     const s = await server({ sync: { roomIdleMs: 300 } })
     const a = client(s, 'board-rejoin')
