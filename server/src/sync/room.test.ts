@@ -258,6 +258,16 @@ describe('a resting board', () => {
     expect(mapOf(...(await storage.load('board-unit')).updates)).toEqual({ a: '1', b: '2', c: '3' })
   })
 
+  it('refuses a malformed state vector and keeps serving the others', async () => {
+    const { storage } = await storedBoard()
+    const { room } = await makeRoom({ storage, restAfterMs: REST_MS })
+    const [bad, good] = [new FakePeer(), new FakePeer()]
+    expect(() => room.handleMessage(bad, encodeSyncMessage(0, new Uint8Array([5, 200])))).toThrow(/malformed state vector/)
+    room.handleMessage(good, encodeSyncMessage(0, new Uint8Array([0])))
+    expect(mapOf(payload(good.sent[0]))).toEqual({ a: '1', b: '2' })
+    expect(room.isResting).toBe(true)
+  })
+
   it('replays a stored snapshot it cannot read instead of resting on it', async () => {
     const storage = new SqliteStorage({ file: ':memory:' })
     await storage.append('board-unit', [new Uint8Array([7, 7, 7, 7])])
