@@ -1,7 +1,7 @@
 import type { HistoryEntry, SerializedSchemaV2, TLPageId, TLRecord, TLStore } from 'tldraw'
 import type * as Y from 'yjs'
 import { FieldMap, fieldKey, RECORDS_ARRAY } from './fieldMap.ts'
-import { diffRecords, fieldsToRecord, jsonEqual, recordToFields } from './layout.ts'
+import { diffRecords, fieldsToRecord, jsonEqual, recordToFields, valueOfEntry } from './layout.ts'
 import { compareSchemas, parseStoredSchema } from './schemaVersion.ts'
 
 /** Names of the shared types inside a board's `Y.Doc` (the records array is defined with FieldMap). */
@@ -72,10 +72,7 @@ export function bindBoard({ store, doc, onProblemsChange }: BoardBindingOptions)
 
   const readRecord = (recordId: string): TLRecord | undefined => {
     const entries = fields.fieldsOf(recordId)
-    if (!entries) return undefined
-    const values = new Map<string, unknown>()
-    for (const [field, entry] of entries) values.set(field, entry.v)
-    return fieldsToRecord(values)
+    return entries && fieldsToRecord(entries, valueOfEntry)
   }
 
   /** The board's schema check: returns false when this client must stop writing. */
@@ -124,24 +121,22 @@ export function bindBoard({ store, doc, onProblemsChange }: BoardBindingOptions)
     const present = new Set<string>()
     for (const recordId of recordIds) {
       const record = readRecord(recordId)
-      const existing = store.get(recordId as TLRecord['id'])
       if (!record || record.id !== recordId) {
         heldBack.delete(recordId)
+        const existing = store.get(recordId as TLRecord['id'])
         if (existing && isDocumentRecordType(existing.typeName)) removals.add(existing.id)
         continue
       }
-      present.add(recordId)
+      if (removeMissing) present.add(recordId)
       if (!isDocumentRecordType(record.typeName)) {
         heldBack.set(recordId, `unknown record type "${String(record.typeName)}"`)
         continue
       }
-      try {
-        store.schema.validateRecord(store, record, existing ? 'updateRecord' : 'createRecord', existing ?? null)
-      } catch (error) {
-        heldBack.set(recordId, error instanceof Error ? error.message : String(error))
-        continue
-      }
+      // Held back again below if the store refuses it.
       heldBack.delete(recordId)
+      // By the id the record holds, a string that lasts as long as its entry: the store hashes ids
+      // through a cache keyed by the string, and `recordId` is a fresh copy at every change.
+      const existing = store.get(record.id)
       if (!existing || !jsonEqual(existing, record)) puts.push(record)
     }
     if (removeMissing) {
@@ -150,18 +145,52 @@ export function bindBoard({ store, doc, onProblemsChange }: BoardBindingOptions)
       }
     }
     const repairs = repairReferences(puts, removals)
-    if (puts.length > 0 || removals.size > 0) {
-      try {
-        store.mergeRemoteChanges(() => {
-          if (removals.size > 0) store.remove([...removals])
-          if (puts.length > 0) store.put(puts)
-        })
-      } catch {
-        applyOneByOne(puts, removals)
-      }
-    }
+    if (puts.length > 0 || removals.size > 0) applyToStore(puts, removals)
     if (repairs.length > 0 && !outdated) afterTransactions(() => writeRepairs(repairs))
     reportProblems()
+  }
+
+  /** Why the store would refuse this record, or undefined when it takes it. */
+  const validationProblem = (record: TLRecord): string | undefined => {
+    const existing = store.get(record.id)
+    try {
+      store.schema.validateRecord(store, record, existing ? 'updateRecord' : 'createRecord', existing ?? null)
+      return undefined
+    } catch (error) {
+      return error instanceof Error ? error.message : String(error)
+    }
+  }
+
+  /** False, and the record held back, when the store would refuse it. */
+  const isValid = (record: TLRecord): boolean => {
+    const problem = validationProblem(record)
+    if (problem !== undefined) heldBack.set(record.id, problem)
+    return problem === undefined
+  }
+
+  /**
+   * One batch, in which the store validates every record. Only when it refuses the batch is each
+   * record validated on its own, so that a bad one is held back and the rest applied: validating
+   * them all beforehand validated every record twice.
+   */
+  const applyToStore = (puts: TLRecord[], removals: Set<TLRecord['id']>): void => {
+    const applyBatch = (records: TLRecord[]): void =>
+      store.mergeRemoteChanges(() => {
+        if (removals.size > 0) store.remove([...removals])
+        if (records.length > 0) store.put(records)
+      })
+    try {
+      applyBatch(puts)
+      return
+    } catch {
+      // Validated below.
+    }
+    const valid = puts.filter(isValid)
+    try {
+      applyBatch(valid)
+    } catch {
+      applyOneByOne(valid, removals)
+    }
   }
 
   /** The batch failed as a whole: find the culprits so that one bad record cannot block the others. */
@@ -184,13 +213,29 @@ export function bindBoard({ store, doc, onProblemsChange }: BoardBindingOptions)
    * same repair (the note moves to the first page, the binding goes), so they converge.
    */
   const repairReferences = (puts: TLRecord[], removals: Set<TLRecord['id']>): Array<{ id: string; parentId?: TLPageId; remove?: true }> => {
-    const putIds = new Set<string>(puts.map((record) => record.id))
-    const exists = (id: string): boolean => !removals.has(id as TLRecord['id']) && (putIds.has(id) || store.has(id as TLRecord['id']))
+    // Records are validated by the store when put, after this: the few a repair looks at are
+    // validated here, as a record the store refuses neither counts as there nor gets repaired (the
+    // store is given it all the same, and refuses it).
+    const putsById = new Map<string, TLRecord>(puts.map((record) => [record.id, record]))
+    const checked = new Map<string, boolean>()
+    const valid = (record: TLRecord): boolean => {
+      let result = checked.get(record.id)
+      if (result === undefined) {
+        result = isValid(record)
+        checked.set(record.id, result)
+      }
+      return result
+    }
+    const exists = (id: string): boolean => {
+      if (removals.has(id as TLRecord['id'])) return false
+      const put = putsById.get(id)
+      return (put !== undefined && valid(put)) || store.has(id as TLRecord['id'])
+    }
     const repairs: Array<{ id: string; parentId?: TLPageId; remove?: true }> = []
     let firstPage: TLPageId | undefined
     const pageForOrphans = (): TLPageId | undefined => {
       if (firstPage) return firstPage
-      const pages = [...puts.filter((record) => record.typeName === 'page'), ...store.query.records('page').get()]
+      const pages = [...puts.filter((record) => record.typeName === 'page' && valid(record)), ...store.query.records('page').get()]
         .filter((page) => exists(page.id))
         .sort((a, b) => ((a as { index: string }).index < (b as { index: string }).index ? -1 : 1))
       firstPage = pages[0]?.id as TLPageId | undefined
@@ -200,10 +245,10 @@ export function bindBoard({ store, doc, onProblemsChange }: BoardBindingOptions)
       const record = puts[i]
       if (record.typeName === 'shape' && !exists(record.parentId)) {
         const page = pageForOrphans()
-        if (!page) continue
+        if (!page || !valid(record)) continue
         puts[i] = { ...record, parentId: page }
         repairs.push({ id: record.id, parentId: page })
-      } else if (record.typeName === 'binding' && (!exists(record.fromId) || !exists(record.toId))) {
+      } else if (record.typeName === 'binding' && (!exists(record.fromId) || !exists(record.toId)) && valid(record)) {
         puts.splice(i, 1)
         i--
         if (store.has(record.id)) removals.add(record.id)

@@ -12,23 +12,51 @@ type StoredEntry = Uint8Array
 interface IndexedEntry extends FieldEntry {
   /** The array element this entry was read from (identity is what deletions compare). */
   raw: StoredEntry
+  /** The Yjs item holding it, to delete it without searching the array by index. */
+  item: Y.Item
+  /** `k` split once (splitKey), as indexing and every change need both parts. */
+  recordId: string
+  field: string
 }
 
 const encoder = new TextEncoder()
 const decoder = new TextDecoder()
-/** Decoded once per array element. */
-const decoded = new WeakMap<StoredEntry, IndexedEntry>()
-/** The Yjs item holding each element, to delete it without searching the array by index. */
-const itemOf = new WeakMap<StoredEntry, Y.Item>()
 
-function decode(raw: StoredEntry): IndexedEntry {
-  let entry = decoded.get(raw)
-  if (!entry) {
-    const [k, v] = JSON.parse(decoder.decode(raw)) as [string, unknown]
-    entry = { k, v, raw }
-    decoded.set(raw, entry)
+/**
+ * Decoded by each FieldMap as it indexes the entry, not cached by element: a weak map of every
+ * element decoded, once a collection had dropped the elements of a destroyed document, took 100 ms
+ * and more to add the next thousand entries to.
+ */
+function decode(item: Y.Item, raw: StoredEntry): IndexedEntry {
+  const [k, v] = JSON.parse(decoder.decode(raw)) as [string, unknown]
+  const { recordId, field } = splitKey(k)
+  return { k, v, raw, item, recordId, field }
+}
+
+const OPEN_BRACKET = 0x5b
+const QUOTE = 0x22
+const COMMA = 0x2c
+const BACKSLASH = 0x5c
+
+/**
+ * Where the key of a stored entry (`["recordId/field",value]`, as JSON.stringify writes it) ends,
+ * read from its bytes without decoding the value; undefined when the entry is not in that exact
+ * form (an escaped or non-ASCII key), for the caller to parse it whole.
+ */
+export function keyEnd(raw: Uint8Array): number | undefined {
+  if (raw[0] !== OPEN_BRACKET || raw[1] !== QUOTE) return undefined
+  for (let i = 2; i < raw.length; i++) {
+    const byte = raw[i] as number
+    if (byte === QUOTE) return raw[i + 1] === COMMA ? i : undefined
+    if (byte === BACKSLASH || byte >= 0x80) return undefined
   }
-  return entry
+  return undefined
+}
+
+/** The key of a stored entry, without decoding its value when the entry allows. */
+function keyOf(raw: StoredEntry): string {
+  const end = keyEnd(raw)
+  return end === undefined ? (JSON.parse(decoder.decode(raw)) as [string])[0] : decoder.decode(raw.subarray(2, end))
 }
 
 /** A field entry as the array stores it. */
@@ -66,20 +94,17 @@ export class FieldMap {
   constructor(readonly array: Y.Array<StoredEntry>) {
     const doc = array.doc
     if (!doc) throw new Error('FieldMap needs a Y.Array that belongs to a Y.Doc')
-    const values: StoredEntry[] = []
+    const values: IndexedEntry[] = []
     for (let item = array._start; item !== null; item = item.right) {
-      if (item.deleted || !(item.content instanceof Y.ContentBinary)) continue
-      const raw = item.content.getContent()[0] as StoredEntry
-      itemOf.set(raw, item)
-      values.push(raw)
+      if (!item.deleted && item.content instanceof Y.ContentBinary) values.push(decode(item, item.content.content))
     }
-    const stale: StoredEntry[] = []
+    const stale: IndexedEntry[] = []
     for (let i = values.length - 1; i >= 0; i--) {
-      const entry = decode(values[i])
-      if (this.entries.has(entry.k)) stale.push(entry.raw)
+      const entry = values[i]
+      if (this.entries.has(entry.k)) stale.push(entry)
       else this.index(entry)
     }
-    if (stale.length > 0) doc.transact(() => this.deleteEntries(new Set(stale)))
+    if (stale.length > 0) doc.transact(() => this.deleteEntries(stale))
     array.observe(this.onArrayChange)
     batchTombstones(doc).arrays.add(array)
   }
@@ -98,19 +123,19 @@ export class FieldMap {
 
   /** Writes and deletes in one transaction (the caller's, if one is open). */
   write(sets: ReadonlyArray<readonly [key: string, value: unknown]>, deletes: Iterable<string>, origin?: unknown): void {
-    const replaced = new Set<StoredEntry>()
+    const replaced = new Set<IndexedEntry>()
     const appended: StoredEntry[] = []
     const seen = new Set<string>()
     for (const [key, value] of sets) {
       if (seen.has(key)) throw new Error(`FieldMap.write: key ${key} written twice in one batch`)
       seen.add(key)
       const previous = this.entries.get(key)
-      if (previous) replaced.add(previous.raw)
+      if (previous) replaced.add(previous)
       appended.push(encodeEntry(key, value))
     }
     for (const key of deletes) {
       const previous = this.entries.get(key)
-      if (previous && !seen.has(key)) replaced.add(previous.raw)
+      if (previous && !seen.has(key)) replaced.add(previous)
     }
     if (replaced.size === 0 && appended.length === 0) return
     this.doc.transact(() => {
@@ -132,22 +157,15 @@ export class FieldMap {
 
   private index(entry: IndexedEntry): void {
     this.entries.set(entry.k, entry)
-    const { recordId, field } = splitKey(entry.k)
-    let fields = this.byRecord.get(recordId)
-    if (!fields) {
-      fields = new Map()
-      this.byRecord.set(recordId, fields)
-    }
-    fields.set(field, entry)
+    fieldsOfRecord(this.byRecord, entry.recordId).set(entry.field, entry)
   }
 
   private unindex(entry: IndexedEntry): void {
     this.entries.delete(entry.k)
-    const { recordId, field } = splitKey(entry.k)
-    const fields = this.byRecord.get(recordId)
+    const fields = this.byRecord.get(entry.recordId)
     if (!fields) return
-    fields.delete(field)
-    if (fields.size === 0) this.byRecord.delete(recordId)
+    fields.delete(entry.field)
+    if (fields.size === 0) this.byRecord.delete(entry.recordId)
   }
 
   /**
@@ -155,9 +173,9 @@ export class FieldMap {
    * thousand deletions on a 100,000-entry board took seconds. The array's index cache (search
    * markers) is dropped afterwards, as Yjs rebuilds it on demand.
    */
-  private deleteEntries(doomed: Set<StoredEntry>): void {
+  private deleteEntries(doomed: Iterable<IndexedEntry>): void {
     this.doc.transact((transaction) => {
-      for (const raw of doomed) itemOf.get(raw)?.delete(transaction)
+      for (const entry of doomed) entry.item.delete(transaction)
       const markers = (this.array as unknown as { _searchMarker: unknown[] | null })._searchMarker
       if (markers) markers.length = 0
     })
@@ -165,30 +183,32 @@ export class FieldMap {
 
   private readonly onArrayChange = (_event: Y.YArrayEvent<StoredEntry>, transaction: Y.Transaction): void => {
     const recordIds = new Set<string>()
-    for (const raw of this.deletedIn(transaction)) {
-      const entry = decode(raw)
-      if (this.entries.get(entry.k) === entry) {
-        this.unindex(entry)
-        recordIds.add(splitKey(entry.k).recordId)
+    // Added entries first: one replacing an entry this transaction deleted takes its place in the
+    // index, and the record's fields keep their order. Deleted entries still indexed go after; when
+    // every deleted entry was replaced (a batch of edits), there are none to look for.
+    const added = this.addedIn(transaction)
+    const replaced = added.length > 0 ? this.settleAdded(added, transaction, recordIds) : 0
+    const deleted = this.deletedIn(transaction)
+    if (deleted.length > replaced) {
+      for (const raw of deleted) {
+        const entry = this.entries.get(keyOf(raw))
+        if (entry?.raw === raw) {
+          this.unindex(entry)
+          recordIds.add(entry.recordId)
+        }
       }
     }
-    const added = new Map<string, IndexedEntry>()
-    for (const raw of this.addedIn(transaction)) {
-      const entry = decode(raw)
-      added.set(entry.k, entry)
-    }
-    if (added.size > 0) this.settleAdded(added, recordIds)
     if (recordIds.size === 0) return
     for (const listener of this.listeners) listener({ recordIds, transaction })
   }
 
   /**
-   * Entries this transaction added to the array and did not delete, found from the structs it
-   * created: `YArrayEvent.changes` would do, but it builds its delta by concatenating arrays one
-   * item at a time, quadratic when a whole board arrives as 100,000 items.
+   * Entries this transaction added to the array and did not delete, in the order of their structs,
+   * found from the structs it created: `YArrayEvent.changes` would do, but it builds its delta by
+   * concatenating arrays one item at a time, quadratic when a whole board arrives as 100,000 items.
    */
-  private addedIn(transaction: Y.Transaction): StoredEntry[] {
-    const added: StoredEntry[] = []
+  private addedIn(transaction: Y.Transaction): IndexedEntry[] {
+    const added: IndexedEntry[] = []
     for (const [client, after] of transaction.afterState) {
       const before = transaction.beforeState.get(client) ?? 0
       if (after === before) continue
@@ -197,68 +217,105 @@ export class FieldMap {
         const struct = structs[i]
         if (struct.id.clock >= after) break
         if (struct instanceof Y.Item && struct.parent === this.array && !struct.deleted && struct.content instanceof Y.ContentBinary) {
-          const raw = struct.content.getContent()[0] as StoredEntry
-          itemOf.set(raw, struct)
-          added.push(raw)
+          added.push(decode(struct, struct.content.content))
         }
       }
     }
     return added
   }
 
-  /** Entries this transaction deleted (their content is still there while observers run). */
+  /**
+   * Entries this transaction deleted (their content is still there while observers run), read from
+   * the structs of its delete set as `addedIn` reads the added ones: Yjs's `iterateDeletedStructs`
+   * hands each struct to a callback, splitting structs to hand them over whole.
+   */
   private deletedIn(transaction: Y.Transaction): StoredEntry[] {
     const deleted: StoredEntry[] = []
-    Y.iterateDeletedStructs(transaction, transaction.deleteSet, (struct) => {
-      if (struct instanceof Y.Item && struct.parent === this.array && struct.content instanceof Y.ContentBinary) {
-        deleted.push(...(struct.content.getContent() as StoredEntry[]))
+    for (const [client, deletes] of transaction.deleteSet.clients) {
+      const structs = transaction.doc.store.clients.get(client)
+      if (!structs) continue
+      for (const { clock, len } of deletes) {
+        for (let i = Y.findIndexSS(structs, clock); i < structs.length && structs[i].id.clock < clock + len; i++) {
+          const struct = structs[i]
+          if (struct instanceof Y.Item && struct.parent === this.array && struct.content instanceof Y.ContentBinary) deleted.push(struct.content.content)
+        }
       }
-    })
+    }
     return deleted
   }
 
   /**
    * New entries win over older ones of the same key when they sit further right; an entry that lost
    * (a concurrent write landed to its right) is deleted. Every peer makes the same decision from the
-   * same array order, so they converge.
+   * same array order, so they converge. Returns how many entries deleted by the transaction the new
+   * ones replaced in the index.
    */
-  private settleAdded(added: Map<string, IndexedEntry>, recordIds: Set<string>): void {
-    const losers = new Set<StoredEntry>()
-    const decided = new Set<string>()
-    // From the last item leftwards, through the items themselves: new entries sit at the end (a
-    // push appends), so the walk stops after about as many items as were added, where copying the
-    // whole array (toArray) cost a 60,000-entry board milliseconds on every transaction.
-    for (let item = this.lastItem(added); item !== null && decided.size < added.size; item = item.left) {
-      if (item.deleted || !(item.content instanceof Y.ContentBinary)) continue
-      const entry = decode(item.content.getContent()[0] as StoredEntry)
-      if (!added.has(entry.k) || decided.has(entry.k)) continue
-      decided.add(entry.k)
+  private settleAdded(added: IndexedEntry[], transaction: Y.Transaction, recordIds: Set<string>): number {
+    // A new entry that is the only live one of its key wins without a decision: the common case,
+    // its previous entry deleted by the same write. Only keys written concurrently are contested.
+    const contested = new Set<string>()
+    let replaced = 0
+    for (const entry of added) {
       const current = this.entries.get(entry.k)
-      if (current === entry) continue
-      if (current) losers.add(current.raw)
+      // Already indexed: this map was built from within the transaction.
+      if (current?.raw === entry.raw) continue
+      if (current && !current.item.deleted) {
+        contested.add(entry.k)
+        continue
+      }
+      if (current) replaced++
       this.index(entry)
-      recordIds.add(splitKey(entry.k).recordId)
+      recordIds.add(entry.recordId)
     }
-    for (const entry of added.values()) {
-      if (this.entries.get(entry.k) !== entry) losers.add(entry.raw)
+    if (contested.size > 0) this.decideContested(contested, added, transaction, recordIds)
+    return replaced
+  }
+
+  /**
+   * The rightmost live entry of each contested key wins, found from the last item leftwards through
+   * the items themselves: new entries sit at the end (a push appends), so the walk stops after
+   * about as many items as were added, where copying the whole array (toArray) cost a
+   * 60,000-entry board milliseconds on every transaction.
+   */
+  private decideContested(contested: Set<string>, added: IndexedEntry[], transaction: Y.Transaction, recordIds: Set<string>): void {
+    // Added items are recognised by their clock, and their entries found by it.
+    const addedOf = new Map<number, { before: number; entries: IndexedEntry[] }>()
+    for (const entry of added) {
+      const { client, clock } = entry.item.id
+      let range = addedOf.get(client)
+      if (!range) {
+        range = { before: transaction.beforeState.get(client) ?? 0, entries: [] }
+        addedOf.set(client, range)
+      }
+      range.entries[clock - range.before] = entry
+    }
+    const losers = new Set<IndexedEntry>()
+    for (let item: Y.Item | null = lastItem(added[0]); item !== null && contested.size > 0; item = item.left) {
+      if (item.deleted || !(item.content instanceof Y.ContentBinary)) continue
+      const range = addedOf.get(item.id.client)
+      const raw = item.content.content
+      const newEntry = range && item.id.clock >= range.before ? range.entries[item.id.clock - range.before] : undefined
+      const key = newEntry ? newEntry.k : keyOf(raw)
+      if (!contested.delete(key)) continue
+      const current = this.entries.get(key)
+      if (current?.raw === raw) continue
+      if (current) losers.add(current)
+      const entry = newEntry ?? decode(item, raw)
+      this.index(entry)
+      recordIds.add(entry.recordId)
+    }
+    for (const entry of added) {
+      if (this.entries.get(entry.k)?.raw !== entry.raw) losers.add(entry)
     }
     if (losers.size > 0) this.doc.transact(() => this.deleteEntries(losers))
   }
+}
 
-  /** The array's last item, found by walking right from an added entry's item (new ones sit at the end). */
-  private lastItem(added: Map<string, IndexedEntry>): Y.Item | null {
-    let item: Y.Item | null = null
-    for (const entry of added.values()) {
-      item = itemOf.get(entry.raw) ?? null
-      if (item) break
-    }
-    if (!item) {
-      // Not an item this map has seen: from the start, as the array itself would.
-      item = this.array._start
-    }
-    while (item?.right) item = item.right
-    return item
-  }
+/** The last item of the array an entry's item belongs to (new entries sit at the end). */
+function lastItem(entry: IndexedEntry): Y.Item {
+  let item = entry.item
+  for (let next = item.right; next !== null; next = next.right) item = next
+  return item
 }
 
 /**

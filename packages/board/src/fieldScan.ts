@@ -1,27 +1,8 @@
 import * as Y from 'yjs'
-import { encodeEntry, fieldsOfRecord, RECORDS_ARRAY, splitKey } from './fieldMap.ts'
+import { encodeEntry, fieldsOfRecord, keyEnd, RECORDS_ARRAY, splitKey } from './fieldMap.ts'
 
 const decoder = new TextDecoder()
 const encoder = new TextEncoder()
-const OPEN_BRACKET = 0x5b
-const QUOTE = 0x22
-const COMMA = 0x2c
-const BACKSLASH = 0x5c
-
-/**
- * The key of a stored entry (`["recordId/field",value]`, as JSON.stringify writes it) read from
- * its bytes without decoding the value; undefined when the entry is not in that exact form (an
- * escaped or non-ASCII key), for the caller to parse it whole.
- */
-function keyEnd(raw: Uint8Array): number | undefined {
-  if (raw[0] !== OPEN_BRACKET || raw[1] !== QUOTE) return undefined
-  for (let i = 2; i < raw.length; i++) {
-    const byte = raw[i] as number
-    if (byte === QUOTE) return raw[i + 1] === COMMA ? i : undefined
-    if (byte === BACKSLASH || byte >= 0x80) return undefined
-  }
-  return undefined
-}
 
 /** Whether the bytes of `raw` between `from` and `to` spell one of `fields` (ASCII). */
 function spellsOneOf(raw: Uint8Array, from: number, to: number, fields: readonly Uint8Array[]): boolean {

@@ -1,5 +1,5 @@
 import type { TLRecord } from 'tldraw'
-import type { FieldMap } from './fieldMap.ts'
+import type { FieldEntry, FieldMap } from './fieldMap.ts'
 
 /**
  * How a tldraw record is spread over fields. Top-level properties are fields (`x`, `y`, `parentId`,
@@ -27,8 +27,12 @@ export function recordToFields(record: TLRecord): Map<string, unknown> {
   return fields
 }
 
-/** The record the fields describe, or `undefined` when they do not describe one (deleted record). */
-export function fieldsToRecord(fields: ReadonlyMap<string, unknown>): TLRecord | undefined {
+/**
+ * The record the fields describe, or `undefined` when they do not describe one (deleted record).
+ * `valueOfField` reads a field's value where the map holds something else (a FieldMap's entries),
+ * so that a record is built without copying its fields into a map first.
+ */
+export function fieldsToRecord<V>(fields: ReadonlyMap<string, V>, valueOfField: (value: V) => unknown = (value) => value): TLRecord | undefined {
   if (!fields.has(PRESENCE_FIELD) || !fields.has('id')) return undefined
   const record: Record<string, unknown> = {}
   let props: Record<string, unknown> | undefined
@@ -37,9 +41,9 @@ export function fieldsToRecord(fields: ReadonlyMap<string, unknown>): TLRecord |
       props ??= {}
     } else if (field.startsWith(PROPS_PREFIX)) {
       props ??= {}
-      props[field.slice(PROPS_PREFIX.length)] = value
+      props[field.slice(PROPS_PREFIX.length)] = valueOfField(value)
     } else {
-      record[field] = value
+      record[field] = valueOfField(value)
     }
   }
   if (props) record.props = props
@@ -79,13 +83,14 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
+/** A FieldMap entry's value, for fieldsToRecord. */
+export const valueOfEntry = (entry: FieldEntry): unknown => entry.v
+
 /** Every complete record a FieldMap holds (records missing required fields are left out). */
 export function recordsOf(fields: FieldMap): TLRecord[] {
   const records: TLRecord[] = []
-  for (const recordId of fields.recordIds()) {
-    const values = new Map<string, unknown>()
-    for (const [field, entry] of fields.fieldsOf(recordId) ?? []) values.set(field, entry.v)
-    const record = fieldsToRecord(values)
+  for (const entries of fields.byRecord.values()) {
+    const record = fieldsToRecord(entries, valueOfEntry)
     if (record) records.push(record)
   }
   return records

@@ -1,0 +1,71 @@
+import { describe, expect, test } from 'vitest'
+import * as Y from 'yjs'
+import { FieldMap, fieldKey, RECORDS_ARRAY } from './fieldMap.ts'
+
+/** Updates a document emits, to replay them elsewhere. */
+function recordUpdates(doc: Y.Doc): Uint8Array[] {
+  const updates: Uint8Array[] = []
+  doc.on('update', (update: Uint8Array) => updates.push(update))
+  return updates
+}
+
+function structCounts(doc: Y.Doc): Array<[number, number]> {
+  return [...doc.store.clients].map(([client, structs]) => [client, structs.length])
+}
+
+describe('FieldMap', () => {
+  test('a batch of many deletions leaves the document exactly as plain Yjs does', () => {
+    const alice = new Y.Doc()
+    alice.clientID = 1
+    const bob = new Y.Doc()
+    bob.clientID = 2
+    const aliceFields = new FieldMap(alice.getArray(RECORDS_ARRAY))
+    const bobFields = new FieldMap(bob.getArray(RECORDS_ARRAY))
+    const updates = [...[alice, bob].map(recordUpdates)]
+    const sync = () => {
+      Y.applyUpdate(bob, Y.encodeStateAsUpdate(alice, Y.encodeStateVector(bob)))
+      Y.applyUpdate(alice, Y.encodeStateAsUpdate(bob, Y.encodeStateVector(alice)))
+    }
+
+    const ids = Array.from({ length: 300 }, (_, i) => `shape:${i}`)
+    aliceFields.write(
+      ids.flatMap((id, i) => [
+        [fieldKey(id, 'x'), i],
+        [fieldKey(id, 'y'), -i],
+        [fieldKey(id, 'props.color'), 'black'],
+        [fieldKey(id, 'props.text'), `note ${i}`],
+      ]),
+      [],
+    )
+    sync()
+    // Both at once, each a batch of hundreds of ranges: every third shape moved and recoloured by
+    // Alice, every fifth retyped and one in seven deleted by Bob.
+    aliceFields.write(
+      ids.filter((_, i) => i % 3 === 0).flatMap((id, i) => [[fieldKey(id, 'x'), i + 0.5], [fieldKey(id, 'y'), i - 0.5], [fieldKey(id, 'props.color'), 'blue']] as const),
+      [],
+    )
+    bobFields.write(
+      ids.filter((_, i) => i % 5 === 0).map((id) => [fieldKey(id, 'props.text'), `${id} edited`] as const),
+      ids.filter((_, i) => i % 7 === 0).flatMap((id) => ['x', 'y', 'props.color', 'props.text'].map((field) => fieldKey(id, field))),
+    )
+    sync()
+    // And once more on the merged tombstones: moving the same shapes again extends them.
+    aliceFields.write(
+      ids.filter((_, i) => i % 3 === 0).flatMap((id, i) => [[fieldKey(id, 'x'), i + 1], [fieldKey(id, 'y'), i - 1]] as const),
+      [],
+    )
+    sync()
+
+    const plain = new Y.Doc()
+    for (const update of updates.flat()) Y.applyUpdate(plain, update)
+    const withFieldMap = new Y.Doc()
+    new FieldMap(withFieldMap.getArray(RECORDS_ARRAY))
+    for (const update of updates.flat()) Y.applyUpdate(withFieldMap, update)
+
+    const expected = Y.encodeStateAsUpdate(plain)
+    for (const doc of [alice, bob, withFieldMap]) {
+      expect(structCounts(doc)).toEqual(structCounts(plain))
+      expect(Y.encodeStateAsUpdate(doc)).toEqual(expected)
+    }
+  })
+})
