@@ -2,7 +2,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { serveStatic } from '@hono/node-server/serve-static'
 import { upgradeWebSocket } from '@hono/node-server'
-import { PROTOCOL_VERSION } from '@fabrique/protocol'
+import { PACK_PARAM, PROTOCOL_VERSION } from '@fabrique/protocol'
 import type { OpenAPIHono } from '@hono/zod-openapi'
 import { Hono } from 'hono'
 import type * as Y from 'yjs'
@@ -147,10 +147,11 @@ export function createApp({ config, logger, metrics, sync, assets, boardAccess, 
       const boardId = c.req.param('boardId') ?? ''
       const clientProtocolVersion = c.req.query('v')
       const token = c.req.query('token')
+      const packing = c.req.query(PACK_PARAM)
       return {
         onOpen(_event, ws) {
           const recheck = () => Promise.resolve().then(() => boardAccess(boardId, token))
-          sync.accept(ws.raw as WebSocket, boardId, { access: recheck(), recheck, clientProtocolVersion, address: clientAddress(c) })
+          sync.accept(ws.raw as WebSocket, boardId, { access: recheck(), recheck, clientProtocolVersion, packing, address: clientAddress(c) })
         },
       }
     }),

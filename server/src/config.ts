@@ -59,6 +59,8 @@ export interface SyncSettings {
   roomIdleMs: number
   /** How long after its last change a board open in memory is kept encoded instead of live (0: never). */
   restAfterMs: number
+  /** Run a full garbage collection after boards rest or unload, to give their memory back. */
+  reclaimMemory: boolean
   /** Compact a board's log once it holds this many updates. */
   compactAfterUpdates: number
   /** Interval between pings; a socket that did not answer the previous ping is closed. */
@@ -103,6 +105,7 @@ export const defaultConfig: Config = {
   sync: {
     roomIdleMs: 30_000,
     restAfterMs: 30_000,
+    reclaimMemory: true,
     compactAfterUpdates: 500,
     heartbeatMs: 30_000,
     sqliteSynchronous: 'normal',
@@ -177,6 +180,7 @@ export function readConfig(env: Env = process.env): Config {
     sync: {
       roomIdleMs: integer(env, 'ROOM_IDLE_MS', d.sync.roomIdleMs),
       restAfterMs: integer(env, 'ROOM_REST_AFTER_MS', d.sync.restAfterMs),
+      reclaimMemory: env.RECLAIM_MEMORY === undefined || env.RECLAIM_MEMORY === '' ? d.sync.reclaimMemory : env.RECLAIM_MEMORY !== 'false' && env.RECLAIM_MEMORY !== '0',
       compactAfterUpdates: integer(env, 'COMPACT_AFTER_UPDATES', d.sync.compactAfterUpdates, 2),
       heartbeatMs: integer(env, 'HEARTBEAT_MS', d.sync.heartbeatMs, 100),
       sqliteSynchronous: oneOf(env, 'SQLITE_SYNCHRONOUS', ['normal', 'full'], d.sync.sqliteSynchronous),

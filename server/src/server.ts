@@ -113,6 +113,7 @@ export async function createServer(config: Config, overrides: ServerOverrides = 
     limits: config.limits,
     roomIdleMs: config.sync.roomIdleMs,
     restAfterMs: config.sync.restAfterMs,
+    reclaimMemory: config.sync.reclaimMemory,
     compactAfterUpdates: config.sync.compactAfterUpdates,
     heartbeatMs: config.sync.heartbeatMs,
     summaryDelayMs: config.sync.summaryDelayMs,

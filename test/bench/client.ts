@@ -3,6 +3,8 @@
  * Awareness a browser tab holds. Not the stock WebsocketProvider: it reconnects on its own and
  * hides when messages arrive, whereas here every receipt must be timed and a lost socket counted.
  */
+import zlib from 'node:zlib'
+import { PACKED_SYNC_ANSWER, PackedFormat, readPackedAnswer } from '@fabrique/protocol'
 import * as decoding from 'lib0/decoding'
 import * as encoding from 'lib0/encoding'
 import { WebSocket } from 'ws'
@@ -15,6 +17,15 @@ const MESSAGE_AWARENESS = 1
 
 /** Origin of every change that came from the server, to tell it from our own. */
 const REMOTE = Symbol('remote')
+
+/**
+ * A packed sync answer (Fabrique's, to clients whose address says `pack=deflate-raw`), read after
+ * its message type: the update and whether it is in Yjs's second format.
+ */
+export function unpackSyncAnswer(decoder: decoding.Decoder): { update: Uint8Array; v2: boolean } {
+  const answer = readPackedAnswer(decoder)
+  return { update: zlib.inflateRawSync(answer.deflated), v2: answer.format === PackedFormat.V2 }
+}
 
 /** Epoch milliseconds with sub-millisecond precision, comparable between processes of one machine. */
 export function now(): number {
@@ -189,6 +200,12 @@ export class BenchClient {
       // Sync step 1 from the server asks for our state: answer with step 2.
       if (encoding.length(encoder) > 1) this.send(encoding.toUint8Array(encoder))
       return subtype === syncProtocol.messageYjsSyncStep2
+    }
+    if (type === PACKED_SYNC_ANSWER) {
+      const { update, v2 } = unpackSyncAnswer(decoder)
+      if (v2) Y.applyUpdateV2(this.doc, update, REMOTE)
+      else Y.applyUpdate(this.doc, update, REMOTE)
+      return true
     }
     if (type === MESSAGE_AWARENESS) {
       awarenessProtocol.applyAwarenessUpdate(this.awareness, decoding.readVarUint8Array(decoder), REMOTE)

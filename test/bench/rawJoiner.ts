@@ -4,11 +4,13 @@
  * reads frame headers only: payload bytes are counted and skipped, never copied into messages. Fifty
  * joiners each receiving a board of several megabytes would otherwise spend more CPU assembling
  * those messages than the server spends sending them, on the same two cores, and the herd would time
- * the harness. The first message that is a sync answer (sync, step 2) ends the wait: served.
+ * the harness. The first message that is a sync answer (sync, step 2, or Fabrique's packed answer)
+ * ends the wait: served.
  */
 import { randomBytes } from 'node:crypto'
 import http from 'node:http'
 import type { Socket } from 'node:net'
+import { PACKED_SYNC_ANSWER } from '@fabrique/protocol'
 import * as encoding from 'lib0/encoding'
 import { now } from './client.ts'
 import type { WireProtocol } from './servers.ts'
@@ -111,7 +113,7 @@ export function rawJoin(url: string, board: string, protocol: WireProtocol, time
       let left = 0
       let size = 0
       let peek: number[] = []
-      const isAnswer = () => peek[prefix] === MESSAGE_SYNC && peek[prefix + 1] === SYNC_STEP2
+      const isAnswer = () => (peek[prefix] === MESSAGE_SYNC && peek[prefix + 1] === SYNC_STEP2) || peek[prefix] === PACKED_SYNC_ANSWER
       const onData = (chunk: Buffer) => {
         let i = 0
         while (i < chunk.length) {

@@ -11,7 +11,8 @@ import * as decoding from 'lib0/decoding'
 import * as encoding from 'lib0/encoding'
 import { WebSocket } from 'ws'
 import * as Y from 'yjs'
-import { now, type Stamp } from './client.ts'
+import { PACKED_SYNC_ANSWER } from '@fabrique/protocol'
+import { now, type Stamp, unpackSyncAnswer } from './client.ts'
 import type { WireProtocol } from './servers.ts'
 
 const MESSAGE_SYNC = 0
@@ -239,6 +240,10 @@ export class ThinClient {
     const decoder = decoding.createDecoder(new Uint8Array(data.buffer, data.byteOffset, data.byteLength))
     if (this.prefix) decoding.readVarString(decoder)
     const type = decoding.readVarUint(decoder)
+    if (type === PACKED_SYNC_ANSWER && !this.prefix) {
+      this.readSyncAnswer(data, receivedAt, markSynced, unpackSyncAnswer(decoder))
+      return
+    }
     if (type === MESSAGE_SYNC) {
       const subtype = decoding.readVarUint(decoder)
       const payload = decoding.readVarUint8Array(decoder)
@@ -252,22 +257,7 @@ export class ThinClient {
         return
       }
       if (subtype === SYNC_STEP2) {
-        if (this.pendingSyncAnswer) {
-          const answer = this.pendingSyncAnswer
-          this.pendingSyncAnswer = undefined
-          answer(payload)
-          return
-        }
-        if (this.syncedOnce) return
-        this.syncedOnce = true
-        this.syncReceivedAt = receivedAt
-        this.syncBytes = data.byteLength
-        if (this.doc) {
-          Y.applyUpdate(this.doc, payload)
-          this.syncAppliedAt = now()
-          this.syncedEntries = this.doc.getArray('records').length
-        }
-        markSynced()
+        this.readSyncAnswer(data, receivedAt, markSynced, { update: payload, v2: false })
         return
       }
       if (subtype === SYNC_UPDATE && this.options.sink) this.readUpdate(payload, receivedAt)
@@ -281,6 +271,27 @@ export class ThinClient {
       if (decoding.readVarUint(decoder) === AUTH_PERMISSION_DENIED) throw new Error(`permission denied: ${decoding.readVarString(decoder)}`)
     }
     // Query-awareness, Hocuspocus's sync status and the like: nothing to measure.
+  }
+
+  /** A sync answer, plain or packed: the first one makes the client synced. */
+  private readSyncAnswer(data: Buffer, receivedAt: number, markSynced: () => void, answer: { update: Uint8Array; v2: boolean }): void {
+    if (this.pendingSyncAnswer) {
+      const resolve = this.pendingSyncAnswer
+      this.pendingSyncAnswer = undefined
+      resolve(answer.v2 ? Y.convertUpdateFormatV2ToV1(answer.update) : answer.update)
+      return
+    }
+    if (this.syncedOnce) return
+    this.syncedOnce = true
+    this.syncReceivedAt = receivedAt
+    this.syncBytes = data.byteLength
+    if (this.doc) {
+      if (answer.v2) Y.applyUpdateV2(this.doc, answer.update)
+      else Y.applyUpdate(this.doc, answer.update)
+      this.syncAppliedAt = now()
+      this.syncedEntries = this.doc.getArray('records').length
+    }
+    markSynced()
   }
 
   private readAwareness(update: Uint8Array, receivedAt: number): void {

@@ -145,6 +145,39 @@ describe('sync between real y-websocket clients', () => {
     expect(notes(c).size).toBe(20)
   })
 
+  it('sends our own clients a large board packed, live or resting, and they converge with the others', async () => {
+    const s = await server({ sync: { restAfterMs: 300 } })
+    const writer = client(s, 'board-packed')
+    await writer.synced
+    writer.doc.transact(() => {
+      for (let i = 0; i < 3000; i++) notes(writer).set(`note-${i}`, `Idée ${i} : ouvrir les données du défi ${i % 7}`)
+    })
+    await waitFor(async () => (await storedDoc(s, 'board-packed')).getMap('notes').size === 3000, 'the notes stored')
+    const plainBytes = Y.encodeStateAsUpdate(writer.doc).byteLength
+
+    const received = (c: TestClient) => (c.provider.ws as unknown as { _socket: { bytesRead: number } })._socket.bytesRead
+    const packedLive = connectClient(syncUrl(s), 'board-packed', { packs: true })
+    cleanups.push(() => packedLive.destroy())
+    // An edit racing the packed answer: whatever arrives first, both end up with everything.
+    packedLive.provider.once('status', () => notes(writer).set('racing', 'written while the newcomer joins'))
+    await packedLive.synced
+    await waitFor(() => notes(packedLive).size === 3001, 'the racing edit on the newcomer')
+    expect(notes(packedLive).toJSON()).toEqual(notes(writer).toJSON())
+    expect(received(packedLive)).toBeLessThan(plainBytes / 4)
+
+    await waitFor(() => s.sync.rooms.restingCount === 1, 'the board resting')
+    const packedResting = connectClient(syncUrl(s), 'board-packed', { packs: true })
+    cleanups.push(() => packedResting.destroy())
+    const plain = client(s, 'board-packed')
+    await Promise.all([packedResting.synced, plain.synced])
+    expect(received(packedResting)).toBeLessThan(plainBytes / 4)
+    expect(notes(packedResting).toJSON()).toEqual(notes(writer).toJSON())
+    expect(notes(plain).toJSON()).toEqual(notes(writer).toJSON())
+
+    notes(packedResting).set('from-packed', 'a packed client writes like any other')
+    await waitFor(() => notes(plain).get('from-packed') !== undefined && notes(writer).get('from-packed') !== undefined, 'its edit everywhere')
+  })
+
   it('keeps a room that someone rejoins before the idle delay', async () => {
     const s = await server({ sync: { roomIdleMs: 300 } })
     const a = client(s, 'board-rejoin')

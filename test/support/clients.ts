@@ -1,3 +1,4 @@
+import { acceptPackedAnswers, PACK_DEFLATE_RAW, PACK_PARAM } from '@fabrique/protocol'
 import { WebSocket } from 'ws'
 import { WebsocketProvider } from 'y-websocket'
 import * as Y from 'yjs'
@@ -11,16 +12,24 @@ export interface TestClient {
   destroy(): void
 }
 
-/** A stock y-websocket client, exactly as browsers use it, on Node's `ws`. */
-export function connectClient(syncUrl: string, boardId: string, options: { params?: Record<string, string> } = {}): TestClient {
+/**
+ * A stock y-websocket client, exactly as browsers use it, on Node's `ws`; with `packs`, it also reads
+ * packed answers, as our own client does.
+ */
+export function connectClient(syncUrl: string, boardId: string, options: { params?: Record<string, string>; packs?: boolean } = {}): TestClient {
   const doc = new Y.Doc()
   const provider = new WebsocketProvider(syncUrl, boardId, doc, {
     WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
-    params: options.params ?? {},
+    params: { ...options.params, ...(options.packs ? { [PACK_PARAM]: PACK_DEFLATE_RAW } : {}) },
     maxBackoffTime: 200,
     // Providers of one room in one process would otherwise sync over BroadcastChannel, bypassing the server.
     disableBc: true,
   })
+  if (options.packs) {
+    acceptPackedAnswers(provider, (error) => {
+      throw error
+    })
+  }
   const synced = provider.synced ? Promise.resolve() : nextEvent<[boolean]>(provider, 'sync', 15_000).then(() => undefined)
   return {
     doc,

@@ -1,5 +1,5 @@
 import { type BoardBinding, type BoardProblem, bindBoard, bindPresence, RECORDS_ARRAY } from '@fabrique/board'
-import { isFinalCloseCode, PROTOCOL_VERSION } from '@fabrique/protocol'
+import { acceptPackedAnswers, isFinalCloseCode, PACK_DEFLATE_RAW, PACK_PARAM, PROTOCOL_VERSION } from '@fabrique/protocol'
 import {
   atom,
   createTLStore,
@@ -78,7 +78,15 @@ export class BoardConnection {
     })
 
     this.provider = new WebsocketProvider(syncServerUrl(), boardId, this.doc, {
-      params: { v: String(PROTOCOL_VERSION), ...(token ? { token } : {}) },
+      params: { v: String(PROTOCOL_VERSION), [PACK_PARAM]: PACK_DEFLATE_RAW, ...(token ? { token } : {}) },
+    })
+    // A board arrives packed (a tenth of the bytes); should this browser fail to read it, it asks
+    // again for the plain answer.
+    acceptPackedAnswers(this.provider, (error) => {
+      console.error('could not read the packed board, asking for it unpacked', error)
+      delete this.provider.params[PACK_PARAM]
+      this.provider.disconnect()
+      this.provider.connect()
     })
     this.provider.on('status', ({ status }) => {
       this.$status.set(status === 'connected' ? 'online' : 'offline')

@@ -22,3 +22,16 @@ export {
   timeLeft,
   type VoteCount,
 } from './live.ts'
+export {
+  acceptPackedAnswers,
+  applyPackedAnswer,
+  encodePackedAnswer,
+  inflateRaw,
+  PACK_DEFLATE_RAW,
+  PACK_PARAM,
+  type PackedAnswer,
+  PackedFormat,
+  PACKED_SYNC_ANSWER,
+  type PackingProvider,
+  readPackedAnswer,
+} from './packedState.ts'

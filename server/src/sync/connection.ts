@@ -56,6 +56,8 @@ export class Connection implements Peer {
   /** The event whose board this is, once access is decided (for the per-event limit). */
   eventId: string | undefined
   alive = true
+  /** The client reads packed sync answers (see @fabrique/protocol's packedState). */
+  packs = false
   private room: Room | undefined
   private held: Uint8Array[] | undefined = []
   private closed = false

@@ -1,3 +1,4 @@
+import { applyPackedAnswer, PACKED_SYNC_ANSWER, PackedFormat, readPackedAnswer } from '@fabrique/protocol'
 import * as decoding from 'lib0/decoding'
 import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
@@ -13,7 +14,10 @@ class FakePeer implements Peer {
   readonly clientIds = new Set<number>()
   readonly sent: Uint8Array[] = []
   closedWith: number | undefined
-  constructor(readonly readOnly = false) {}
+  constructor(
+    readonly readOnly = false,
+    readonly packs = false,
+  ) {}
   send(message: Uint8Array): void {
     this.sent.push(message)
   }
@@ -25,6 +29,7 @@ class FakePeer implements Peer {
     return this.sent.map((m) => {
       const d = decoding.createDecoder(m)
       const type = decoding.readVarUint(d)
+      if (type === PACKED_SYNC_ANSWER) return `packed:${decoding.readVarUint(d)}`
       return type === 0 ? `sync:${decoding.readVarUint(d)}` : 'awareness'
     })
   }
@@ -67,6 +72,16 @@ function payload(message: Uint8Array | undefined): Uint8Array {
   decoding.readVarUint(d)
   decoding.readVarUint(d)
   return decoding.readVarUint8Array(d)
+}
+
+/** What a packed answer holds, read as our client reads it. */
+async function unpacked(message: Uint8Array | undefined): Promise<{ format: number; map: Record<string, unknown>; doc: Y.Doc }> {
+  const d = decoding.createDecoder(message as Uint8Array)
+  expect(decoding.readVarUint(d)).toBe(PACKED_SYNC_ANSWER)
+  const answer = readPackedAnswer(d)
+  const doc = new Y.Doc()
+  await applyPackedAnswer(doc, answer, null)
+  return { format: answer.format, map: doc.getMap('m').toJSON(), doc }
 }
 
 function mapOf(...updates: Uint8Array[]): Record<string, unknown> {
@@ -274,5 +289,91 @@ describe('a resting board', () => {
     const { room } = await makeRoom({ storage, restAfterMs: REST_MS })
     expect(room.isResting).toBe(false)
     expect(room.doc.getMap('m').size).toBe(0)
+  })
+})
+
+describe('packed answers', () => {
+  const EMPTY = encodeSyncMessage(0, new Uint8Array([0]))
+
+  it('go to the peers that read them, encoded once until the board changes; the others get plain answers', async () => {
+    const { room } = await makeRoom()
+    const author = new FakePeer()
+    room.handleMessage(author, updateMessage('k', 'v'))
+    const [packer, packer2, plain] = [new FakePeer(false, true), new FakePeer(false, true), new FakePeer()]
+    room.handleMessage(packer, EMPTY)
+    room.handleMessage(packer2, EMPTY)
+    room.handleMessage(plain, EMPTY)
+    expect(packer.kinds()).toEqual([`packed:${PackedFormat.V2}`])
+    expect(packer2.sent[0]).toBe(packer.sent[0])
+    expect(plain.kinds()).toEqual(['sync:1'])
+    const first = await unpacked(packer.sent[0])
+    expect(first.map).toEqual({ k: 'v' })
+    expect(Y.encodeStateAsUpdate(first.doc)).toEqual(payload(plain.sent[0]))
+
+    room.handleMessage(author, updateMessage('k2', 'v2'))
+    room.handleMessage(packer, EMPTY)
+    expect(packer.sent[1]).not.toBe(packer.sent[0])
+    expect((await unpacked(packer.sent[1])).map).toEqual({ k: 'v', k2: 'v2' })
+  })
+
+  it('carry a large catch-up to a packing peer; small ones stay plain', async () => {
+    const { room } = await makeRoom()
+    const author = new FakePeer()
+    const base = new Y.Doc()
+    base.getMap('m').set('first', 'x')
+    room.handleMessage(author, encodeSyncMessage(2, Y.encodeStateAsUpdate(base)))
+    const svAfterFirst = Y.encodeStateVector(base)
+    const big = new Y.Doc()
+    Y.applyUpdate(big, Y.encodeStateAsUpdate(base))
+    big.getMap('m').set('big', 'y'.repeat(100_000))
+    room.handleMessage(author, encodeSyncMessage(2, Y.encodeStateAsUpdate(big, svAfterFirst)))
+
+    const behind = new FakePeer(false, true)
+    room.handleMessage(behind, encodeSyncMessage(0, svAfterFirst))
+    expect(behind.kinds()).toEqual([`packed:${PackedFormat.V1}`])
+    expect(behind.sent[0]?.byteLength).toBeLessThan(10_000)
+    const caughtUp = await unpacked(behind.sent[0])
+    expect(caughtUp.map).toEqual({ big: 'y'.repeat(100_000) })
+
+    const upToDate = new FakePeer(false, true)
+    room.handleMessage(upToDate, encodeSyncMessage(0, Y.encodeStateVector(big)))
+    expect(upToDate.kinds()).toEqual(['sync:1'])
+  })
+
+  it('are what a resting board holds: packing peers get them as they are, plain and returning peers the same state', async () => {
+    const REST_MS = 30
+    const { room } = await makeRoom({ restAfterMs: REST_MS })
+    const author = new FakePeer()
+    const doc = new Y.Doc()
+    doc.getMap('m').set('a', '1')
+    const svBeforeB = Y.encodeStateVector(doc)
+    const beforeB = Y.encodeStateAsUpdate(doc)
+    doc.getMap('m').set('b', '2')
+    doc.getMap('m').delete('a')
+    room.handleMessage(author, encodeSyncMessage(2, Y.encodeStateAsUpdate(doc)))
+    await sleep(REST_MS * 4)
+    expect(room.isResting).toBe(true)
+
+    const [packer, plain, returning, upToDate] = [new FakePeer(false, true), new FakePeer(), new FakePeer(), new FakePeer()]
+    room.handleMessage(packer, EMPTY)
+    room.handleMessage(plain, EMPTY)
+    room.handleMessage(returning, encodeSyncMessage(0, svBeforeB))
+    room.handleMessage(upToDate, encodeSyncMessage(0, Y.encodeStateVector(doc)))
+    const packed = await unpacked(packer.sent[0])
+    expect(packed.format).toBe(PackedFormat.V2)
+    expect(packed.map).toEqual({ b: '2' })
+    expect(mapOf(payload(plain.sent[0]))).toEqual({ b: '2' })
+    const before = new Y.Doc()
+    Y.applyUpdate(before, beforeB)
+    Y.applyUpdate(before, payload(returning.sent[0]))
+    expect(before.getMap('m').toJSON()).toEqual({ b: '2' })
+    // The deletion of a reaches a tab that holds every insertion.
+    expect(payload(upToDate.sent[0])).toEqual(Y.encodeStateAsUpdate(doc, Y.encodeStateVector(doc)))
+    expect(room.isResting).toBe(true)
+
+    // Woken by a write, the board is its old self plus the write.
+    room.handleMessage(author, updateMessage('c', '3'))
+    expect(room.isResting).toBe(false)
+    expect(room.doc.getMap('m').toJSON()).toEqual({ b: '2', c: '3' })
   })
 })

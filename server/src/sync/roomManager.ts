@@ -2,6 +2,7 @@ import type * as Y from 'yjs'
 import type { Logger } from '../logger.ts'
 import type { BoardStorage } from '../storage/types.ts'
 import type { Relay, RelayMessage } from './relay.ts'
+import { fullCollection, MemoryReclaimer } from './memoryReclaimer.ts'
 import { Room, type RoomDeps } from './room.ts'
 import type { SyncMetrics } from './syncMetrics.ts'
 import type { UpdateLayout } from './updateCheck.ts'
@@ -13,6 +14,8 @@ export interface RoomManagerOptions {
   roomIdleMs: number
   /** How long after its last change a board is kept encoded instead of live (0: never). */
   restAfterMs: number
+  /** Run a full garbage collection once boards rested or unloaded (see memoryReclaimer.ts). */
+  reclaimMemory: boolean
   compactAfterUpdates: number
   maxAwarenessStateBytes: number
   maxBoardBytes: number
@@ -25,6 +28,13 @@ export interface RoomManagerOptions {
   /** Another instance changed who may write on this board (a lock). */
   onAccessChanged?: (boardId: string) => void
 }
+
+/** A full collection once ~100 MB of documents were dropped (four boards of 2,000 shapes)... */
+const RECLAIM_AFTER_BYTES = 100 * 1024 * 1024
+/** ...and none was dropped for 2 s: boards that rest together are collected together... */
+const RECLAIM_QUIET_MS = 2_000
+/** ...at most twice a minute. */
+const RECLAIM_INTERVAL_MS = 30_000
 
 /**
  * Room lifecycle in one place: one load per board however many join at once, unload a while after
@@ -41,8 +51,17 @@ export class RoomManager {
   private readonly roomDeps: RoomDeps
   /** Relay messages for boards still loading: applied once they are. */
   private readonly heldRelayMessages = new Map<string, RelayMessage[]>()
+  private readonly reclaimer: MemoryReclaimer
 
   constructor(private readonly options: RoomManagerOptions) {
+    this.reclaimer = new MemoryReclaimer({
+      collect: options.reclaimMemory ? fullCollection() : undefined,
+      minReleasedBytes: RECLAIM_AFTER_BYTES,
+      quietMs: RECLAIM_QUIET_MS,
+      minIntervalMs: RECLAIM_INTERVAL_MS,
+      logger: options.logger,
+      metrics: options.metrics,
+    })
     this.roomDeps = {
       storage: options.storage,
       logger: options.logger,
@@ -55,6 +74,7 @@ export class RoomManager {
       summaryDelayMs: options.summaryDelayMs,
       summariesWanted: options.summariesWanted,
       requestAwarenessFlush: (room) => this.requestAwarenessFlush(room),
+      onReleased: (items) => this.reclaimer.noteReleased(items),
       onEmpty: (room) => this.scheduleUnload(room),
       onFailed: (room) => this.forget(room),
       relay: options.relay,
@@ -201,5 +221,6 @@ export class RoomManager {
   async closeAll(): Promise<void> {
     const rooms = [...this.loaded.values()]
     await Promise.all(rooms.map((room) => this.unload(room)))
+    this.reclaimer.dispose()
   }
 }

@@ -14,6 +14,8 @@ export interface SyncMetrics {
   loadSeconds: Histogram
   /** Decoding a resting board again for its first write. */
   wakeSeconds: Histogram
+  /** Full collections run after boards rested or unloaded (see memoryReclaimer.ts). */
+  reclaimSeconds: Histogram
 }
 
 export function createSyncMetrics(metrics: Metrics): SyncMetrics {
@@ -31,5 +33,6 @@ export function createSyncMetrics(metrics: Metrics): SyncMetrics {
     appendSeconds: metrics.histogram('fabrique_storage_append_seconds', 'Time to append updates to storage', latency),
     loadSeconds: metrics.histogram('fabrique_storage_load_seconds', 'Time to load a board from storage', latency),
     wakeSeconds: metrics.histogram('fabrique_room_wake_seconds', 'Time to decode a resting board for its first write', latency),
+    reclaimSeconds: metrics.histogram('fabrique_memory_reclaim_seconds', 'Full garbage collections run after boards rested or unloaded', latency),
   }
 }

@@ -1,4 +1,4 @@
-import { CloseCode, isValidBoardId, PROTOCOL_VERSION } from '@fabrique/protocol'
+import { CloseCode, isValidBoardId, PACK_DEFLATE_RAW, PROTOCOL_VERSION } from '@fabrique/protocol'
 import type { WebSocket } from 'ws'
 import type { Logger } from '../logger.ts'
 import type { BoardStorage } from '../storage/types.ts'
@@ -17,6 +17,8 @@ export interface SyncServerOptions {
   roomIdleMs: number
   /** How long after its last change a board is kept encoded instead of live (0: never). */
   restAfterMs: number
+  /** Full garbage collection after boards rest or unload (see memoryReclaimer.ts). */
+  reclaimMemory?: boolean
   compactAfterUpdates: number
   heartbeatMs: number
   /** How long after a change a board's summary for the console is rewritten. */
@@ -31,6 +33,8 @@ export interface AcceptOptions {
   access: Promise<BoardAccess>
   /** The `v` query parameter our client sends; the stock y-websocket client sends none. */
   clientProtocolVersion: string | undefined
+  /** The `pack` query parameter: how the client can read packed sync answers, if it can. */
+  packing?: string | undefined
   /** The peer's address, for the per-address connection limit. */
   address: string
   /** Decides access again, with the same credentials (after a board is locked or unlocked). */
@@ -58,6 +62,7 @@ export class SyncServer {
       metrics: options.metrics,
       roomIdleMs: options.roomIdleMs,
       restAfterMs: options.restAfterMs,
+      reclaimMemory: options.reclaimMemory ?? false,
       compactAfterUpdates: options.compactAfterUpdates,
       maxAwarenessStateBytes: options.limits.maxAwarenessStateBytes,
       maxBoardBytes: options.limits.maxBoardBytes,
@@ -102,6 +107,7 @@ export class SyncServer {
     }
     const connection = new Connection(ws, boardId, limits, metrics, logger)
     connection.recheck = accept.recheck
+    connection.packs = accept.packing === PACK_DEFLATE_RAW
     this.connections.add(connection)
     count(this.perAddress, accept.address, +1)
     ws.on('close', () => {

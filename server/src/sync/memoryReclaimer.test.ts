@@ -1,0 +1,73 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import { silentLogger } from '../logger.ts'
+import { Metrics } from '../metrics.ts'
+import { fullCollection, HEAP_BYTES_PER_ITEM, MemoryReclaimer } from './memoryReclaimer.ts'
+import { createSyncMetrics } from './syncMetrics.ts'
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+const reclaimers: MemoryReclaimer[] = []
+afterEach(() => {
+  for (const reclaimer of reclaimers.splice(0)) reclaimer.dispose()
+})
+
+function reclaimer(collections: number[], overrides: { minIntervalMs?: number } = {}) {
+  const r = new MemoryReclaimer({
+    collect: () => collections.push(performance.now()),
+    minReleasedBytes: 1000 * HEAP_BYTES_PER_ITEM,
+    quietMs: 30,
+    minIntervalMs: overrides.minIntervalMs ?? 0,
+    logger: silentLogger,
+    metrics: createSyncMetrics(new Metrics()),
+  })
+  reclaimers.push(r)
+  return r
+}
+
+describe('MemoryReclaimer', () => {
+  it('collects once enough was released and things went quiet, once for a batch', async () => {
+    const collections: number[] = []
+    const r = reclaimer(collections)
+    r.noteReleased(600)
+    await sleep(80)
+    expect(collections).toHaveLength(0)
+    r.noteReleased(600)
+    r.noteReleased(600)
+    await sleep(10)
+    r.noteReleased(600)
+    expect(collections).toHaveLength(0)
+    await sleep(80)
+    expect(collections).toHaveLength(1)
+    // What was collected is not counted again.
+    r.noteReleased(600)
+    await sleep(80)
+    expect(collections).toHaveLength(1)
+  })
+
+  it('leaves at least the minimum interval between two collections', async () => {
+    const collections: number[] = []
+    const r = reclaimer(collections, { minIntervalMs: 200 })
+    r.noteReleased(2000)
+    await sleep(60)
+    r.noteReleased(2000)
+    await sleep(60)
+    expect(collections).toHaveLength(1)
+    await sleep(250)
+    expect(collections).toHaveLength(2)
+    expect((collections[1] as number) - (collections[0] as number)).toBeGreaterThanOrEqual(195)
+  })
+
+  it('finds V8 full collection without --expose-gc, and it frees what nothing holds', async () => {
+    const collect = fullCollection()
+    expect(collect).toBeTypeOf('function')
+    let garbage: Uint8Array[] | undefined = Array.from({ length: 64 }, () => new Uint8Array(1024 * 1024).fill(1))
+    let finalized = false
+    const watched = new FinalizationRegistry<string>(() => {
+      finalized = true
+    })
+    watched.register(garbage, 'garbage')
+    garbage = undefined
+    collect?.()
+    await sleep(20)
+    expect(finalized).toBe(true)
+  })
+})
