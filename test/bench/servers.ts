@@ -69,6 +69,8 @@ export interface RunningServer {
   roomsLoaded(): Promise<number>
   /** Fabrique: loaded boards held encoded after ROOM_REST_AFTER_MS without a change; peers: undefined (no such state). */
   roomsResting(): Promise<number | undefined>
+  /** Fabrique: a figure of its /metrics (e.g. `fabrique_memory_reclaim_seconds_count`); peers: undefined. */
+  metric(name: string): Promise<number | undefined>
   /** Resident memory now. */
   rss(): number
   /** What the server wrote on stderr (warnings and errors: LOG_LEVEL=warn). */
@@ -246,6 +248,12 @@ async function attach(kind: AnyServer, child: ChildProcess, urlTemplate: (url: s
       return (await health()).rooms
     },
     roomsResting: async () => (kind === 'fabrique' ? (await health()).resting : undefined),
+    metric: async (metricName: string) => {
+      if (kind !== 'fabrique') return undefined
+      const text = await (await fetch(`${httpUrl}/metrics`)).text()
+      const line = text.split('\n').find((l) => l.startsWith(`${metricName} `))
+      return line === undefined ? undefined : Number(line.slice(metricName.length + 1))
+    },
     rss: () => {
       try {
         return rssBytes(child.pid as number)

@@ -174,6 +174,8 @@ export interface IdleRun extends RunBase {
   rssJoinedBytes: number
   /** Fabrique: seconds from the joins until every board rested (NaN: not within the wait); peers: undefined. */
   restSeconds: number | undefined
+  /** Fabrique: its memory reclaim after the boards rested (when, the GC pause, the CPU until it settled). */
+  reclaim?: { seconds: number; pauseMs: number; window: ServerWindow; windowSeconds: number }
   idle: ServerWindow
   rssIdleBytes: number
   churn: { cycles: number; failures: number; ms: number; errors: string[] }
@@ -577,6 +579,24 @@ async function boardsResting(server: RunningServer, rooms: number, waitSeconds: 
   }
 }
 
+/** How long S8 waits for Fabrique's memory reclaim once its boards rest (it runs 2 s after the last one). */
+const RECLAIM_WAIT_SECONDS = 20
+/** The GC's sweeping and the freeing of its memory go on after its pause: measured with it. */
+const RECLAIM_AFTERMATH_SECONDS = 10
+
+/** Polls until Fabrique has run its memory reclaim (a full GC after boards rested), at most `waitSeconds`. */
+async function memoryReclaimed(server: RunningServer, waitSeconds: number): Promise<{ seconds: number; pauseMs: number } | undefined> {
+  const since = performance.now()
+  for (;;) {
+    const count = await server.metric('fabrique_memory_reclaim_seconds_count')
+    if (count === undefined) return undefined
+    const seconds = (performance.now() - since) / 1000
+    if (count > 0) return { seconds, pauseMs: ((await server.metric('fabrique_memory_reclaim_seconds_sum')) ?? Number.NaN) * 1000 }
+    if (seconds >= waitSeconds) return { seconds: Number.NaN, pauseMs: Number.NaN }
+    await sleep(250)
+  }
+}
+
 /**
  * S8 up to the moment everyone has left; the returned function waits for the boards to be unloaded
  * and stops the server. The benchmark runs the next server meanwhile: a server waiting to unload has
@@ -616,6 +636,14 @@ export async function startIdle(scenario: IdleScenario, kind: AnyServer, context
     const rssJoinedBytes = server.rss()
     // Idle means idle for a while: Fabrique's boards rest (are held encoded) once unchanged for ROOM_REST_AFTER_MS.
     const restSeconds = await boardsResting(server, scenario.rooms, timing.restWaitSeconds)
+    // Then Fabrique returns the memory of the rested boards (one full GC, a few seconds after they
+    // rest): a one-off, measured on its own, before the idle window.
+    const reclaimMeter = new WindowMeter(server.pid, pool.pids).start()
+    const reclaimStarted = performance.now()
+    const reclaim = await memoryReclaimed(server, RECLAIM_WAIT_SECONDS)
+    if (reclaim) await sleep(RECLAIM_AFTERMATH_SECONDS * 1000)
+    const reclaimWindow = reclaimMeter.stop()
+    const reclaimWindowSeconds = (performance.now() - reclaimStarted) / 1000
     const idleStart = now()
     const idleMeter = new WindowMeter(server.pid, pool.pids).start()
     await sleep(timing.idleSeconds * 1000)
@@ -658,6 +686,7 @@ export async function startIdle(scenario: IdleScenario, kind: AnyServer, context
       prefillMs,
       rssJoinedBytes,
       restSeconds,
+      reclaim: reclaim && { ...reclaim, window: serverWindow(reclaimWindow), windowSeconds: reclaimWindowSeconds },
       idle: serverWindow(idle),
       rssIdleBytes,
       churn: {
