@@ -1,5 +1,4 @@
-import zlib from 'node:zlib'
-import { CloseCode, encodePackedAnswer, MessageType, type PackedAnswer, PackedFormat, readPackedAnswer, SyncStep } from '@fabrique/protocol'
+import { CloseCode, MessageType, PackedFormat, SyncStep } from '@fabrique/protocol'
 import * as decoding from 'lib0/decoding'
 import * as Y from 'yjs'
 import type { Logger } from '../logger.ts'
@@ -7,6 +6,7 @@ import type { BoardStorage } from '../storage/types.ts'
 import { AwarenessRefused, AwarenessRelay } from './awarenessRelay.ts'
 import { summariseDoc } from './boardSummary.ts'
 import { encodeSyncMessage, ProtocolError } from './messages.ts'
+import { asV1, PACK_ANSWERS_OVER_BYTES, packAnswer, unpackAnswer } from './packedAnswers.ts'
 import type { AwarenessPeer } from './awarenessRelay.ts'
 import type { Peer } from './peer.ts'
 import type { Relay, RelayMessage } from './relay.ts'
@@ -99,31 +99,6 @@ interface RestingState {
   clocks: Map<number, number>
   /** What a peer holding every change lacks: the deletions alone (made on first use). */
   deletions?: Uint8Array
-}
-
-/**
- * zlib level for packed answers. On a 5,000-shape board's state in Yjs's second format (6.9 MB):
- * level 1 gives 713 KB in 9 ms, level 2 679 KB in 9 ms, level 6 686 KB in 39 ms.
- */
-const PACK_LEVEL = 2
-
-/** A sync answer larger than this is packed for the clients that read packed answers. */
-const PACK_ANSWERS_OVER_BYTES = 64 * 1024
-
-function packAnswer(format: PackedFormat, update: Uint8Array): Uint8Array {
-  return encodePackedAnswer(format, zlib.deflateRawSync(update, { level: PACK_LEVEL }))
-}
-
-function unpackAnswer(message: Uint8Array): { format: PackedFormat; update: Uint8Array } {
-  const decoder = decoding.createDecoder(message)
-  decoding.readVarUint(decoder)
-  const answer: PackedAnswer = readPackedAnswer(decoder)
-  return { format: answer.format, update: zlib.inflateRawSync(answer.deflated) }
-}
-
-/** A whole state or a diff in Yjs's first format, which is what plain y-websocket clients read. */
-function asV1(format: PackedFormat, update: Uint8Array): Uint8Array {
-  return format === PackedFormat.V2 ? Y.convertUpdateFormatV2ToV1(update) : update
 }
 
 /** Items a document holds, from its state vector (deleted ones included, merged ones not). */
