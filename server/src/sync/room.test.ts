@@ -1,4 +1,5 @@
-import { applyPackedAnswer, PACKED_SYNC_ANSWER, PackedFormat, readPackedAnswer } from '@fabrique/protocol'
+import zlib from 'node:zlib'
+import { applyPackedAnswer, encodePackedAnswer, PACKED_SYNC_ANSWER, PackedFormat, readPackedAnswer } from '@fabrique/protocol'
 import * as decoding from 'lib0/decoding'
 import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
@@ -314,6 +315,17 @@ describe('packed answers', () => {
     room.handleMessage(packer, EMPTY)
     expect(packer.sent[1]).not.toBe(packer.sent[0])
     expect((await unpacked(packer.sent[1])).map).toEqual({ k: 'v', k2: 'v2' })
+  })
+
+  it('only go from the server: a client sending one is refused, the others are served', async () => {
+    const { room } = await makeRoom()
+    const author = new FakePeer()
+    room.handleMessage(author, updateMessage('k', 'v'))
+    const forged = encodePackedAnswer(PackedFormat.V1, zlib.deflateRawSync(Y.encodeStateAsUpdate(new Y.Doc())))
+    expect(() => room.handleMessage(new FakePeer(false, true), forged)).toThrow(/unknown message type 100/)
+    const packer = new FakePeer(false, true)
+    room.handleMessage(packer, EMPTY)
+    expect((await unpacked(packer.sent[0])).map).toEqual({ k: 'v' })
   })
 
   it('carry a large catch-up to a packing peer; small ones stay plain', async () => {
