@@ -128,6 +128,13 @@ function integer(env: Env, name: string, fallback: number, min = 0): number {
   return value
 }
 
+/** Unset or empty: the default; "false" or "0": off; anything else: on. */
+function flag(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name]
+  if (raw === undefined || raw === '') return fallback
+  return raw !== 'false' && raw !== '0'
+}
+
 function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
   const raw = env[name]
   if (raw === undefined || raw === '') return fallback
@@ -180,12 +187,12 @@ export function readConfig(env: Env = process.env): Config {
     sync: {
       roomIdleMs: integer(env, 'ROOM_IDLE_MS', d.sync.roomIdleMs),
       restAfterMs: integer(env, 'ROOM_REST_AFTER_MS', d.sync.restAfterMs),
-      reclaimMemory: env.RECLAIM_MEMORY === undefined || env.RECLAIM_MEMORY === '' ? d.sync.reclaimMemory : env.RECLAIM_MEMORY !== 'false' && env.RECLAIM_MEMORY !== '0',
+      reclaimMemory: flag(env, 'RECLAIM_MEMORY', d.sync.reclaimMemory),
       compactAfterUpdates: integer(env, 'COMPACT_AFTER_UPDATES', d.sync.compactAfterUpdates, 2),
       heartbeatMs: integer(env, 'HEARTBEAT_MS', d.sync.heartbeatMs, 100),
       sqliteSynchronous: oneOf(env, 'SQLITE_SYNCHRONOUS', ['normal', 'full'], d.sync.sqliteSynchronous),
       summaryDelayMs: integer(env, 'BOARD_SUMMARY_DELAY_MS', d.sync.summaryDelayMs, 10),
-      boardLayoutOnly: env.BOARD_LAYOUT_ONLY === undefined || env.BOARD_LAYOUT_ONLY === '' ? d.sync.boardLayoutOnly : env.BOARD_LAYOUT_ONLY !== 'false' && env.BOARD_LAYOUT_ONLY !== '0',
+      boardLayoutOnly: flag(env, 'BOARD_LAYOUT_ONLY', d.sync.boardLayoutOnly),
     },
   }
 }
