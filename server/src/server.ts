@@ -1,6 +1,7 @@
 import fs from 'node:fs'
 import type { AddressInfo } from 'node:net'
 import path from 'node:path'
+import { heapTrimUnavailable } from '@fabrique/native-memory'
 import { createAdaptorServer } from '@hono/node-server'
 import type { Hono } from 'hono'
 import { WebSocketServer } from 'ws'
@@ -102,6 +103,9 @@ export async function createServer(config: Config, overrides: ServerOverrides = 
   const assets = overrides.assets ?? databases.assets
   const events = databases.events
   if (!config.secret) logger.warn('SECRET is not set: access links stop working when the server restarts. Set SECRET in production.')
+  if (config.sync.reclaimMemory && heapTrimUnavailable) {
+    logger.warn(`Idle boards' memory is only partly given back: ${heapTrimUnavailable}. Run "pnpm install" on a machine with a C compiler, make and python3.`)
+  }
   const signer = new TokenSigner(config.secret)
   const metrics = new Metrics()
   const relay = config.redisUrl ? new RedisRelay(config.redisUrl, logger) : undefined

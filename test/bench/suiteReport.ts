@@ -415,9 +415,12 @@ function idle(scenario: IdleScenario, runs: Partial<Record<AnyServer, SuiteOutco
   t.row('Pre-fill of the boards until applied', 'ms', (r) => r.prefillMs)
   t.row('RSS once everyone joined', 'bytes', (r) => r.rssJoinedBytes)
   t.row('Boards resting (held encoded) after', 'text', (r) => (r.restSeconds === undefined ? 'no such state' : Number.isNaN(r.restSeconds) ? 'not all within the wait' : fmtSeconds(r.restSeconds)))
-  t.row('Memory of the rested boards returned (one full GC) after', 'text', (r) =>
-    r.reclaim === undefined ? 'no such step' : Number.isNaN(r.reclaim.seconds) ? 'not within the wait' : `${fmtSeconds(r.reclaim.seconds)} (pause ${r.reclaim.pauseMs.toFixed(0)} ms)`,
-  )
+  t.row('Memory of the rested boards returned (one full GC, then the C heap trimmed) after', 'text', (r) => {
+    if (r.reclaim === undefined) return 'no such step'
+    if (Number.isNaN(r.reclaim.seconds)) return 'not within the wait'
+    const trim = r.reclaim.trimPauseMs === undefined || Number.isNaN(r.reclaim.trimPauseMs) ? 'no trim' : `trim ${r.reclaim.trimPauseMs.toFixed(0)} ms`
+    return `${fmtSeconds(r.reclaim.seconds)} (GC pause ${r.reclaim.pauseMs.toFixed(0)} ms, ${trim})`
+  })
   t.row('Server CPU from the boards resting until 10 s after that GC (one-off)', 'text', (r) => (r.reclaim === undefined ? '–' : `${r.reclaim.window.cpuPercent.toFixed(1)} % over ${fmtSeconds(r.reclaim.windowSeconds)}`))
   t.row('**RSS, idle**', 'bytes', (r) => r.rssIdleBytes, checks[0]?.label)
   t.row('**Server CPU, idle (presence renewed every 15 s)**', 'percent', (r) => r.idle.cpuPercent, checks[1]?.label)
@@ -476,7 +479,7 @@ function notes(scenario: SuiteScenario): string {
     case 'export':
       return '> S3a runs on the 50 team boards (2,000 shapes each) of an event; after the baseline, GET /api/events/{id}/export.zip with a facilitator token (every team’s sheet as JSON, Markdown and PDF, notes.csv, event.pdf). "During": cursor moves sent while the request ran.'
     case 'idle':
-      return `> 50 boards of 2,000 shapes, 10 connections each (the first wrote the board). Idle: ${'`'}presence renewed every 15 s${'`'} as y-protocols does, nothing else; RSS is read once everyone joined, then after the idle window, which starts once Fabrique's boards rest (no change for its default ROOM_REST_AFTER_MS, 30 s: held encoded, not as live documents) and it has returned their memory (one full GC a few seconds later; the CPU from the rest until 10 s after that GC is shown on its own row, as a one-off). The peers have no such states and start at once. Churn, an hour-equivalent shortened: ${fmtInt(scenario.churnCycles)} connect/disconnect cycles (500 people × ${scenario.churnCycles / 500} reconnections in an hour), ${scenario.churnConcurrency} at a time, each a returning tab (it sends the board's state vector), announcing itself, then closing; the 500 idle connections stay. Growth: RSS 2 s after the churn against RSS before it. Unload: every client leaves; the server is polled (Fabrique: /healthz; peers: their room count) until no board is loaded. Fabrique runs with its default ROOM_IDLE_MS (30 s). The servers run one after the other (the reference first), and each waits for its unload while the next ones run: it has no client left by then.`
+      return `> 50 boards of 2,000 shapes, 10 connections each (the first wrote the board). Idle: ${'`'}presence renewed every 15 s${'`'} as y-protocols does, nothing else; RSS is read once everyone joined, then after the idle window, which starts once Fabrique's boards rest (no change for its default ROOM_REST_AFTER_MS, 30 s: held encoded, not as live documents) and it has returned their memory (one full GC a few seconds later, then glibc's free pages given back with malloc_trim a second after it; the CPU from the rest until 10 s after that GC is shown on its own row, as a one-off). The peers have no such states and start at once. Churn, an hour-equivalent shortened: ${fmtInt(scenario.churnCycles)} connect/disconnect cycles (500 people × ${scenario.churnCycles / 500} reconnections in an hour), ${scenario.churnConcurrency} at a time, each a returning tab (it sends the board's state vector), announcing itself, then closing; the 500 idle connections stay. Growth: RSS 2 s after the churn against RSS before it. Unload: every client leaves; the server is polled (Fabrique: /healthz; peers: their room count) until no board is loaded. Fabrique runs with its default ROOM_IDLE_MS (30 s). The servers run one after the other (the reference first), and each waits for its unload while the next ones run: it has no client left by then.`
   }
 }
 

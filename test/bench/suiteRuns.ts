@@ -175,7 +175,7 @@ export interface IdleRun extends RunBase {
   /** Fabrique: seconds from the joins until every board rested (NaN: not within the wait); peers: undefined. */
   restSeconds: number | undefined
   /** Fabrique: its memory reclaim after the boards rested (when, the GC pause, the CPU until it settled). */
-  reclaim?: { seconds: number; pauseMs: number; window: ServerWindow; windowSeconds: number }
+  reclaim?: { seconds: number; pauseMs: number; trimPauseMs?: number; window: ServerWindow; windowSeconds: number }
   idle: ServerWindow
   rssIdleBytes: number
   churn: { cycles: number; failures: number; ms: number; errors: string[] }
@@ -585,7 +585,7 @@ const RECLAIM_WAIT_SECONDS = 20
 const RECLAIM_AFTERMATH_SECONDS = 10
 
 /** Polls until Fabrique has run its memory reclaim (a full GC after boards rested), at most `waitSeconds`. */
-async function memoryReclaimed(server: RunningServer, waitSeconds: number): Promise<{ seconds: number; pauseMs: number } | undefined> {
+async function memoryReclaimed(server: RunningServer, waitSeconds: number): Promise<{ seconds: number; pauseMs: number; trimPauseMs?: number } | undefined> {
   const since = performance.now()
   for (;;) {
     const count = await server.metric('fabrique_memory_reclaim_seconds_count')
@@ -636,12 +636,16 @@ export async function startIdle(scenario: IdleScenario, kind: AnyServer, context
     const rssJoinedBytes = server.rss()
     // Idle means idle for a while: Fabrique's boards rest (are held encoded) once unchanged for ROOM_REST_AFTER_MS.
     const restSeconds = await boardsResting(server, scenario.rooms, timing.restWaitSeconds)
-    // Then Fabrique returns the memory of the rested boards (one full GC, a few seconds after they
+    // Then Fabrique returns the memory of the rested boards (one full GC a few seconds after they
     // rest): a one-off, measured on its own, before the idle window.
     const reclaimMeter = new WindowMeter(server.pid, pool.pids).start()
     const reclaimStarted = performance.now()
     const reclaim = await memoryReclaimed(server, RECLAIM_WAIT_SECONDS)
-    if (reclaim) await sleep(RECLAIM_AFTERMATH_SECONDS * 1000)
+    if (reclaim) {
+      await sleep(RECLAIM_AFTERMATH_SECONDS * 1000)
+      // The C heap's trim, a second after the GC (when Fabrique could build its addon).
+      reclaim.trimPauseMs = ((await server.metric('fabrique_memory_trim_seconds_sum')) ?? Number.NaN) * 1000
+    }
     const reclaimWindow = reclaimMeter.stop()
     const reclaimWindowSeconds = (performance.now() - reclaimStarted) / 1000
     const idleStart = now()

@@ -10,9 +10,12 @@ afterEach(() => {
   for (const reclaimer of reclaimers.splice(0)) reclaimer.dispose()
 })
 
-function reclaimer(collections: number[], overrides: { minIntervalMs?: number } = {}) {
+function reclaimer(collections: number[], overrides: { minIntervalMs?: number; trims?: number[] } = {}) {
+  const trims = overrides.trims
   const r = new MemoryReclaimer({
     collect: () => collections.push(performance.now()),
+    trimHeap: trims ? () => trims.push(performance.now()) > 0 : undefined,
+    trimDelayMs: 40,
     minReleasedBytes: 1000 * HEAP_BYTES_PER_ITEM,
     quietMs: 30,
     minIntervalMs: overrides.minIntervalMs ?? 0,
@@ -41,6 +44,23 @@ describe('MemoryReclaimer', () => {
     r.noteReleased(600)
     await sleep(80)
     expect(collections).toHaveLength(1)
+  })
+
+  it("trims the C heap once after each collection, a moment later", async () => {
+    const collections: number[] = []
+    const trims: number[] = []
+    const r = reclaimer(collections, { trims })
+    r.noteReleased(2000)
+    await sleep(50)
+    expect(collections).toHaveLength(1)
+    expect(trims).toHaveLength(0)
+    await sleep(60)
+    expect(trims).toHaveLength(1)
+    expect((trims[0] as number) - (collections[0] as number)).toBeGreaterThanOrEqual(35)
+    r.noteReleased(2000)
+    await sleep(150)
+    expect(collections).toHaveLength(2)
+    expect(trims).toHaveLength(2)
   })
 
   it('leaves at least the minimum interval between two collections', async () => {

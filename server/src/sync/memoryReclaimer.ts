@@ -12,6 +12,12 @@ export const HEAP_BYTES_PER_ITEM = 450
 export interface MemoryReclaimerOptions {
   /** Runs a full garbage collection; undefined turns the reclaimer off. */
   collect: (() => void) | undefined
+  /**
+   * Gives the C heap's free pages back to the system (glibc's malloc_trim, see
+   * @fabrique/native-memory), run `trimDelayMs` after the collection; undefined: collect only.
+   */
+  trimHeap?: (() => boolean) | undefined
+  trimDelayMs?: number
   /** Collect once this much heap was released (estimated)... */
   minReleasedBytes: number
   /** ...and nothing more was released for this long (a batch of boards resting together)... */
@@ -29,10 +35,17 @@ export interface MemoryReclaimerOptions {
  * Once enough was released and things are quiet, one full collection returns it; it pauses the
  * event loop for the time it takes to mark what is still alive (tens of milliseconds on a heap of
  * resting boards), which is why it waits for a quiet moment and runs at most every `minIntervalMs`.
+ *
+ * The collection frees the documents, but most of a board's bytes are Node buffers and Yjs updates,
+ * allocated with C's malloc: glibc keeps their pages, free between live ones, for later (S8: 860 MB
+ * resident after the collection, of which 685 MB of free pages). `trimHeap` then gives them back
+ * (S8: 235 MB); it runs a moment after the collection, once V8's background thread has freed the
+ * buffers the collection found dead.
  */
 export class MemoryReclaimer {
   private released = 0
   private timer: NodeJS.Timeout | undefined
+  private trimTimer: NodeJS.Timeout | undefined
   private lastRunMs = Number.NEGATIVE_INFINITY
 
   constructor(private readonly options: MemoryReclaimerOptions) {}
@@ -71,11 +84,33 @@ export class MemoryReclaimer {
       ms: Math.round(seconds * 1000),
     })
     this.released = 0
+    if (this.options.trimHeap) {
+      clearTimeout(this.trimTimer)
+      this.trimTimer = setTimeout(() => this.trim(), this.options.trimDelayMs ?? 0)
+      this.trimTimer.unref()
+    }
+  }
+
+  private trim(): void {
+    this.trimTimer = undefined
+    const before = process.memoryUsage.rss()
+    const started = performance.now()
+    const released = this.options.trimHeap?.()
+    const seconds = (performance.now() - started) / 1000
+    this.options.metrics.heapTrimSeconds.observe(seconds)
+    this.options.logger.info('returned the free pages of the C heap', {
+      released,
+      rssBeforeMB: Math.round(before / 1e6),
+      rssAfterMB: Math.round(process.memoryUsage.rss() / 1e6),
+      ms: Math.round(seconds * 1000),
+    })
   }
 
   dispose(): void {
     clearTimeout(this.timer)
+    clearTimeout(this.trimTimer)
     this.timer = undefined
+    this.trimTimer = undefined
   }
 }
 

@@ -1,3 +1,4 @@
+import { trimHeap } from '@fabrique/native-memory'
 import type * as Y from 'yjs'
 import type { Logger } from '../logger.ts'
 import type { BoardStorage } from '../storage/types.ts'
@@ -35,6 +36,8 @@ const RECLAIM_AFTER_BYTES = 100 * 1024 * 1024
 const RECLAIM_QUIET_MS = 2_000
 /** ...at most twice a minute. */
 const RECLAIM_INTERVAL_MS = 30_000
+/** The C heap is trimmed this long after the collection, once V8 freed the dead buffers. */
+const TRIM_AFTER_COLLECTION_MS = 1_000
 
 /**
  * Room lifecycle in one place: one load per board however many join at once, unload a while after
@@ -56,6 +59,8 @@ export class RoomManager {
   constructor(private readonly options: RoomManagerOptions) {
     this.reclaimer = new MemoryReclaimer({
       collect: options.reclaimMemory ? fullCollection() : undefined,
+      trimHeap: options.reclaimMemory ? trimHeap : undefined,
+      trimDelayMs: TRIM_AFTER_COLLECTION_MS,
       minReleasedBytes: RECLAIM_AFTER_BYTES,
       quietMs: RECLAIM_QUIET_MS,
       minIntervalMs: RECLAIM_INTERVAL_MS,

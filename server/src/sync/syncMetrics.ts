@@ -16,6 +16,8 @@ export interface SyncMetrics {
   wakeSeconds: Histogram
   /** Full collections run after boards rested or unloaded (see memoryReclaimer.ts). */
   reclaimSeconds: Histogram
+  /** The C heap's free pages given back after those collections (malloc_trim). */
+  heapTrimSeconds: Histogram
 }
 
 export function createSyncMetrics(metrics: Metrics): SyncMetrics {
@@ -34,5 +36,6 @@ export function createSyncMetrics(metrics: Metrics): SyncMetrics {
     loadSeconds: metrics.histogram('fabrique_storage_load_seconds', 'Time to load a board from storage', latency),
     wakeSeconds: metrics.histogram('fabrique_room_wake_seconds', 'Time to decode a resting board for its first write', latency),
     reclaimSeconds: metrics.histogram('fabrique_memory_reclaim_seconds', 'Full garbage collections run after boards rested or unloaded', latency),
+    heapTrimSeconds: metrics.histogram('fabrique_memory_trim_seconds', "The C heap's free pages given back to the system after those collections", latency),
   }
 }

@@ -1,0 +1,30 @@
+import { createRequire } from 'node:module'
+
+interface NativeMemory {
+  trimHeap(): boolean
+  hasTrim(): boolean
+}
+
+/** Where `pnpm install` builds the addon (see build.mjs). */
+export const ADDON_PATH = new URL('../build/Release/native_memory.node', import.meta.url).pathname
+
+function load(): { addon: NativeMemory } | { error: string } {
+  try {
+    const addon = createRequire(import.meta.url)(ADDON_PATH) as NativeMemory
+    return addon.hasTrim() ? { addon } : { error: 'this C library has no malloc_trim (not glibc)' }
+  } catch (error) {
+    return { error: `the addon is not built (${error instanceof Error ? error.message.split('\n')[0] : String(error)})` }
+  }
+}
+
+const loaded = load()
+
+/**
+ * Gives the free pages of the C heap back to the system (glibc's `malloc_trim(0)`); undefined when
+ * this process cannot (see `heapTrimUnavailable`). Node's buffers and Yjs's updates live there: once
+ * they are freed, glibc keeps their pages, in the middle of its heap, for later allocations.
+ */
+export const trimHeap: (() => boolean) | undefined = 'addon' in loaded ? () => loaded.addon.trimHeap() : undefined
+
+/** Why `trimHeap` is undefined, for the server's log. */
+export const heapTrimUnavailable: string | undefined = 'error' in loaded ? loaded.error : undefined
