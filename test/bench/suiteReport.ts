@@ -418,7 +418,7 @@ function idle(scenario: IdleScenario, runs: Partial<Record<AnyServer, SuiteOutco
   t.row('Memory of the rested boards returned (one full GC, then the C heap trimmed) after', 'text', (r) => {
     if (r.reclaim === undefined) return 'no such step'
     if (Number.isNaN(r.reclaim.seconds)) return 'not within the wait'
-    const trim = r.reclaim.trimPauseMs === undefined || Number.isNaN(r.reclaim.trimPauseMs) ? 'no trim' : `trim ${r.reclaim.trimPauseMs.toFixed(0)} ms`
+    const trim = r.reclaim.trimMs === undefined || Number.isNaN(r.reclaim.trimMs) ? 'no trim' : `trim ${r.reclaim.trimMs.toFixed(0)} ms on a pool thread`
     return `${fmtSeconds(r.reclaim.seconds)} (GC pause ${r.reclaim.pauseMs.toFixed(0)} ms, ${trim})`
   })
   t.row('Server CPU from the boards resting until 10 s after that GC (one-off)', 'text', (r) => (r.reclaim === undefined ? '–' : `${r.reclaim.window.cpuPercent.toFixed(1)} % over ${fmtSeconds(r.reclaim.windowSeconds)}`))

@@ -175,7 +175,7 @@ export interface IdleRun extends RunBase {
   /** Fabrique: seconds from the joins until every board rested (NaN: not within the wait); peers: undefined. */
   restSeconds: number | undefined
   /** Fabrique: its memory reclaim after the boards rested (when, the GC pause, the CPU until it settled). */
-  reclaim?: { seconds: number; pauseMs: number; trimPauseMs?: number; window: ServerWindow; windowSeconds: number }
+  reclaim?: { seconds: number; pauseMs: number; trimMs?: number; window: ServerWindow; windowSeconds: number }
   idle: ServerWindow
   rssIdleBytes: number
   churn: { cycles: number; failures: number; ms: number; errors: string[] }
@@ -585,7 +585,7 @@ const RECLAIM_WAIT_SECONDS = 20
 const RECLAIM_AFTERMATH_SECONDS = 10
 
 /** Polls until Fabrique has run its memory reclaim (a full GC after boards rested), at most `waitSeconds`. */
-async function memoryReclaimed(server: RunningServer, waitSeconds: number): Promise<{ seconds: number; pauseMs: number; trimPauseMs?: number } | undefined> {
+async function memoryReclaimed(server: RunningServer, waitSeconds: number): Promise<{ seconds: number; pauseMs: number; trimMs?: number } | undefined> {
   const since = performance.now()
   for (;;) {
     const count = await server.metric('fabrique_memory_reclaim_seconds_count')
@@ -643,8 +643,8 @@ export async function startIdle(scenario: IdleScenario, kind: AnyServer, context
     const reclaim = await memoryReclaimed(server, RECLAIM_WAIT_SECONDS)
     if (reclaim) {
       await sleep(RECLAIM_AFTERMATH_SECONDS * 1000)
-      // The C heap's trim, a second after the GC (when Fabrique could build its addon).
-      reclaim.trimPauseMs = ((await server.metric('fabrique_memory_trim_seconds_sum')) ?? Number.NaN) * 1000
+      // The C heap's trim, a second after the GC, on a pool thread (when Fabrique could build its addon).
+      reclaim.trimMs = ((await server.metric('fabrique_memory_trim_seconds_sum')) ?? Number.NaN) * 1000
     }
     const reclaimWindow = reclaimMeter.stop()
     const reclaimWindowSeconds = (performance.now() - reclaimStarted) / 1000

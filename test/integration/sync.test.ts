@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
+import { RENEWAL_HOLD_MS } from '../../server/src/sync/awarenessRelay.ts'
 import { connectClient, type TestClient } from '../support/clients.ts'
 import { startServer, storedDoc, syncUrl } from '../support/server.ts'
 import { waitFor } from '../support/wait.ts'
@@ -84,6 +85,29 @@ describe('sync between real y-websocket clients', () => {
 
     a.provider.disconnect()
     await waitFor(() => !b.provider.awareness.getStates().has(a.doc.clientID), 'a presence removed at b')
+  })
+
+  it('passes on a renewed presence within RENEWAL_HOLD_MS, and a change at once', async () => {
+    const s = await server()
+    const [a, b] = [client(s, 'board-renewal'), client(s, 'board-renewal')]
+    await Promise.all([a.synced, b.synced])
+    a.provider.awareness.setLocalStateField('user', { name: 'Chloé' })
+    const clockAtB = () => b.provider.awareness.meta.get(a.doc.clientID)?.clock ?? -1
+    await waitFor(() => b.provider.awareness.getStates().get(a.doc.clientID)?.user?.name === 'Chloé', 'a presence at b')
+    const first = clockAtB()
+
+    // What y-protocols does every 15 s: the same state again, with a newer clock.
+    const renewedAt = performance.now()
+    a.provider.awareness.setLocalState(a.provider.awareness.getLocalState())
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    expect(clockAtB(), 'a renewal alone is held back').toBe(first)
+    await waitFor(() => clockAtB() === first + 1, 'the renewal at b', RENEWAL_HOLD_MS + 2000)
+    expect(performance.now() - renewedAt).toBeLessThan(RENEWAL_HOLD_MS + 1000)
+
+    const changedAt = performance.now()
+    a.provider.awareness.setLocalStateField('user', { name: 'Chloé M.' })
+    await waitFor(() => b.provider.awareness.getStates().get(a.doc.clientID)?.user?.name === 'Chloé M.', 'the change at b')
+    expect(performance.now() - changedAt).toBeLessThan(1000)
   })
 
   it('shows a late joiner the presence of those already there', async () => {

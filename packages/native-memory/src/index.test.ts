@@ -1,7 +1,7 @@
 import v8 from 'node:v8'
 import vm from 'node:vm'
 import { describe, expect, it } from 'vitest'
-import { ADDON_PATH, heapTrimUnavailable, trimHeap } from './index.ts'
+import { ADDON_PATH, heapTrimUnavailable, trimHeap, trimHeapAsync } from './index.ts'
 
 const residentKB = () => process.memoryUsage.rss() / 1024
 
@@ -13,9 +13,13 @@ describe('trimHeap', () => {
       `${ADDON_PATH}: run "pnpm install" (it builds the addon with node-gyp; needs a C compiler, make and python3: apt-get install -y build-essential python3)`,
     ).toBeUndefined()
     expect(trimHeap).toBeTypeOf('function')
+    expect(trimHeapAsync).toBeTypeOf('function')
   })
 
-  it('gives the free pages of a fragmented C heap back to the system', () => {
+  it.each([
+    ['on the event loop', async () => trimHeap?.()],
+    ['on a thread of the pool', () => trimHeapAsync?.()],
+  ])('gives the free pages of a fragmented C heap back to the system, %s', async (_, trim) => {
     v8.setFlagsFromString('--expose-gc')
     const gc = vm.runInNewContext('gc') as () => void
     // 150 MB of 4 KB buffers (malloc'd, below glibc's mmap threshold), every 50th kept: the heap's
@@ -26,7 +30,7 @@ describe('trimHeap', () => {
     gc()
     gc()
     const before = residentKB()
-    expect(trimHeap?.()).toBe(true)
+    expect(await trim()).toBe(true)
     const after = residentKB()
     expect(before - after, `RSS ${Math.round(before / 1024)} → ${Math.round(after / 1024)} MB`).toBeGreaterThan(50 * 1024)
     expect(kept.every((buffer) => buffer[4095] === 1)).toBe(true)

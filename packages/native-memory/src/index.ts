@@ -2,6 +2,7 @@ import { createRequire } from 'node:module'
 
 interface NativeMemory {
   trimHeap(): boolean
+  trimHeapAsync(): Promise<boolean>
   hasTrim(): boolean
 }
 
@@ -25,6 +26,9 @@ const loaded = load()
  * they are freed, glibc keeps their pages, in the middle of its heap, for later allocations.
  */
 export const trimHeap: (() => boolean) | undefined = 'addon' in loaded ? () => loaded.addon.trimHeap() : undefined
+
+/** The same on a thread of libuv's pool: the event loop goes on meanwhile. */
+export const trimHeapAsync: (() => Promise<boolean>) | undefined = 'addon' in loaded ? () => loaded.addon.trimHeapAsync() : undefined
 
 /** Why `trimHeap` is undefined, for the server's log. */
 export const heapTrimUnavailable: string | undefined = 'error' in loaded ? loaded.error : undefined

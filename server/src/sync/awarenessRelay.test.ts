@@ -83,4 +83,58 @@ describe('AwarenessRelay', () => {
     expect(() => relay.receive(encoding.toUint8Array(e), peer())).toThrow(AwarenessRefused)
     expect(() => relay.receive(update([1, 1, { text: 'x'.repeat(100) }]), peer())).toThrow(AwarenessRefused)
   })
+
+  it('holds renewals (same state, newer clock) apart from changes, and sends them with the next flush', () => {
+    const relay = new AwarenessRelay(1024)
+    const a = peer()
+    const b = peer()
+    relay.receive(update([1, 1, { x: 1 }]), a)
+    relay.receive(update([2, 1, { y: 1 }]), b)
+    relay.flush()
+    relay.receive(update([1, 2, { x: 1 }]), a)
+    expect(relay.hasPending).toBe(false)
+    expect(relay.hasRenewals).toBe(true)
+    // A newcomer sees the renewed clock at once.
+    expect(entriesOf(relay.snapshot() as Uint8Array)).toContainEqual([1, 2, { x: 1 }])
+    relay.receive(update([2, 2, { y: 2 }]), b)
+    expect(relay.hasPending).toBe(true)
+    expect(entriesOf(relay.flush()?.message as Uint8Array)).toEqual([
+      [2, 2, { y: 2 }],
+      [1, 2, { x: 1 }],
+    ])
+    expect(relay.hasRenewals).toBe(false)
+    expect(relay.flush()).toBeUndefined()
+  })
+
+  it('sends a change that follows a held renewal, not the renewal', () => {
+    const relay = new AwarenessRelay(1024)
+    const a = peer()
+    relay.receive(update([1, 1, { x: 1 }]), a)
+    relay.flush()
+    relay.receive(update([1, 2, { x: 1 }]), a)
+    relay.receive(update([1, 3, { x: 5 }]), a)
+    expect(relay.hasRenewals).toBe(false)
+    expect(entriesOf(relay.flush()?.message as Uint8Array)).toEqual([[1, 3, { x: 5 }]])
+  })
+
+  it('keeps a change pending when its client renews it within the same turn', () => {
+    const relay = new AwarenessRelay(1024)
+    const a = peer()
+    relay.receive(update([1, 1, { x: 1 }]), a)
+    relay.flush()
+    relay.receive(update([1, 2, { x: 2 }]), a)
+    relay.receive(update([1, 3, { x: 2 }]), a)
+    expect(relay.hasRenewals).toBe(false)
+    expect(entriesOf(relay.flush()?.message as Uint8Array)).toEqual([[1, 3, { x: 2 }]])
+  })
+
+  it('drops the held renewals of a departed peer for its removal', () => {
+    const relay = new AwarenessRelay(1024)
+    const a = peer()
+    relay.receive(update([1, 1, { x: 1 }]), a)
+    relay.flush()
+    relay.receive(update([1, 2, { x: 1 }]), a)
+    relay.removePeer(a)
+    expect(entriesOf(relay.flush()?.message as Uint8Array)).toEqual([[1, 3, null]])
+  })
 })

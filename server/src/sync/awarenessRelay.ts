@@ -9,6 +9,11 @@ import * as encoding from 'lib0/encoding'
  * message. Under load that turns N cursor moves into one broadcast per room per turn; when idle it
  * adds no delay at all. The JSON of each state is parsed once, only to refuse what would throw in
  * every other browser.
+ *
+ * Renewals are held back: y-protocols clients send their unchanged state again every 15 s so that
+ * the others do not drop them after 30 s. Such an entry (same client, same owner, same state, newer
+ * clock) waits up to RENEWAL_HOLD_MS for the next flush of its room, with the room's other renewals:
+ * an idle room of ten sends one message where it sent three, to each of its ten sockets.
  */
 export interface AwarenessPeer {
   /** Client ids this peer announced; nobody else may speak for them. */
@@ -19,15 +24,25 @@ interface Entry {
   clock: number
   /** varUint clientID, varUint clock, varString state: one entry of an awareness update. */
   bytes: Uint8Array
+  /** The state's JSON: a renewal repeats it. */
+  state: string
   owner: AwarenessPeer
   removed: boolean
 }
+
+/**
+ * How long a renewal may wait: a client renews every 15 to 18 s and the others drop it 30 s after
+ * its last update, so it still arrives 9 s early.
+ */
+export const RENEWAL_HOLD_MS = 3000
 
 export class AwarenessRefused extends Error {}
 
 export class AwarenessRelay {
   private readonly states = new Map<number, Entry>()
   private readonly pending = new Map<number, Entry>()
+  /** Renewals waiting for the next flush (see RENEWAL_HOLD_MS). */
+  private readonly renewals = new Map<number, Entry>()
 
   /**
    * @param relayPeer stands for the clients of other server instances: a client that reconnects
@@ -42,8 +57,14 @@ export class AwarenessRelay {
     return this.states.size
   }
 
+  /** Changes to send at the end of this event-loop turn. */
   get hasPending(): boolean {
     return this.pending.size > 0
+  }
+
+  /** Renewals only, which may wait up to RENEWAL_HOLD_MS. */
+  get hasRenewals(): boolean {
+    return this.renewals.size > 0
   }
 
   /** Takes the payload of an awareness message; throws AwarenessRefused when it is malformed. */
@@ -71,10 +92,16 @@ export class AwarenessRelay {
       }
       if (known && clock < known.clock) continue
       from.clientIds.add(clientId)
-      const entry: Entry = { clock, bytes: update.slice(start, decoder.pos), owner: from, removed: state === 'null' }
+      const entry: Entry = { clock, bytes: update.slice(start, decoder.pos), state, owner: from, removed: state === 'null' }
       if (entry.removed) this.states.delete(clientId)
       else this.states.set(clientId, entry)
-      this.pending.set(clientId, entry)
+      const renewal = !entry.removed && known?.owner === from && known.state === state && !this.pending.has(clientId)
+      if (renewal) {
+        this.renewals.set(clientId, entry)
+      } else {
+        this.renewals.delete(clientId)
+        this.pending.set(clientId, entry)
+      }
     }
   }
 
@@ -84,19 +111,21 @@ export class AwarenessRelay {
       const entry = this.states.get(clientId)
       if (!entry || entry.owner !== peer) continue
       this.states.delete(clientId)
-      this.pending.set(clientId, { clock: entry.clock + 1, bytes: encodeEntry(clientId, entry.clock + 1, 'null'), owner: peer, removed: true })
+      this.renewals.delete(clientId)
+      this.pending.set(clientId, { clock: entry.clock + 1, bytes: encodeEntry(clientId, entry.clock + 1, 'null'), state: 'null', owner: peer, removed: true })
     }
     peer.clientIds.clear()
   }
 
   /**
-   * The coalesced message for the pending entries, and for each peer whether it needs it (a peer
-   * whose own entries are all there is gets nothing back). Clears the pending set.
+   * The coalesced message for the pending entries and the renewals held so far, and for each peer
+   * whether it needs it (a peer whose own entries are all there is gets nothing back). Clears both.
    */
   flush(): { message: Uint8Array; onlyFrom: AwarenessPeer | undefined; ownMessage: Uint8Array | undefined } | undefined {
-    if (this.pending.size === 0) return undefined
-    const entries = [...this.pending.values()]
+    if (this.pending.size === 0 && this.renewals.size === 0) return undefined
+    const entries = [...this.pending.values(), ...this.renewals.values()]
     this.pending.clear()
+    this.renewals.clear()
     const first = entries[0]?.owner
     const onlyFrom = entries.every((e) => e.owner === first) ? first : undefined
     const message = encodeAwarenessMessage(entries.map((e) => e.bytes))

@@ -16,7 +16,7 @@ export interface MemoryReclaimerOptions {
    * Gives the C heap's free pages back to the system (glibc's malloc_trim, see
    * @fabrique/native-memory), run `trimDelayMs` after the collection; undefined: collect only.
    */
-  trimHeap?: (() => boolean) | undefined
+  trimHeap?: (() => boolean | Promise<boolean>) | undefined
   trimDelayMs?: number
   /** Collect once this much heap was released (estimated)... */
   minReleasedBytes: number
@@ -39,8 +39,8 @@ export interface MemoryReclaimerOptions {
  * The collection frees the documents, but most of a board's bytes are Node buffers and Yjs updates,
  * allocated with C's malloc: glibc keeps their pages, free between live ones, for later (S8: 860 MB
  * resident after the collection, of which 685 MB of free pages). `trimHeap` then gives them back
- * (S8: 235 MB); it runs a moment after the collection, once V8's background thread has freed the
- * buffers the collection found dead.
+ * (S8: 245 MB); it runs a moment after the collection, once V8's background thread has freed the
+ * buffers the collection found dead, on a thread of libuv's pool (it takes 100-300 ms).
  */
 export class MemoryReclaimer {
   private released = 0
@@ -86,16 +86,16 @@ export class MemoryReclaimer {
     this.released = 0
     if (this.options.trimHeap) {
       clearTimeout(this.trimTimer)
-      this.trimTimer = setTimeout(() => this.trim(), this.options.trimDelayMs ?? 0)
+      this.trimTimer = setTimeout(() => void this.trim(), this.options.trimDelayMs ?? 0)
       this.trimTimer.unref()
     }
   }
 
-  private trim(): void {
+  private async trim(): Promise<void> {
     this.trimTimer = undefined
     const before = process.memoryUsage.rss()
     const started = performance.now()
-    const released = this.options.trimHeap?.()
+    const released = await this.options.trimHeap?.()
     const seconds = (performance.now() - started) / 1000
     this.options.metrics.heapTrimSeconds.observe(seconds)
     this.options.logger.info('returned the free pages of the C heap', {

@@ -3,7 +3,7 @@ import * as decoding from 'lib0/decoding'
 import * as Y from 'yjs'
 import type { Logger } from '../logger.ts'
 import type { BoardStorage } from '../storage/types.ts'
-import { AwarenessRefused, AwarenessRelay } from './awarenessRelay.ts'
+import { AwarenessRefused, AwarenessRelay, RENEWAL_HOLD_MS } from './awarenessRelay.ts'
 import { summariseDoc } from './boardSummary.ts'
 import { encodeSyncMessage, ProtocolError } from './messages.ts'
 import { asV1, PACK_ANSWERS_OVER_BYTES, packAnswer, unpackAnswer } from './packedAnswers.ts'
@@ -170,6 +170,8 @@ export class Room {
   private failed = false
   /** Set once a stored change is not in the saved summary yet. */
   private summaryTimer: NodeJS.Timeout | undefined
+  /** Renewals of presence waiting for the room's next awareness flush (see RENEWAL_HOLD_MS). */
+  private renewalTimer: NodeJS.Timeout | undefined
   private lastSummaryMs = 0
   /** Stands for the clients of the other instances in the awareness relay. */
   private readonly relayPeer: AwarenessPeer = { clientIds: new Set() }
@@ -343,7 +345,7 @@ export class Room {
   leave(peer: Peer): void {
     if (!this.peers.delete(peer)) return
     this.awareness.removePeer(peer)
-    if (this.awareness.hasPending) this.deps.requestAwarenessFlush(this)
+    this.scheduleAwarenessFlush()
     if (this.peers.size === 0) this.deps.onEmpty(this)
   }
 
@@ -361,7 +363,7 @@ export class Room {
         } catch (error) {
           throw new ProtocolError(error instanceof AwarenessRefused ? error.message : 'malformed awareness update', { cause: error })
         }
-        if (this.awareness.hasPending) this.deps.requestAwarenessFlush(this)
+        this.scheduleAwarenessFlush()
         return
       case MessageType.QueryAwareness: {
         const snapshot = this.awareness.snapshot()
@@ -473,7 +475,7 @@ export class Room {
           const decoder = decoding.createDecoder(message.payload)
           decoding.readVarUint(decoder)
           this.awareness.receive(decoding.readVarUint8Array(decoder), this.relayPeer)
-          if (this.awareness.hasPending) this.deps.requestAwarenessFlush(this)
+          this.scheduleAwarenessFlush()
           return
         }
       }
@@ -525,6 +527,19 @@ export class Room {
   private broadcastUpdate(update: Uint8Array, from: PendingWrite['from']): void {
     const message = encodeSyncMessage(SyncStep.Update, update)
     for (const peer of this.peers) if (peer !== from) peer.send(message)
+  }
+
+  /** Changes go out at the end of this turn; renewals alone wait up to RENEWAL_HOLD_MS for company. */
+  private scheduleAwarenessFlush(): void {
+    if (this.awareness.hasPending) {
+      this.deps.requestAwarenessFlush(this)
+    } else if (this.awareness.hasRenewals && !this.renewalTimer) {
+      this.renewalTimer = setTimeout(() => {
+        this.renewalTimer = undefined
+        this.deps.requestAwarenessFlush(this)
+      }, RENEWAL_HOLD_MS)
+      this.renewalTimer.unref()
+    }
   }
 
   flushAwareness(): void {
@@ -606,6 +621,7 @@ export class Room {
     this.failed = true
     clearTimeout(this.restTimer)
     clearTimeout(this.summaryTimer)
+    clearTimeout(this.renewalTimer)
     this.summaryTimer = undefined
     this.deps.metrics.storageFailures.inc()
     this.deps.logger.error('storage failed; dropping the room', { boardId: this.boardId, error: String(error) })
@@ -618,6 +634,8 @@ export class Room {
     this.summaryTimer = undefined
     clearTimeout(this.restTimer)
     this.restTimer = undefined
+    clearTimeout(this.renewalTimer)
+    this.renewalTimer = undefined
     if (this.live) {
       this.deps.onReleased?.(itemCount(Y.decodeStateVector(Y.encodeStateVector(this.live))))
       this.live.destroy()

@@ -1,4 +1,4 @@
-import { trimHeap } from '@fabrique/native-memory'
+import { trimHeapAsync } from '@fabrique/native-memory'
 import type * as Y from 'yjs'
 import type { Logger } from '../logger.ts'
 import type { BoardStorage } from '../storage/types.ts'
@@ -59,7 +59,7 @@ export class RoomManager {
   constructor(private readonly options: RoomManagerOptions) {
     this.reclaimer = new MemoryReclaimer({
       collect: options.reclaimMemory ? fullCollection() : undefined,
-      trimHeap: options.reclaimMemory ? trimHeap : undefined,
+      trimHeap: options.reclaimMemory ? trimHeapAsync : undefined,
       trimDelayMs: TRIM_AFTER_COLLECTION_MS,
       minReleasedBytes: RECLAIM_AFTER_BYTES,
       quietMs: RECLAIM_QUIET_MS,

@@ -16,7 +16,7 @@ export interface SyncMetrics {
   wakeSeconds: Histogram
   /** Full collections run after boards rested or unloaded (see memoryReclaimer.ts). */
   reclaimSeconds: Histogram
-  /** The C heap's free pages given back after those collections (malloc_trim). */
+  /** The C heap's free pages given back after those collections (malloc_trim, on a pool thread). */
   heapTrimSeconds: Histogram
 }
 
