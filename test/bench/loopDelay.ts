@@ -34,21 +34,32 @@ const RECORDED_TICKS = 120_000
  * when a saturated loop gets round to reading that command. A stall is recorded by the first tick
  * after it, at the time that tick fired; it counts in a window it overlaps.
  */
-export function loopDelayRecorder(): { between(start: number, end: number): LoopDelay } {
+export function loopDelayRecorder(): { between(start: number, end: number): LoopDelay; pause(): void; resume(): void } {
   const at = new Float64Array(RECORDED_TICKS)
   const lateness = new Float64Array(RECORDED_TICKS)
   let ticks = 0
   let expected = performance.now() + RESOLUTION_MS
+  let timer: NodeJS.Timeout | undefined
   const tick = () => {
     const t = performance.now()
     const i = ticks++ % RECORDED_TICKS
     at[i] = performance.timeOrigin + t
     lateness[i] = Math.max(0, t - expected)
     expected = t + RESOLUTION_MS
-    setTimeout(tick, RESOLUTION_MS).unref()
+    timer = setTimeout(tick, RESOLUTION_MS).unref()
   }
-  setTimeout(tick, RESOLUTION_MS).unref()
+  timer = setTimeout(tick, RESOLUTION_MS).unref()
   return {
+    // The ticks cost ~1.7 % of a core on their own: paused while a server's idle CPU is measured.
+    pause() {
+      clearTimeout(timer)
+      timer = undefined
+    },
+    resume() {
+      if (timer) return
+      expected = performance.now() + RESOLUTION_MS
+      timer = setTimeout(tick, RESOLUTION_MS).unref()
+    },
     between(start, end) {
       const values: number[] = []
       for (let k = Math.max(0, ticks - RECORDED_TICKS); k < ticks; k++) {

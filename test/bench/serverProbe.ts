@@ -6,6 +6,8 @@
  * - "delay <start> <end>" lines report the event-loop delay between two epoch-ms times, so that a
  *   server that stalls can be told from a load generator that lags. It costs a 10 ms timer, in every
  *   server alike;
+ * - "pause" and "resume" stop and restart that timer: its ticks cost ~1.7 % of a core, which would
+ *   count as the server's own in an idle window (S8);
  * - "cmd …" lines run what the server registered in benchCommands.ts (the peers' server-side scripts).
  */
 import { COMMAND_PREFIX, dispatchCommand } from './benchCommands.ts'
@@ -24,6 +26,8 @@ process.stdin.on('data', (chunk: string) => {
       const [start, end] = command.slice('delay '.length).split(' ').map(Number)
       process.stdout.write(`${PROBE_PREFIX}${JSON.stringify(delay.between(start as number, end as number))}\n`)
     }
+    if (command === 'pause') delay.pause()
+    if (command === 'resume') delay.resume()
     if (command.startsWith(COMMAND_PREFIX)) dispatchCommand(command)
   }
 })

@@ -63,6 +63,9 @@ export interface RunningServer {
   loopDelay(): Promise<LoopDelay>
   /** Event-loop delay between two epoch-ms times (recorded by the probe, whenever it is asked). */
   loopDelayBetween(start: number, end: number, timeoutMs?: number): Promise<LoopDelay>
+  /** Stops the probe's 10 ms timer (its cost would count as the server's while idle), then restarts it. */
+  pauseProbe(): void
+  resumeProbe(): void
   /** A command registered by a peer server (peerCommands.ts); rejects on an error reply. */
   command(name: string, argument?: string, timeoutMs?: number): Promise<unknown>
   /** Rooms (documents) the server holds in memory. */
@@ -237,6 +240,8 @@ async function attach(kind: AnyServer, child: ChildProcess, urlTemplate: (url: s
     pid: child.pid as number,
     httpUrl,
     urlTemplate: urlTemplate(httpUrl),
+    pauseProbe: () => child.stdin?.write('pause\n'),
+    resumeProbe: () => child.stdin?.write('resume\n'),
     resetLoopDelay: () => {
       windowStart = epochNow()
     },

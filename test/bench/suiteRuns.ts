@@ -648,11 +648,15 @@ export async function startIdle(scenario: IdleScenario, kind: AnyServer, context
     }
     const reclaimWindow = reclaimMeter.stop()
     const reclaimWindowSeconds = (performance.now() - reclaimStarted) / 1000
+    // The probe's 10 ms timer would count as the server's CPU: stopped for the idle window.
+    server.pauseProbe()
+    await sleep(200)
     const idleStart = now()
     const idleMeter = new WindowMeter(server.pid, pool.pids).start()
     await sleep(timing.idleSeconds * 1000)
     const idle = idleMeter.stop()
     const idleEnd = now()
+    server.resumeProbe()
     const rssIdleBytes = server.rss()
 
     const churnMeter = new WindowMeter(server.pid, pool.pids).start()

@@ -90,6 +90,7 @@ export interface SuiteTiming {
   sweepMeasureSeconds: number
   /** Cursor load before a push or an export: the baseline window. */
   baselineSeconds: number
+  /** S8's idle window: one whole presence-renewal period (15 s), so that it sees every client renew once. */
   idleSeconds: number
   churnCycles: number
   /** Longest wait for boards to rest (Fabrique: no change for ROOM_REST_AFTER_MS, 30 s by default) before the idle window. */
@@ -110,7 +111,7 @@ export const SUITE_PRESETS: Record<SuiteTiming['preset'], SuiteTiming> = {
     sweepWarmupSeconds: 1,
     sweepMeasureSeconds: 2,
     baselineSeconds: 3,
-    idleSeconds: 3,
+    idleSeconds: 15,
     // 500 people reconnecting five times (Wi-Fi, reloads, moving between boards): an hour's worth.
     churnCycles: 2500,
     restWaitSeconds: 60,
@@ -127,7 +128,7 @@ export const SUITE_PRESETS: Record<SuiteTiming['preset'], SuiteTiming> = {
     sweepWarmupSeconds: 1,
     sweepMeasureSeconds: 2,
     baselineSeconds: 2,
-    idleSeconds: 3,
+    idleSeconds: 15,
     churnCycles: 500,
     restWaitSeconds: 60,
     unloadWaitSeconds: 60,
