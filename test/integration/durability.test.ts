@@ -87,6 +87,37 @@ describe('durability of the real server process', () => {
     }
   })
 
+  it('pings only sockets that were silent or sent nothing, and reaps one that falls silent', async () => {
+    // Ticks of 400 ms and a message every 40 ms: ten exchanges a tick, however loaded the machine.
+    const s = await startServer({ sync: { heartbeatMs: 400 } })
+    try {
+      const ws = new WebSocket(`${syncUrl(s)}/board-heartbeat-talker`, { autoPong: false })
+      ws.on('error', () => {})
+      let pings = 0
+      ws.on('ping', () => pings++)
+      await new Promise((resolve) => ws.once('open', resolve))
+      const talk = async (message: Uint8Array, ms: number) => {
+        const timer = setInterval(() => ws.send(message), 40)
+        await new Promise((resolve) => setTimeout(resolve, ms))
+        clearInterval(timer)
+      }
+      // A sync step 1 every 40 ms: the server answers each, so messages go both ways.
+      await talk(new Uint8Array([0, 0, 1, 0]), 1300)
+      expect(s.sync.connectionCount).toBe(1)
+      expect(pings).toBe(0)
+      // A query for presence, which nobody's presence answers: the server sends nothing and pings,
+      // so that a proxy between them sees traffic; the socket is alive and stays.
+      await talk(new Uint8Array([3]), 1300)
+      expect(pings).toBeGreaterThan(0)
+      expect(s.sync.connectionCount).toBe(1)
+      // Silent, and it does not answer pings (autoPong off): reaped.
+      await waitFor(() => s.sync.connectionCount === 0, 'the silent socket reaped', 5_000)
+      ws.terminate()
+    } finally {
+      await s.close()
+    }
+  })
+
   it('disconnects a client that stops reading instead of buffering for it without end', async () => {
     const s = await startServer({ limits: { maxBufferedBytes: 256 * 1024 } })
     try {

@@ -55,7 +55,12 @@ export class Connection implements Peer {
   recheck: (() => Promise<import('./access.ts').BoardAccess>) | undefined
   /** The event whose board this is, once access is decided (for the per-event limit). */
   eventId: string | undefined
-  alive = true
+  /** Something (a message or a pong) arrived since the last heartbeat tick. */
+  private heard = true
+  /** Something was sent to it since the last tick. */
+  private sent = false
+  /** A ping went out at the last tick. */
+  private pinged = false
   /** The client reads packed sync answers (see @fabrique/protocol's packedState). */
   packs = false
   private room: Room | undefined
@@ -74,7 +79,7 @@ export class Connection implements Peer {
     this.tokens = limits.maxMessagesPerSecond * BURST_SECONDS
     ws.on('message', (data, isBinary) => this.onMessage(data as Buffer, isBinary))
     ws.on('pong', () => {
-      this.alive = true
+      this.heard = true
     })
     // Without an error listener a bad frame would throw in the process; ws closes the socket itself.
     ws.on('error', (error) => this.logger.warn('socket error', { boardId, error: error.message }))
@@ -115,6 +120,7 @@ export class Connection implements Peer {
     }
     corkForThisTurn(this.ws)
     this.ws.send(message, { binary: true })
+    this.sent = true
     this.metrics.messagesOut.inc()
     this.metrics.bytesOut.inc(message.byteLength)
   }
@@ -135,22 +141,32 @@ export class Connection implements Peer {
     this.room?.leave(this)
   }
 
-  /** Sends a ping; a socket that did not answer the previous one is closed. */
+  /**
+   * Each heartbeat tick, a socket is pinged unless messages went both ways since the last tick: a
+   * silent one, to learn whether it is still there; one the server had nothing to send to, so that a
+   * proxy's idle timeout (nginx's proxy_read_timeout) does not cut it. One that stayed silent after
+   * a ping is closed: within two ticks of its last message, as when every socket was pinged at every
+   * tick. y-protocols clients renew their presence every 15 s, so with the default 30 s the sockets
+   * of an attended board cost no pings at all.
+   */
   heartbeat(): void {
     if (this.closed) return
-    if (!this.alive) {
+    if (!this.heard && this.pinged) {
       this.logger.info('closing a socket that stopped answering pings', { boardId: this.boardId })
       this.close(CloseCode.DeadConnection, 'no pong')
       this.ws.terminate()
       return
     }
-    this.alive = false
-    this.ws.ping()
+    const ping = !this.heard || !this.sent
+    this.heard = false
+    this.sent = false
+    this.pinged = ping
+    if (ping) this.ws.ping()
   }
 
   private onMessage(data: Buffer, isBinary: boolean): void {
     if (this.closed) return
-    this.alive = true
+    this.heard = true
     this.metrics.messagesIn.inc()
     this.metrics.bytesIn.inc(data.byteLength)
     if (!this.takeToken()) {
