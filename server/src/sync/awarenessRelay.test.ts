@@ -137,4 +137,14 @@ describe('AwarenessRelay', () => {
     relay.removePeer(a)
     expect(entriesOf(relay.flush()?.message as Uint8Array)).toEqual([[1, 3, null]])
   })
+
+  it('sends a renewal relayed by another instance at once: it was held there already', () => {
+    const relayPeer = peer()
+    const relay = new AwarenessRelay(1024, relayPeer)
+    relay.receive(update([1, 1, { x: 1 }]), relayPeer)
+    relay.flush()
+    relay.receive(update([1, 2, { x: 1 }]), relayPeer)
+    expect(relay.hasRenewals).toBe(false)
+    expect(entriesOf(relay.flush()?.message as Uint8Array)).toEqual([[1, 2, { x: 1 }]])
+  })
 })

@@ -95,7 +95,8 @@ export class AwarenessRelay {
       const entry: Entry = { clock, bytes: update.slice(start, decoder.pos), state, owner: from, removed: state === 'null' }
       if (entry.removed) this.states.delete(clientId)
       else this.states.set(clientId, entry)
-      const renewal = !entry.removed && known?.owner === from && known.state === state && !this.pending.has(clientId)
+      // Renewals relayed by another instance were held there already.
+      const renewal = !entry.removed && from !== this.relayPeer && known?.owner === from && known.state === state && !this.pending.has(clientId)
       if (renewal) {
         this.renewals.set(clientId, entry)
       } else {

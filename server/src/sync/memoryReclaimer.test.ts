@@ -63,6 +63,24 @@ describe('MemoryReclaimer', () => {
     expect(trims).toHaveLength(2)
   })
 
+  it('logs a trim that failed and goes on', async () => {
+    const warnings: string[] = []
+    const r = new MemoryReclaimer({
+      collect: () => {},
+      trimHeap: () => Promise.reject(new Error('no allocator')),
+      trimDelayMs: 0,
+      minReleasedBytes: 1000 * HEAP_BYTES_PER_ITEM,
+      quietMs: 10,
+      minIntervalMs: 0,
+      logger: { ...silentLogger, warn: (message: string) => warnings.push(message) },
+      metrics: createSyncMetrics(new Metrics()),
+    })
+    reclaimers.push(r)
+    r.noteReleased(2000)
+    await sleep(60)
+    expect(warnings).toEqual(['could not give the C heap back'])
+  })
+
   it('leaves at least the minimum interval between two collections', async () => {
     const collections: number[] = []
     const r = reclaimer(collections, { minIntervalMs: 200 })

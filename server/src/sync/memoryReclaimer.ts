@@ -95,7 +95,13 @@ export class MemoryReclaimer {
     this.trimTimer = undefined
     const before = process.memoryUsage.rss()
     const started = performance.now()
-    const released = await this.options.trimHeap?.()
+    let released: boolean | undefined
+    try {
+      released = await this.options.trimHeap?.()
+    } catch (error) {
+      this.options.logger.warn('could not give the C heap back', { error: String(error) })
+      return
+    }
     const seconds = (performance.now() - started) / 1000
     this.options.metrics.heapTrimSeconds.observe(seconds)
     this.options.logger.info('returned the free pages of the C heap', {
