@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 
-const args = ['rebuild']
+const args = ['rebuild', '--loglevel=warn']
 // Build against the headers of the Node that runs us (Debian's /usr/include/node), not headers
 // downloaded from nodejs.org: the machines have no internet beyond the package registries.
 const prefix = path.resolve(path.dirname(process.execPath), '..')
