@@ -108,4 +108,38 @@ describe('a template push at the scale of an event', () => {
     expect(statuses.filter((s: string) => s === 'already')).toHaveLength(placed)
     expect(statuses.filter((s: string) => s === 'placed')).toHaveLength(boards.length - placed)
   })
+  it('writes one board per turn of the event loop, the first board of each push too, so sockets are served between boards', async () => {
+    const server = await startServer()
+    cleanups.push(() => server.close())
+    const { event, facilitator } = await eventWithTeams(server.url, 12)
+    // Count the loop's turns, and note in which turn each board is written.
+    let turn = 0
+    let counting = true
+    const tick = () => {
+      turn++
+      if (counting) setImmediate(tick)
+    }
+    setImmediate(tick)
+    const turns: number[] = []
+    const rooms = server.sync.rooms
+    const update = rooms.update.bind(rooms)
+    rooms.update = (boardId, change) =>
+      update(boardId, (doc) => {
+        turns.push(turn)
+        return change(doc)
+      })
+    try {
+      // Three pushes at once, as facilitators do: each works on four boards at a time.
+      const templates = ['problem-tree', 'lean-canvas', 'journey-map']
+      const reports = await Promise.all(
+        templates.map((templateId, i) => call(server.url, 'POST', `/api/events/${event.id}/pushes`, { pushId: `turns-push-${i}0`, templateId, locale: 'fr' }, facilitator)),
+      )
+      for (const report of reports) expect(report.body.boards.map((b: Json) => b.status)).toEqual(Array(13).fill('placed'))
+    } finally {
+      counting = false
+      rooms.update = update
+    }
+    expect(turns).toHaveLength(3 * 13)
+    expect(new Set(turns).size).toBe(turns.length)
+  })
 })

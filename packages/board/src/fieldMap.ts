@@ -1,4 +1,5 @@
 import * as Y from 'yjs'
+import { appendEntries } from './append.ts'
 
 /** One stored value: `k` is `recordId/field`, `v` a JSON value. */
 export interface FieldEntry {
@@ -140,7 +141,7 @@ export class FieldMap {
     if (replaced.size === 0 && appended.length === 0) return
     this.doc.transact(() => {
       if (replaced.size > 0) this.deleteEntries(replaced)
-      if (appended.length > 0) this.array.push(appended)
+      appendEntries(this.array, appended)
     }, origin)
   }
 

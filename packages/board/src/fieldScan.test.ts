@@ -37,6 +37,15 @@ describe('readSomeFields', () => {
     expect(some.get('shape:"q"')?.get('x')).toBe(4)
   })
 
+  test('reads every form a JSON value can take as JSON.parse does', () => {
+    const values = ['"plain"', '""', '"a\\"b"', '"\\u0041"', '"é"', '0', '-0', '7', '-12', '123456789012345', '12345678901234567890', '1.5', '-0.25', '1e3', 'true', 'null', '{"a":[1,"x"]}', '[]']
+    const doc = new Y.Doc()
+    doc.getArray<Uint8Array>(RECORDS_ARRAY).push(values.map((value, i) => raw(`["shape:${i}/x",${value}]`)))
+    const read = readSomeFields(doc, new Set(['x']))
+    for (const [i, value] of values.entries()) expect(read.get(`shape:${i}`)?.get('x'), value).toEqual(JSON.parse(value))
+    expect(Object.is(read.get('shape:6')?.get('x'), -0)).toBe(true)
+  })
+
   test('appendNewFields writes entries a FieldMap reads back', () => {
     const doc = new Y.Doc()
     const fields = new FieldMap(doc.getArray(RECORDS_ARRAY))
