@@ -142,4 +142,41 @@ describe('a template push at the scale of an event', () => {
     expect(turns).toHaveLength(3 * 13)
     expect(new Set(turns).size).toBe(turns.length)
   })
+  it('wakes a resting board in a turn of its own, before the turn that writes it', async () => {
+    const server = await startServer({ sync: { restAfterMs: 1 } })
+    cleanups.push(() => server.close())
+    const { event, facilitator, members } = await eventWithTeams(server.url, 1)
+    const rooms = server.sync.rooms
+    const room = await rooms.open(members[0].boardId)
+    await waitFor(() => room.isResting, 'the board to rest')
+    let turn = 0
+    let counting = true
+    const tick = () => {
+      turn++
+      if (counting) setImmediate(tick)
+    }
+    setImmediate(tick)
+    const seen: Record<string, number> = {}
+    const wake = room.wake.bind(room)
+    room.wake = () => {
+      seen.wake ??= turn
+      return wake()
+    }
+    const update = rooms.update.bind(rooms)
+    rooms.update = (boardId, change) =>
+      update(boardId, (doc) => {
+        if (boardId === room.boardId) seen.write = turn
+        return change(doc)
+      })
+    try {
+      const push = { pushId: 'resting-push-01', boardIds: [room.boardId], templateId: 'problem-tree', locale: 'fr' }
+      const report = await call(server.url, 'POST', `/api/events/${event.id}/pushes`, push, facilitator)
+      expect(report.body.boards).toEqual([{ boardId: room.boardId, status: 'placed' }])
+    } finally {
+      counting = false
+      rooms.update = update
+    }
+    expect(seen.wake).toBeGreaterThan(0)
+    expect(seen.write).toBeGreaterThan(seen.wake as number)
+  })
 })

@@ -238,6 +238,11 @@ export class Room {
 
   /** The board's document, decoded first if the board rests. */
   get doc(): Y.Doc {
+    return this.live ?? this.wake()
+  }
+
+  /** Decodes a resting board into a live document now (its next write or read would). */
+  wake(): Y.Doc {
     if (this.live) return this.live
     const started = performance.now()
     const resting = this.rested && unpackAnswer(this.rested.packedMessage)

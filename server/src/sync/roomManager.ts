@@ -156,6 +156,12 @@ export class RoomManager {
     const room = await this.open(boardId)
     this.keepAlive(room)
     try {
+      if (room.isResting) {
+        // Decoding a resting 2,000-shape board takes some 20 ms, the change as much again: a push
+        // to every board of an event wakes them one after the other, each in a turn of its own.
+        room.wake()
+        await new Promise((resolve) => setImmediate(resolve))
+      }
       const result = room.applyServerChange(change)
       await room.settled()
       return result
