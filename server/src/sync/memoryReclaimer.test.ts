@@ -10,7 +10,7 @@ afterEach(() => {
   for (const reclaimer of reclaimers.splice(0)) reclaimer.dispose()
 })
 
-function reclaimer(collections: number[], overrides: { minIntervalMs?: number; trims?: number[] } = {}) {
+function reclaimer(collections: number[], overrides: { minIntervalMs?: number; trims?: number[]; maxLoopUtilization?: number } = {}) {
   const trims = overrides.trims
   const r = new MemoryReclaimer({
     collect: () => collections.push(performance.now()),
@@ -19,6 +19,7 @@ function reclaimer(collections: number[], overrides: { minIntervalMs?: number; t
     minReleasedBytes: 1000 * HEAP_BYTES_PER_ITEM,
     quietMs: 30,
     minIntervalMs: overrides.minIntervalMs ?? 0,
+    maxLoopUtilization: overrides.maxLoopUtilization,
     logger: silentLogger,
     metrics: createSyncMetrics(new Metrics()),
   })
@@ -79,6 +80,27 @@ describe('MemoryReclaimer', () => {
     r.noteReleased(2000)
     await sleep(60)
     expect(warnings).toEqual(['could not give the C heap back'])
+  })
+
+  it('waits while the event loop is busy, then collects once it has been quiet', async () => {
+    const collections: number[] = []
+    const r = reclaimer(collections, { maxLoopUtilization: 0.5 })
+    // Keep the loop busy ~80 % of the time, as a push to every board does.
+    const spin = setInterval(() => {
+      const until = performance.now() + 8
+      while (performance.now() < until) {}
+    }, 10)
+    try {
+      r.noteReleased(2000)
+      await sleep(150)
+      expect(collections).toHaveLength(0)
+    } finally {
+      clearInterval(spin)
+    }
+    const quietFrom = performance.now()
+    await sleep(120)
+    expect(collections).toHaveLength(1)
+    expect((collections[0] as number) - quietFrom).toBeGreaterThanOrEqual(0)
   })
 
   it('leaves at least the minimum interval between two collections', async () => {

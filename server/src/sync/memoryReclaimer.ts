@@ -1,3 +1,4 @@
+import { type EventLoopUtilization, performance } from 'node:perf_hooks'
 import v8 from 'node:v8'
 import vm from 'node:vm'
 import type { Logger } from '../logger.ts'
@@ -22,8 +23,14 @@ export interface MemoryReclaimerOptions {
   minReleasedBytes: number
   /** ...and nothing more was released for this long (a batch of boards resting together)... */
   quietMs: number
-  /** ...and the previous collection is at least this old. */
+  /** ...and the previous collection is at least this old... */
   minIntervalMs: number
+  /**
+   * ...and the event loop was busy at most this share of the time since the last release (0-1;
+   * undefined: not checked). A busy server allocates, so V8 collects on its own; a full collection
+   * forced in the middle of a push to every board, with them all live, stopped the loop for 1.1 s.
+   */
+  maxLoopUtilization?: number
   logger: Logger
   metrics: SyncMetrics
 }
@@ -47,6 +54,8 @@ export class MemoryReclaimer {
   private timer: NodeJS.Timeout | undefined
   private trimTimer: NodeJS.Timeout | undefined
   private lastRunMs = Number.NEGATIVE_INFINITY
+  /** The event loop's utilisation when the current wait began. */
+  private loopMark: EventLoopUtilization = performance.eventLoopUtilization()
 
   constructor(private readonly options: MemoryReclaimerOptions) {}
 
@@ -60,6 +69,7 @@ export class MemoryReclaimer {
 
   private schedule(delayMs: number): void {
     clearTimeout(this.timer)
+    this.loopMark = performance.eventLoopUtilization()
     this.timer = setTimeout(() => this.run(), delayMs)
     this.timer.unref()
   }
@@ -70,6 +80,15 @@ export class MemoryReclaimer {
     if (wait > 0) {
       this.schedule(wait)
       return
+    }
+    const { maxLoopUtilization } = this.options
+    if (maxLoopUtilization !== undefined) {
+      const utilization = performance.eventLoopUtilization(this.loopMark).utilization
+      if (utilization > maxLoopUtilization) {
+        this.options.logger.debug('memory reclaim postponed: the server is busy', { utilization: Math.round(utilization * 100) / 100 })
+        this.schedule(this.options.quietMs)
+        return
+      }
     }
     const before = process.memoryUsage.rss()
     const started = performance.now()

@@ -36,6 +36,8 @@ const RECLAIM_AFTER_BYTES = 100 * 1024 * 1024
 const RECLAIM_QUIET_MS = 2_000
 /** ...at most twice a minute. */
 const RECLAIM_INTERVAL_MS = 30_000
+/** ...and not while the event loop is busy more than half the time (see MemoryReclaimerOptions). */
+const RECLAIM_MAX_LOOP_UTILIZATION = 0.5
 /** The C heap is trimmed this long after the collection, once V8 freed the dead buffers. */
 const TRIM_AFTER_COLLECTION_MS = 1_000
 
@@ -64,6 +66,7 @@ export class RoomManager {
       minReleasedBytes: RECLAIM_AFTER_BYTES,
       quietMs: RECLAIM_QUIET_MS,
       minIntervalMs: RECLAIM_INTERVAL_MS,
+      maxLoopUtilization: RECLAIM_MAX_LOOP_UTILIZATION,
       logger: options.logger,
       metrics: options.metrics,
     })
