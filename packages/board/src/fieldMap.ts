@@ -1,5 +1,6 @@
 import * as Y from 'yjs'
 import { appendEntries } from './append.ts'
+import { keyEnd } from './entryBytes.ts'
 
 /** One stored value: `k` is `recordId/field`, `v` a JSON value. */
 export interface FieldEntry {
@@ -32,26 +33,6 @@ function decode(item: Y.Item, raw: StoredEntry): IndexedEntry {
   const [k, v] = JSON.parse(decoder.decode(raw)) as [string, unknown]
   const { recordId, field } = splitKey(k)
   return { k, v, raw, item, recordId, field }
-}
-
-const OPEN_BRACKET = 0x5b
-const QUOTE = 0x22
-const COMMA = 0x2c
-const BACKSLASH = 0x5c
-
-/**
- * Where the key of a stored entry (`["recordId/field",value]`, as JSON.stringify writes it) ends,
- * read from its bytes without decoding the value; undefined when the entry is not in that exact
- * form (an escaped or non-ASCII key), for the caller to parse it whole.
- */
-export function keyEnd(raw: Uint8Array): number | undefined {
-  if (raw[0] !== OPEN_BRACKET || raw[1] !== QUOTE) return undefined
-  for (let i = 2; i < raw.length; i++) {
-    const byte = raw[i] as number
-    if (byte === QUOTE) return raw[i + 1] === COMMA ? i : undefined
-    if (byte === BACKSLASH || byte >= 0x80) return undefined
-  }
-  return undefined
 }
 
 /** The key of a stored entry, without decoding its value when the entry allows. */
