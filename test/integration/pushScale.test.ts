@@ -123,11 +123,15 @@ describe('a template push at the scale of an event', () => {
     const turns: number[] = []
     const rooms = server.sync.rooms
     const update = rooms.update.bind(rooms)
-    rooms.update = (boardId, change) =>
-      update(boardId, (doc) => {
-        turns.push(turn)
-        return change(doc)
-      })
+    rooms.update = (boardId, change, prepare) =>
+      update(
+        boardId,
+        (doc) => {
+          turns.push(turn)
+          return change(doc)
+        },
+        prepare,
+      )
     try {
       // Three pushes at once, as facilitators do: each works on four boards at a time.
       const templates = ['problem-tree', 'lean-canvas', 'journey-map']
@@ -142,7 +146,7 @@ describe('a template push at the scale of an event', () => {
     expect(turns).toHaveLength(3 * 13)
     expect(new Set(turns).size).toBe(turns.length)
   })
-  it('wakes a resting board in a turn of its own, before the turn that writes it', async () => {
+  it('wakes a resting board, reads its outline and writes the template in three turns of the event loop', async () => {
     const server = await startServer({ sync: { restAfterMs: 1 } })
     cleanups.push(() => server.close())
     const { event, facilitator, members } = await eventWithTeams(server.url, 1)
@@ -163,11 +167,19 @@ describe('a template push at the scale of an event', () => {
       return wake()
     }
     const update = rooms.update.bind(rooms)
-    rooms.update = (boardId, change) =>
-      update(boardId, (doc) => {
-        if (boardId === room.boardId) seen.write = turn
-        return change(doc)
-      })
+    rooms.update = (boardId, change, prepare) =>
+      update(
+        boardId,
+        (doc) => {
+          if (boardId === room.boardId) seen.write = turn
+          return change(doc)
+        },
+        prepare &&
+          ((doc) => {
+            if (boardId === room.boardId) seen.prepare = turn
+            prepare(doc)
+          }),
+      )
     try {
       const push = { pushId: 'resting-push-01', boardIds: [room.boardId], templateId: 'problem-tree', locale: 'fr' }
       const report = await call(server.url, 'POST', `/api/events/${event.id}/pushes`, push, facilitator)
@@ -177,6 +189,7 @@ describe('a template push at the scale of an event', () => {
       rooms.update = update
     }
     expect(seen.wake).toBeGreaterThan(0)
-    expect(seen.write).toBeGreaterThan(seen.wake as number)
+    expect(seen.prepare).toBeGreaterThan(seen.wake as number)
+    expect(seen.write).toBeGreaterThan(seen.prepare as number)
   })
 })

@@ -36,4 +36,4 @@ export type {
   TemplateDefinition,
   TemplateId,
 } from './types.ts'
-export { PUSHES_MAP, type PlaceOptions, type PlaceResult, type PushEntry, placeTemplate, type WithdrawResult, withdrawPush } from './place.ts'
+export { PUSHES_MAP, type PlaceOptions, type PlaceResult, type PushEntry, placeTemplate, prepareOutline, type WithdrawResult, withdrawPush } from './place.ts'

@@ -1,6 +1,6 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi'
 import { type BroadcastMessage, IDLE_TIMER, LIVE_MAP, LiveKey, nextTimer, type TimerState } from '@fabrique/protocol'
-import { getTemplate, isTemplateId, placeTemplate, type SavedTemplate, type TemplateDefinition, withdrawPush } from '@fabrique/templates'
+import { getTemplate, isTemplateId, placeTemplate, prepareOutline, type SavedTemplate, type TemplateDefinition, withdrawPush } from '@fabrique/templates'
 import { randomUUID } from 'node:crypto'
 import type { Context } from 'hono'
 import type * as Y from 'yjs'
@@ -19,7 +19,8 @@ export interface FacilitationRoutesOptions {
   signer: TokenSigner
   logger: Logger
   /** Changes a board from the server: loads it if nobody has it open, stores, broadcasts, unloads. */
-  updateBoard<T>(boardId: string, change: (doc: Y.Doc) => T): Promise<T>
+  /** `prepare` reads what `change` will need, in a turn of the event loop before it (see RoomManager.update). */
+  updateBoard<T>(boardId: string, change: (doc: Y.Doc) => T, prepare?: (doc: Y.Doc) => void): Promise<T>
   /** Re-decides access of the connections on these boards (after a lock or an unlock). */
   recheckAccess(boardIds: readonly string[]): Promise<void>
 }
@@ -183,9 +184,8 @@ export function facilitationRoutes(options: FacilitationRoutesOptions): OpenAPIH
       }
       const boardIds = await chooseBoards(c, event, body.boardIds)
       if (boardIds instanceof Response) return early(boardIds)
-      const boards = await forEachBoard(boardIds, async (boardId) =>
-        options.updateBoard(boardId, (doc) => placeTemplate(doc, { template, locale: body.locale, pushId: body.pushId }).status),
-      )
+      const place = (doc: Y.Doc) => placeTemplate(doc, { template, locale: body.locale, pushId: body.pushId }).status
+      const boards = await forEachBoard(boardIds, (boardId) => options.updateBoard(boardId, place, (doc) => prepareOutline(doc, body.pushId)))
       logger.info('template pushed', { eventId, pushId: body.pushId, templateId: template.id, boards: boards.length })
       return c.json({ pushId: body.pushId, boards }, 200)
     },

@@ -153,9 +153,11 @@ export class RoomManager {
   /**
    * Changes a board from the server itself (a template push, a vote count): loads it if nobody has
    * it open, applies `change` in one transaction, and resolves once the result is stored and
-   * broadcast. A board nobody has open is unloaded again after the idle delay.
+   * broadcast. A board nobody has open is unloaded again after the idle delay. Waking a resting
+   * board, `prepare` (reading what the change needs) and the change each take a turn of the event
+   * loop of their own, so that a push to every board never holds it for all three.
    */
-  async update<T>(boardId: string, change: (doc: Y.Doc) => T): Promise<T> {
+  async update<T>(boardId: string, change: (doc: Y.Doc) => T, prepare?: (doc: Y.Doc) => void): Promise<T> {
     const room = await this.open(boardId)
     this.keepAlive(room)
     try {
@@ -163,6 +165,11 @@ export class RoomManager {
         // Decoding a resting 2,000-shape board takes some 20 ms, the change as much again: a push
         // to every board of an event wakes them one after the other, each in a turn of its own.
         room.wake()
+        await new Promise((resolve) => setImmediate(resolve))
+      }
+      if (prepare) {
+        // What the change will read (a push: the board's outline), read in a turn before the write.
+        prepare(room.doc)
         await new Promise((resolve) => setImmediate(resolve))
       }
       const result = room.applyServerChange(change)
