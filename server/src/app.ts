@@ -109,7 +109,7 @@ export function createApp({ config, logger, metrics, sync, assets, boardAccess, 
       },
     }),
   )
-  const updateBoard = <T>(boardId: string, change: (doc: Y.Doc) => T, prepare?: (doc: Y.Doc) => void) => sync.rooms.update(boardId, change, prepare)
+  const updateBoard = <T>(boardId: string, change: (doc: Y.Doc) => T, prepare?: (doc: Y.Doc) => void | Promise<void>) => sync.rooms.update(boardId, change, prepare)
   // Well past the delay after which a room rewrites its summary: older ones have no room to refresh them.
   const summaryBackfill = new SummaryBackfill({ storage, logger, staleAfterMs: Math.max(60_000, 3 * config.sync.summaryDelayMs) })
   const apis = [

@@ -177,7 +177,7 @@ describe('a template push at the scale of an event', () => {
         prepare &&
           ((doc) => {
             if (boardId === room.boardId) seen.prepare = turn
-            prepare(doc)
+            return prepare(doc)
           }),
       )
     try {

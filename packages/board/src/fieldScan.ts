@@ -38,6 +38,32 @@ function sameRecordId(a: Uint8Array, aEnd: number, b: Uint8Array, bEnd: number):
  * entry with TextDecoder and JSON.parse (18-34 ms against 32-50, alternating runs, Node 20).
  */
 export function readSomeFields(doc: Y.Doc, wanted: ReadonlySet<string>): Map<string, Map<string, unknown>> {
+  const scan = scanSomeFields(doc, wanted, Number.POSITIVE_INFINITY)
+  for (let step = scan.next(); ; step = scan.next()) if (step.done) return step.value
+}
+
+/**
+ * readSomeFields over several turns of the event loop, `itemsPerTurn` items of the array at a time
+ * (the outline of a 2,000-shape board took 50-90 ms in one go while the server's code was still
+ * cold). Between turns `changed()` is asked: a change to the array may have unlinked the item the
+ * scan stands on (merged tombstones), so a changed array ends the scan, and the answer is undefined.
+ */
+export async function readSomeFieldsInTurns(
+  doc: Y.Doc,
+  wanted: ReadonlySet<string>,
+  options: { itemsPerTurn: number; changed: () => boolean; nextTurn?: () => Promise<unknown> },
+): Promise<Map<string, Map<string, unknown>> | undefined> {
+  const nextTurn = options.nextTurn ?? (() => new Promise((resolve) => setImmediate(resolve)))
+  const scan = scanSomeFields(doc, wanted, options.itemsPerTurn)
+  for (let step = scan.next(); ; step = scan.next()) {
+    if (step.done) return step.value
+    await nextTurn()
+    if (options.changed()) return undefined
+  }
+}
+
+/** The scan of readSomeFields, pausing (yielding) after every `itemsPerStep` items. */
+function* scanSomeFields(doc: Y.Doc, wanted: ReadonlySet<string>, itemsPerStep: number): Generator<void, Map<string, Map<string, unknown>>> {
   const fieldNames = [...wanted]
   const fieldBytes = fieldNames.map((field) => encoder.encode(field))
   const records = new Map<string, Map<string, unknown>>()
@@ -45,7 +71,12 @@ export function readSomeFields(doc: Y.Doc, wanted: ReadonlySet<string>): Map<str
   let lastRaw: Uint8Array | undefined
   let lastSlash = 0
   let lastFields: Map<string, unknown> | undefined
+  let untilPause = itemsPerStep
   for (let item = doc.getArray<Uint8Array>(RECORDS_ARRAY)._start; item !== null; item = item.right) {
+    if (--untilPause <= 0) {
+      yield
+      untilPause = itemsPerStep
+    }
     if (item.deleted || !(item.content instanceof Y.ContentBinary)) continue
     const raw = item.content.content
     // One pass over the key: where it ends (its closing quote) and its last slash.

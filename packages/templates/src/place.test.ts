@@ -1,9 +1,9 @@
 import { bindBoard } from '@fabrique/board'
-import { createShapeId, createTLStore, defaultBindingUtils, defaultShapeUtils, GeoShapeUtil, type TLShape, type TLStore } from 'tldraw'
+import { createShapeId, createTLStore, getIndexAbove, type IndexKey, defaultBindingUtils, defaultShapeUtils, GeoShapeUtil, type TLShape, type TLStore } from 'tldraw'
 import { describe, expect, test } from 'vitest'
 import * as Y from 'yjs'
 import { getTemplate } from './catalog.ts'
-import { PUSHES_MAP, type PushEntry, placeTemplate, withdrawPush } from './place.ts'
+import { PUSHES_MAP, type PushEntry, placeTemplate, prepareOutline, withdrawPush } from './place.ts'
 
 /** A participant's view of the board: a real store bound to the document. */
 function participant(doc: Y.Doc): TLStore {
@@ -62,6 +62,40 @@ describe('placeTemplate', () => {
     const overlaps = frame.x < 3000 && frame.x + frame.props.w > 0 && frame.y < 2000 && frame.y + frame.props.h > 0
     expect(overlaps).toBe(false)
     expect(frame.index > note.index).toBe(true)
+  })
+
+  test('an outline read ahead over several turns sees what the team changed meanwhile', async () => {
+    const doc = new Y.Doc()
+    const store = participant(doc)
+    ;(store as unknown as { ensureStoreIsUsable(): void }).ensureStoreIsUsable()
+    const geo = (id: string, x: number, index: string) =>
+      store.schema.types.shape.create({
+        id: createShapeId(id),
+        type: 'geo',
+        x,
+        y: 0,
+        parentId: 'page:page',
+        index,
+        props: { ...new GeoShapeUtil({} as never).getDefaultProps(), w: 5, h: 5 },
+      } as never) as TLShape
+    store.put([geo('top', 0, 'a9'), ...Array.from({ length: 6 }, (_, i) => geo(`other-${i}`, 100 + i * 10, 'a1'))])
+    store._flushHistory()
+    // Eighty entries per turn: the topmost shape is read in the first turn, then the team deletes it.
+    let turns = 0
+    await prepareOutline(doc, 'ahead-1', {
+      itemsPerTurn: 80,
+      nextTurn: async () => {
+        if (turns++ === 0) {
+          store.remove([createShapeId('top')])
+          store._flushHistory()
+        }
+      },
+    })
+    expect(turns).toBeGreaterThanOrEqual(2)
+    placeTemplate(doc, { template: getTemplate('lean-canvas'), locale: 'fr', pushId: 'ahead-1' })
+    // The template goes on top of what is on the page now, not of the deleted shape.
+    const frame = shapesOf(store).find((shape) => shape.type === 'frame')
+    expect(frame?.index).toBe(getIndexAbove('a1' as IndexKey))
   })
 
   test('pushes in a row stay clear of each other and of what the team draws or moves in between', () => {

@@ -1,4 +1,4 @@
-import { appendNewFields, fieldKey, PRESENCE_FIELD, RECORDS_ARRAY, readSomeFields, recordsOf, recordToFields, SCHEMA_KEY, SCHEMA_MAP, sharedFieldMap } from '@fabrique/board'
+import { appendNewFields, fieldKey, PRESENCE_FIELD, RECORDS_ARRAY, readSomeFields, readSomeFieldsInTurns, recordsOf, recordToFields, SCHEMA_KEY, SCHEMA_MAP, sharedFieldMap } from '@fabrique/board'
 // tldraw's light packages, not 'tldraw' itself (editor, UI, React): the server writes templates
 // with this module, and importing 'tldraw' would cost it some 130 MB and 3 s at start.
 import { createTLSchema, DocumentRecordType, PageRecordType, type TLPageId, type TLRecord } from '@tldraw/tlschema'
@@ -131,23 +131,55 @@ interface BoardOutline {
   shapes: Array<{ parentId: unknown; index: IndexKey; bounds: Rect }>
 }
 
+/** Items of the records array read per turn of the event loop by prepareOutline. */
+const OUTLINE_ITEMS_PER_TURN = 16_384
+/** Scans started again because the board changed under them, before giving up (placeTemplate then reads it). */
+const OUTLINE_ATTEMPTS = 3
+
 /**
- * Reads the board's outline now, if it is not kept already, so that the next placeTemplate on this
- * board only writes: a server splits a push into one turn of its event loop for each (the outline
- * of a 2,000-shape board takes ~20 ms to read, the write as much).
+ * Reads the board's outline ahead of placeTemplate, over several turns of the event loop (a
+ * 2,000-shape board's 53,000 entries in four), and keeps it for placeTemplate, which then only
+ * writes: a server pushing to every board of an event never holds its loop for a whole board's
+ * read (50-90 ms while its code is still cold, ~20 ms after). If the board's records change during
+ * the read, it starts again; after a few attempts placeTemplate reads the outline itself.
  */
-export function prepareOutline(doc: Y.Doc, pushId?: string): void {
-  // A push already placed here is answered without the outline.
-  if (pushId !== undefined && doc.getMap(PUSHES_MAP).has(pushId)) return
-  outlineFor(doc)
+export async function prepareOutline(
+  doc: Y.Doc,
+  pushId?: string,
+  { itemsPerTurn = OUTLINE_ITEMS_PER_TURN, nextTurn }: { itemsPerTurn?: number; nextTurn?: () => Promise<unknown> } = {},
+): Promise<void> {
+  for (let attempt = 0; attempt < OUTLINE_ATTEMPTS; attempt++) {
+    // A push already placed here is answered without the outline.
+    if (outlines.has(doc) || (pushId !== undefined && doc.getMap(PUSHES_MAP).has(pushId))) return
+    watch(doc)
+    const generation = generations.get(doc) ?? 0
+    const changed = () => (generations.get(doc) ?? 0) !== generation
+    const records = await readSomeFieldsInTurns(doc, OUTLINE_FIELDS, { itemsPerTurn, changed, nextTurn })
+    if (records && !changed()) {
+      outlines.set(doc, outlineOf(records))
+      return
+    }
+  }
 }
 
 /** Each board's outline, kept while only pushes write its records (see outlineFor). */
 const outlines = new WeakMap<Y.Doc, BoardOutline>()
-/** Documents whose transactions are watched for changes to their records. */
-const watched = new WeakSet<Y.Doc>()
 /** Transactions of placeTemplate's writes, which update the outline themselves. */
 const ownWrites = new WeakSet<Y.Transaction>()
+/** How many transactions changed each watched document's records (own writes included). */
+const generations = new WeakMap<Y.Doc, number>()
+
+/** Follows the changes to the document's records: the kept outline goes when anything but a push changes them. */
+function watch(doc: Y.Doc): void {
+  if (generations.has(doc)) return
+  generations.set(doc, 0)
+  const records = doc.getArray(RECORDS_ARRAY) as unknown as Y.AbstractType<Y.YEvent<Y.Array<unknown>>>
+  doc.on('afterTransaction', (transaction: Y.Transaction) => {
+    if (!transaction.changed.has(records)) return
+    generations.set(doc, (generations.get(doc) ?? 0) + 1)
+    if (!ownWrites.has(transaction)) outlines.delete(doc)
+  })
+}
 
 /**
  * A board's outline, read once and kept until anything but a push changes the board's records: a
@@ -157,13 +189,7 @@ const ownWrites = new WeakSet<Y.Transaction>()
 function outlineFor(doc: Y.Doc): BoardOutline {
   const kept = outlines.get(doc)
   if (kept) return kept
-  if (!watched.has(doc)) {
-    watched.add(doc)
-    const records = doc.getArray(RECORDS_ARRAY)
-    doc.on('afterTransaction', (transaction: Y.Transaction) => {
-      if (!ownWrites.has(transaction) && transaction.changed.has(records as unknown as Y.AbstractType<Y.YEvent<Y.Array<unknown>>>)) outlines.delete(doc)
-    })
-  }
+  watch(doc)
   const outline = outlineOf(readSomeFields(doc, OUTLINE_FIELDS))
   outlines.set(doc, outline)
   return outline

@@ -20,7 +20,7 @@ export interface FacilitationRoutesOptions {
   logger: Logger
   /** Changes a board from the server: loads it if nobody has it open, stores, broadcasts, unloads. */
   /** `prepare` reads what `change` will need, in a turn of the event loop before it (see RoomManager.update). */
-  updateBoard<T>(boardId: string, change: (doc: Y.Doc) => T, prepare?: (doc: Y.Doc) => void): Promise<T>
+  updateBoard<T>(boardId: string, change: (doc: Y.Doc) => T, prepare?: (doc: Y.Doc) => void | Promise<void>): Promise<T>
   /** Re-decides access of the connections on these boards (after a lock or an unlock). */
   recheckAccess(boardIds: readonly string[]): Promise<void>
 }

@@ -157,7 +157,7 @@ export class RoomManager {
    * board, `prepare` (reading what the change needs) and the change each take a turn of the event
    * loop of their own, so that a push to every board never holds it for all three.
    */
-  async update<T>(boardId: string, change: (doc: Y.Doc) => T, prepare?: (doc: Y.Doc) => void): Promise<T> {
+  async update<T>(boardId: string, change: (doc: Y.Doc) => T, prepare?: (doc: Y.Doc) => void | Promise<void>): Promise<T> {
     const room = await this.open(boardId)
     this.keepAlive(room)
     try {
@@ -169,7 +169,7 @@ export class RoomManager {
       }
       if (prepare) {
         // What the change will read (a push: the board's outline), read in a turn before the write.
-        prepare(room.doc)
+        await prepare(room.doc)
         await new Promise((resolve) => setImmediate(resolve))
       }
       const result = room.applyServerChange(change)
