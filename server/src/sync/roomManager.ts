@@ -5,7 +5,6 @@ import type { BoardStorage } from '../storage/types.ts'
 import type { Relay, RelayMessage } from './relay.ts'
 import { fullCollection, MemoryReclaimer } from './memoryReclaimer.ts'
 import { Room, type RoomDeps } from './room.ts'
-import { nextTurn } from './turns.ts'
 import type { SyncMetrics } from './syncMetrics.ts'
 import type { UpdateLayout } from './updateCheck.ts'
 
@@ -166,12 +165,12 @@ export class RoomManager {
         // Decoding a resting 2,000-shape board takes some 20 ms, the change as much again: a push
         // to every board of an event wakes them one after the other, each in a turn of its own.
         room.wake()
-        await nextTurn()
+        await new Promise((resolve) => setImmediate(resolve))
       }
       if (prepare) {
         // What the change will read (a push: the board's outline), read in a turn before the write.
         await prepare(room.doc)
-        await nextTurn()
+        await new Promise((resolve) => setImmediate(resolve))
       }
       const result = room.applyServerChange(change)
       await room.settled()
