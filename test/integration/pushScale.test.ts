@@ -35,6 +35,25 @@ async function eventWithTeams(base: string, teams: number) {
   return { event, facilitator: links.facilitator.split('#token=')[1] as string, members }
 }
 
+/** Counts the turns of the event loop until stopped: `turn` is the current one. */
+function countTurns(): { readonly turn: number; stop(): void } {
+  let turn = 0
+  let counting = true
+  const tick = () => {
+    turn++
+    if (counting) setImmediate(tick)
+  }
+  setImmediate(tick)
+  return {
+    get turn() {
+      return turn
+    },
+    stop() {
+      counting = false
+    },
+  }
+}
+
 const templateShapes = (doc: Y.Doc, pushId: string) => (doc.getMap<PushEntry>(PUSHES_MAP).get(pushId)?.shapeIds ?? []).length
 
 describe('a template push at the scale of an event', () => {
@@ -108,18 +127,13 @@ describe('a template push at the scale of an event', () => {
     expect(statuses.filter((s: string) => s === 'already')).toHaveLength(placed)
     expect(statuses.filter((s: string) => s === 'placed')).toHaveLength(boards.length - placed)
   })
+
   it('writes one board per turn of the event loop, the first board of each push too, so sockets are served between boards', async () => {
     const server = await startServer()
     cleanups.push(() => server.close())
     const { event, facilitator } = await eventWithTeams(server.url, 12)
     // Count the loop's turns, and note in which turn each board is written.
-    let turn = 0
-    let counting = true
-    const tick = () => {
-      turn++
-      if (counting) setImmediate(tick)
-    }
-    setImmediate(tick)
+    const loop = countTurns()
     const turns: number[] = []
     const rooms = server.sync.rooms
     const update = rooms.update.bind(rooms)
@@ -127,7 +141,7 @@ describe('a template push at the scale of an event', () => {
       update(
         boardId,
         (doc) => {
-          turns.push(turn)
+          turns.push(loop.turn)
           return change(doc)
         },
         prepare,
@@ -140,12 +154,13 @@ describe('a template push at the scale of an event', () => {
       )
       for (const report of reports) expect(report.body.boards.map((b: Json) => b.status)).toEqual(Array(13).fill('placed'))
     } finally {
-      counting = false
+      loop.stop()
       rooms.update = update
     }
     expect(turns).toHaveLength(3 * 13)
     expect(new Set(turns).size).toBe(turns.length)
   })
+
   it('wakes a resting board, reads its outline and writes the template in three turns of the event loop', async () => {
     const server = await startServer({ sync: { restAfterMs: 1 } })
     cleanups.push(() => server.close())
@@ -153,17 +168,11 @@ describe('a template push at the scale of an event', () => {
     const rooms = server.sync.rooms
     const room = await rooms.open(members[0].boardId)
     await waitFor(() => room.isResting, 'the board to rest')
-    let turn = 0
-    let counting = true
-    const tick = () => {
-      turn++
-      if (counting) setImmediate(tick)
-    }
-    setImmediate(tick)
+    const loop = countTurns()
     const seen: Record<string, number> = {}
     const wake = room.wake.bind(room)
     room.wake = () => {
-      seen.wake ??= turn
+      seen.wake ??= loop.turn
       return wake()
     }
     const update = rooms.update.bind(rooms)
@@ -171,12 +180,12 @@ describe('a template push at the scale of an event', () => {
       update(
         boardId,
         (doc) => {
-          if (boardId === room.boardId) seen.write = turn
+          if (boardId === room.boardId) seen.write = loop.turn
           return change(doc)
         },
         prepare &&
           ((doc) => {
-            if (boardId === room.boardId) seen.prepare = turn
+            if (boardId === room.boardId) seen.prepare = loop.turn
             return prepare(doc)
           }),
       )
@@ -185,7 +194,7 @@ describe('a template push at the scale of an event', () => {
       const report = await call(server.url, 'POST', `/api/events/${event.id}/pushes`, push, facilitator)
       expect(report.body.boards).toEqual([{ boardId: room.boardId, status: 'placed' }])
     } finally {
-      counting = false
+      loop.stop()
       rooms.update = update
     }
     expect(seen.wake).toBeGreaterThan(0)

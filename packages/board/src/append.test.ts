@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest'
 import * as Y from 'yjs'
 import { appendEntries } from './append.ts'
+import { seededRandom } from './testing.ts'
 
 const entry = (text: string) => new Uint8Array(new TextEncoder().encode(text))
 
@@ -19,18 +20,6 @@ function pair(clientIds: [number, number]) {
   return { docs: docs as [Y.Doc, Y.Doc], sync }
 }
 
-/** A tiny seeded generator (mulberry32), so that a failing sequence can be replayed. */
-function random(seed: number): () => number {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-
 describe('appendEntries', () => {
   // The same edits, once with appendEntries and once with Y.Array.push, must give the same
   // document byte for byte: same items, same origins, same order. Tombstones merging, entries
@@ -39,7 +28,7 @@ describe('appendEntries', () => {
   test.each([1, 2, 3, 4, 5, 6, 7, 8])('writes what Y.Array.push writes, whatever happened to the end of the array (seed %i)', (seed) => {
     const ours = pair([1, 2])
     const plain = pair([1, 2])
-    const next = random(seed)
+    const next = seededRandom(seed)
     for (let step = 0; step < 300; step++) {
       const side = next() < 0.7 ? 0 : 1
       const roll = next()

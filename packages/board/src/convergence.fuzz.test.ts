@@ -3,7 +3,7 @@ import type { TLArrowShape, TLNoteShape, TLParentId, TLShape, TLShapeId } from '
 import { createShapeId, toRichText } from 'tldraw'
 import { describe, expect, test } from 'vitest'
 import { jsonEqual } from './layout.ts'
-import { arrowBinding, Network, nextIndex, PAGE_ID, type Peer, shapeRecord } from './testing.ts'
+import { arrowBinding, Network, nextIndex, PAGE_ID, type Peer, seededRandom, shapeRecord } from './testing.ts'
 
 /**
  * Three peers make random edits (create, move, recolour, retype, delete, reparent, bind arrows),
@@ -16,22 +16,10 @@ const PINNED_SEEDS: number[] = [1007, 1077, 2014, 3087, 3089, 5026]
 const RANDOM_RUNS = Number(process.env.BOARD_FUZZ_RUNS ?? 40)
 const STEPS = 300
 
-/** mulberry32: small, seedable, good enough to pick operations. */
-function random(seed: number): () => number {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-
 const COLORS = ['black', 'blue', 'green', 'red', 'yellow', 'violet'] as const
 
 function runScenario(seed: number): void {
-  const rand = random(seed)
+  const rand = seededRandom(seed)
   const pick = <T>(items: readonly T[]): T | undefined => (items.length === 0 ? undefined : items[Math.floor(rand() * items.length)])
   let counter = 0
   // Ids from the seed, so that a seed replays exactly.
