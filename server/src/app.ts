@@ -32,6 +32,7 @@ import type { Logger } from './logger.ts'
 import type { Metrics } from './metrics.ts'
 import type { BoardAccessPolicy } from './sync/access.ts'
 import { SummaryBackfill } from './sync/boardSummary.ts'
+import type { UpdateOptions } from './sync/roomManager.ts'
 import type { SyncServer } from './sync/syncServer.ts'
 
 export interface AppDeps {
@@ -109,7 +110,7 @@ export function createApp({ config, logger, metrics, sync, assets, boardAccess, 
       },
     }),
   )
-  const updateBoard = <T>(boardId: string, change: (doc: Y.Doc) => T, prepare?: (doc: Y.Doc) => void | Promise<void>) => sync.rooms.update(boardId, change, prepare)
+  const updateBoard = <T>(boardId: string, change: (doc: Y.Doc) => T, options?: UpdateOptions<T>) => sync.rooms.update(boardId, change, options)
   // Well past the delay after which a room rewrites its summary: older ones have no room to refresh them.
   const summaryBackfill = new SummaryBackfill({ storage, logger, staleAfterMs: Math.max(60_000, 3 * config.sync.summaryDelayMs) })
   const apis = [

@@ -33,6 +33,7 @@ import type { BoardAccessPolicy } from './sync/access.ts'
 import { createSyncMetrics } from './sync/syncMetrics.ts'
 import { RedisRelay } from './sync/redisRelay.ts'
 import { SyncServer } from './sync/syncServer.ts'
+import { pushGroundOf } from '@fabrique/templates'
 
 export interface FabriqueServer {
   app: Hono
@@ -117,6 +118,8 @@ export async function createServer(config: Config, overrides: ServerOverrides = 
     limits: config.limits,
     roomIdleMs: config.sync.roomIdleMs,
     restAfterMs: config.sync.restAfterMs,
+    // A push to a resting board places its template from this, without decoding the board.
+    describeAtRest: pushGroundOf,
     reclaimMemory: config.sync.reclaimMemory,
     compactAfterUpdates: config.sync.compactAfterUpdates,
     heartbeatMs: config.sync.heartbeatMs,

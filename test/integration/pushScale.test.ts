@@ -137,14 +137,21 @@ describe('a template push at the scale of an event', () => {
     const turns: number[] = []
     const rooms = server.sync.rooms
     const update = rooms.update.bind(rooms)
-    rooms.update = (boardId, change, prepare) =>
+    rooms.update = (boardId, change, options) =>
       update(
         boardId,
         (doc) => {
           turns.push(loop.turn)
           return change(doc)
         },
-        prepare,
+        {
+          ...options,
+          atRest: (note) => {
+            const done = options?.atRest?.(note)
+            if (done) turns.push(loop.turn)
+            return done
+          },
+        },
       )
     try {
       // Three pushes at once, as facilitators do: each works on four boards at a time.
@@ -161,38 +168,85 @@ describe('a template push at the scale of an event', () => {
     expect(new Set(turns).size).toBe(turns.length)
   })
 
-  it('wakes a resting board, reads its outline and writes the template in three turns of the event loop', async () => {
-    const server = await startServer({ sync: { restAfterMs: 1 } })
-    cleanups.push(() => server.close())
+  it('places a template on a resting board without waking it; a board resting as stored wakes, reads its outline and writes, in three turns', async () => {
+    const dataDir = tempDir()
+    const server = await startServer({ dataDir, sync: { restAfterMs: 1 } })
+    let closed = false
+    cleanups.push(() => closed || server.close())
     const { event, facilitator, members } = await eventWithTeams(server.url, 1)
-    const rooms = server.sync.rooms
-    const room = await rooms.open(members[0].boardId)
+    const boardId = members[0].boardId
+    const push = (pushId: string, templateId: string, base = server.url) =>
+      call(base, 'POST', `/api/events/${event.id}/pushes`, { pushId, boardIds: [boardId], templateId, locale: 'fr' }, facilitator)
+
+    // Rested after being live: described, and changed without being decoded.
+    const room = await server.sync.rooms.open(boardId)
     await waitFor(() => room.isResting, 'the board to rest')
-    const loop = countTurns()
-    const seen: Record<string, number> = {}
+    let woken = 0
     const wake = room.wake.bind(room)
     room.wake = () => {
-      seen.wake ??= loop.turn
+      woken++
       return wake()
     }
+    for (const [pushId, templateId] of [['rest-push-001', 'problem-tree'], ['rest-push-002', 'lean-canvas']]) {
+      expect((await push(pushId, templateId)).body.boards).toEqual([{ boardId, status: 'placed' }])
+    }
+    expect((await push('rest-push-001', 'problem-tree')).body.boards).toEqual([{ boardId, status: 'already' }])
+    expect(woken).toBe(0)
+    expect(room.isResting).toBe(true)
+    // A newcomer gets both templates, clear of each other, as stored.
+    const frames = async (base: string, count: number) => {
+      const client = connectBoardClient(`${base.replace(/^http/, 'ws')}/sync`, boardId, members[0].token)
+      const framesNow = () => client.shapes().filter((shape) => shape.type === 'frame') as Array<{ x: number; y: number; props: { w: number; h: number } }>
+      try {
+        await client.synced
+        await waitFor(() => framesNow().length === count, `${count} templates on the board`)
+        return framesNow()
+      } finally {
+        client.destroy()
+      }
+    }
+    const overlap = (a: { x: number; y: number; props: { w: number; h: number } }, b: typeof a) =>
+      a.x < b.x + b.props.w && b.x < a.x + a.props.w && a.y < b.y + b.props.h && b.y < a.y + a.props.h
+    const [first, second] = await frames(server.url, 2)
+    expect(first && second && overlap(first, second)).toBe(false)
+    expect(woken).toBe(0)
+    const stored = await storedDoc(server, boardId)
+    expect([templateShapes(stored, 'rest-push-001'), templateShapes(stored, 'rest-push-002')].every((count) => count > 0)).toBe(true)
+
+    // Stored as one snapshot and loaded again, the board rests with nothing described: it wakes for the push.
+    await room.compact()
+    await server.close()
+    closed = true
+    const again = await startServer({ dataDir, sync: { restAfterMs: 1 } })
+    cleanups.push(() => again.close())
+    const rooms = again.sync.rooms
+    const reloaded = await rooms.open(boardId)
+    expect(reloaded.isResting).toBe(true)
+    const loop = countTurns()
+    const seen: Record<string, number> = {}
+    const wakeAgain = reloaded.wake.bind(reloaded)
+    reloaded.wake = () => {
+      seen.wake ??= loop.turn
+      return wakeAgain()
+    }
     const update = rooms.update.bind(rooms)
-    rooms.update = (boardId, change, prepare) =>
+    rooms.update = (id, change, options) =>
       update(
-        boardId,
+        id,
         (doc) => {
-          if (boardId === room.boardId) seen.write = loop.turn
+          seen.write = loop.turn
           return change(doc)
         },
-        prepare &&
-          ((doc) => {
-            if (boardId === room.boardId) seen.prepare = loop.turn
-            return prepare(doc)
-          }),
+        {
+          ...options,
+          prepare: (doc) => {
+            seen.prepare = loop.turn
+            return options?.prepare?.(doc)
+          },
+        },
       )
     try {
-      const push = { pushId: 'resting-push-01', boardIds: [room.boardId], templateId: 'problem-tree', locale: 'fr' }
-      const report = await call(server.url, 'POST', `/api/events/${event.id}/pushes`, push, facilitator)
-      expect(report.body.boards).toEqual([{ boardId: room.boardId, status: 'placed' }])
+      expect((await push('rest-push-003', 'journey-map', again.url)).body.boards).toEqual([{ boardId, status: 'placed' }])
     } finally {
       loop.stop()
       rooms.update = update
@@ -200,5 +254,7 @@ describe('a template push at the scale of an event', () => {
     expect(seen.wake).toBeGreaterThan(0)
     expect(seen.prepare).toBeGreaterThan(seen.wake as number)
     expect(seen.write).toBeGreaterThan(seen.prepare as number)
+    const all = await frames(again.url, 3)
+    for (const a of all) for (const b of all) if (a !== b) expect(overlap(a, b)).toBe(false)
   })
 })

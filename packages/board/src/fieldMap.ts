@@ -43,9 +43,10 @@ function keyOf(raw: StoredEntry): string {
 
 /** A field entry as the array stores it. */
 export function encodeEntry(key: string, value: unknown): StoredEntry {
-  // Yjs recognises binary content by its constructor: re-wrap in this realm's Uint8Array, as a
-  // TextEncoder may come from another one (jsdom).
-  return new Uint8Array(encoder.encode(JSON.stringify([key, value])))
+  // Yjs recognises binary content by its constructor: re-wrap in this realm's Uint8Array when the
+  // TextEncoder comes from another one (jsdom); a copy of every entry otherwise.
+  const bytes = encoder.encode(JSON.stringify([key, value]))
+  return bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes)
 }
 
 /** What changed in one transaction, by record id. */

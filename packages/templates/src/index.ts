@@ -36,4 +36,17 @@ export type {
   TemplateDefinition,
   TemplateId,
 } from './types.ts'
-export { PUSHES_MAP, type PlaceOptions, type PlaceResult, type PushEntry, placeTemplate, prepareOutline, type WithdrawResult, withdrawPush } from './place.ts'
+export {
+  type PlacedAtRest,
+  type PlaceOptions,
+  type PlaceResult,
+  PUSHES_MAP,
+  type PushEntry,
+  PushGround,
+  placeTemplate,
+  placeTemplateAtRest,
+  prepareOutline,
+  pushGroundOf,
+  type WithdrawResult,
+  withdrawPush,
+} from './place.ts'

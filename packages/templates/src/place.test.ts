@@ -3,7 +3,8 @@ import { createShapeId, createTLStore, getIndexAbove, type IndexKey, defaultBind
 import { describe, expect, test } from 'vitest'
 import * as Y from 'yjs'
 import { getTemplate } from './catalog.ts'
-import { PUSHES_MAP, type PushEntry, placeTemplate, prepareOutline, withdrawPush } from './place.ts'
+import type { TemplateId } from './types.ts'
+import { PUSHES_MAP, type PushEntry, placeTemplate, placeTemplateAtRest, prepareOutline, pushGroundOf, withdrawPush } from './place.ts'
 
 /** A participant's view of the board: a real store bound to the document. */
 function participant(doc: Y.Doc): TLStore {
@@ -98,6 +99,27 @@ describe('placeTemplate', () => {
     expect(frame?.index).toBe(getIndexAbove('a1' as IndexKey))
   })
 
+  test('pushes to one board at once read its outline once', async () => {
+    const board = () => {
+      const doc = new Y.Doc()
+      placeTemplate(doc, { template: getTemplate('lean-canvas'), locale: 'fr', pushId: 'base' })
+      const copy = new Y.Doc()
+      Y.applyUpdate(copy, Y.encodeStateAsUpdate(doc))
+      return copy
+    }
+    const turnsOf = async (doc: Y.Doc, pushes: number) => {
+      let turns = 0
+      const nextTurn = async () => {
+        turns++
+      }
+      await Promise.all(Array.from({ length: pushes }, (_, i) => prepareOutline(doc, `at-once-${i}`, { itemsPerTurn: 50, nextTurn })))
+      return turns
+    }
+    const alone = await turnsOf(board(), 1)
+    expect(alone).toBeGreaterThan(2)
+    expect(await turnsOf(board(), 5)).toBe(alone)
+  })
+
   test('pushes in a row stay clear of each other and of what the team draws or moves in between', () => {
     const doc = new Y.Doc()
     const store = participant(doc)
@@ -121,7 +143,98 @@ describe('placeTemplate', () => {
   })
 })
 
+describe('placeTemplateAtRest', () => {
+  /** The same options on both sides: ids from a counter, one clock. */
+  const options = (pushId: string, templateId: TemplateId) => {
+    let next = 0
+    return { template: getTemplate(templateId), locale: 'fr' as const, pushId, createId: () => `${pushId}-${next++}`, now: () => 1_700_000_000_000 }
+  }
+
+  /** A board a team worked on: notes from two people, the last ones deleted (a tombstone ends the records array). */
+  function workedOnBoard(): Y.Doc {
+    const doc = new Y.Doc()
+    const store = participant(doc)
+    ;(store as unknown as { ensureStoreIsUsable(): void }).ensureStoreIsUsable()
+    const geo = (id: string, x: number, index: string) =>
+      store.schema.types.shape.create({
+        id: createShapeId(id),
+        type: 'geo',
+        x,
+        y: 0,
+        parentId: 'page:page',
+        index,
+        props: { ...new GeoShapeUtil({} as never).getDefaultProps(), w: 200, h: 100 },
+      } as never) as TLShape
+    store.put([geo('a', 0, 'a1'), geo('b', 300, 'a2')])
+    store._flushHistory()
+    const other = new Y.Doc()
+    Y.applyUpdate(other, Y.encodeStateAsUpdate(doc))
+    placeTemplate(other, { template: getTemplate('five-whys'), locale: 'en', pushId: 'earlier' })
+    Y.applyUpdate(doc, Y.encodeStateAsUpdate(other, Y.encodeStateVector(doc)))
+    store.put([geo('c', 600, 'a3'), geo('d', 900, 'a4')])
+    store._flushHistory()
+    store.remove([createShapeId('c'), createShapeId('d')])
+    store._flushHistory()
+    return doc
+  }
+
+  test.each([
+    ['a board a team worked on', workedOnBoard],
+    ['a board nobody opened', () => new Y.Doc()],
+  ])('writes the update placeTemplate writes, byte for byte, push after push (%s)', (_, board) => {
+    const live = board()
+    const ground = pushGroundOf(live)
+    const atRest = new Y.Doc()
+    Y.applyUpdate(atRest, Y.encodeStateAsUpdate(live))
+
+    let current = ground
+    for (const [pushId, templateId] of [['rest-1', 'lean-canvas'], ['rest-2', 'problem-tree']] as const) {
+      const clientId = 1000 + current.clients.size
+      live.clientID = clientId
+      // What the room stores and sends: the transaction's update.
+      let expected: Uint8Array | undefined
+      live.once('update', (update: Uint8Array) => {
+        expected = update
+      })
+      expect(placeTemplate(live, options(pushId, templateId)).status).toBe('placed')
+
+      const placed = placeTemplateAtRest(current, { ...options(pushId, templateId), clientId })
+      expect(placed.result.status).toBe('placed')
+      expect(placed.update).toEqual(expected)
+      Y.applyUpdate(atRest, placed.update as Uint8Array)
+      current = placed.ground
+    }
+    expect(Y.encodeStateAsUpdate(atRest)).toEqual(Y.encodeStateAsUpdate(live))
+    expect(participant(atRest).query.records('shape').get().length).toBe(participant(live).query.records('shape').get().length)
+  })
+
+  test('a retried push answers with its shapes and writes nothing', () => {
+    const ground = pushGroundOf(workedOnBoard())
+    const first = placeTemplateAtRest(ground, options('again', 'persona'))
+    const again = placeTemplateAtRest(first.ground, options('again', 'persona'))
+    expect(again).toEqual({ result: { status: 'already', shapeIds: first.result.shapeIds }, ground: first.ground })
+    expect(placeTemplateAtRest(ground, options('earlier', 'persona')).result.status).toBe('already')
+  })
+
+  test('refuses a client id that already wrote on the board', () => {
+    const ground = pushGroundOf(workedOnBoard())
+    const [taken] = ground.clients
+    expect(() => placeTemplateAtRest(ground, { ...options('taken', 'persona'), clientId: taken })).toThrow(/has changes on the board/)
+  })
+})
+
 describe('withdrawPush', () => {
+  test('fingerprints pushes as earlier versions did: their stored pushes can still be withdrawn', () => {
+    // Values written by the first implementation (canonical JSON, FNV-1a), pinned.
+    const expected = { 'problem-statement': 'e3880d47:8357', 'journey-map': '446d726:27900', 'lean-canvas': '72552170:24647' }
+    for (const [templateId, fingerprint] of Object.entries(expected)) {
+      const doc = new Y.Doc()
+      let next = 0
+      placeTemplate(doc, { template: getTemplate(templateId as TemplateId), locale: 'fr', pushId: 'p', createId: () => `id-${next++}`, now: () => 1 })
+      expect(doc.getMap<PushEntry>(PUSHES_MAP).get('p')?.fingerprint, templateId).toBe(fingerprint)
+    }
+  })
+
   test('takes back a template nobody touched', () => {
     const doc = new Y.Doc()
     const { shapeIds } = placeTemplate(doc, { template: getTemplate('persona'), locale: 'fr', pushId: 'push-4' })

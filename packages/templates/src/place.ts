@@ -3,7 +3,8 @@ import { appendNewFields, fieldKey, PRESENCE_FIELD, RECORDS_ARRAY, readSomeField
 // with this module, and importing 'tldraw' would cost it some 130 MB and 3 s at start.
 import { createTLSchema, DocumentRecordType, PageRecordType, type TLPageId, type TLRecord } from '@tldraw/tlschema'
 import { getIndexAbove, type IndexKey } from '@tldraw/utils'
-import type * as Y from 'yjs'
+import * as encoding from 'lib0/encoding'
+import * as Y from 'yjs'
 import { type EventTemplateContent, instantiateEventTemplate, type SavedTemplate } from './eventTemplate.ts'
 import { findFreeSpace } from './freeSpace.ts'
 import { instantiateTemplate } from './instantiate.ts'
@@ -41,52 +42,177 @@ export type PlaceResult = { status: 'placed'; shapeIds: string[] } | { status: '
  * boards nobody may have open: on the board's first page, in free space, above everything else.
  * Call inside the transaction of the room that owns the document.
  */
-export function placeTemplate(doc: Y.Doc, { template, locale, pushId, createId, now = Date.now }: PlaceOptions): PlaceResult {
-  const pushes = doc.getMap<PushEntry>(PUSHES_MAP)
-  const previous = pushes.get(pushId)
+export function placeTemplate(doc: Y.Doc, options: PlaceOptions): PlaceResult {
+  const previous = doc.getMap<PushEntry>(PUSHES_MAP).get(options.pushId)
   if (previous) return { status: 'already', shapeIds: previous.shapeIds }
-
-  const outline = outlineFor(doc)
-  const setup: TLRecord[] = []
-  let pageId = firstPage(outline.pages)
-  if (!pageId) {
-    // A board nobody opened yet: give it what tldraw would create, with tldraw's own default ids.
-    const page = PageRecordType.create({ id: 'page:page' as TLPageId, name: 'Page 1', index: 'a1' as IndexKey })
-    pageId = page.id
-    setup.push(page)
-    if (!outline.hasDocument) setup.push(DocumentRecordType.create({ id: 'document:document' as never }))
-  }
-  const onPage = outline.shapes.filter((shape) => shape.parentId === pageId)
-  const size = 'content' in template ? template.content.size : template.size
-  const origin = findFreeSpace(onPage.map((shape) => shape.bounds), size)
-  const top = onPage.reduce<IndexKey | undefined>((highest, shape) => (!highest || shape.index > highest ? shape.index : highest), undefined)
-  const where = { origin, pageId, pushId, createId, index: getIndexAbove(top) }
-  const shapes: TLRecord[] = 'content' in template ? savedRecords(template.content, where) : instantiateTemplate(template, { locale, ...where })
-
-  const sets: Array<[string, unknown]> = []
-  for (const record of [...setup, ...shapes]) {
-    for (const [field, value] of recordToFields(record)) sets.push([fieldKey(record.id, field), value])
-  }
-  const shapeIds = shapes.filter((record) => record.typeName !== 'asset').map((record) => record.id)
-  const pushed = shapes.filter((record) => record.typeName !== 'asset')
+  const placement = plan(outlineFor(doc), options)
   doc.transact((transaction) => {
     ownWrites.add(transaction)
-    // Every key is new: the template's records have ids of their own.
-    appendNewFields(doc, sets)
-    const schema = doc.getMap(SCHEMA_MAP)
-    if (!schema.has(SCHEMA_KEY)) schema.set(SCHEMA_KEY, serializedSchema())
-    pushes.set(pushId, { templateId: template.id, locale, at: now(), shapeIds, fingerprint: fingerprint(pushed) })
+    write(doc, placement)
   })
   // The outline stays good for the next push: what this one wrote is all that changed.
-  if (setup.length > 0) {
-    outline.pages.push({ id: pageId, index: 'a1' as IndexKey })
-    outline.hasDocument = true
-  }
-  for (const shape of pushed) {
-    if (shape.typeName === 'shape' && shape.parentId === pageId) outline.shapes.push({ parentId: pageId, index: shape.index, bounds: boundsOf(recordToFields(shape)) })
-  }
-  return { status: 'placed', shapeIds }
+  outlines.set(doc, placement.outline)
+  return { status: 'placed', shapeIds: placement.entry.shapeIds }
 }
+
+/** A template laid out for one board: its records, the board's push entry, and the outline after it. */
+interface Placement {
+  pushId: string
+  records: TLRecord[]
+  entry: PushEntry
+  outline: BoardOutline
+}
+
+/** The records of a template placed on a board of this outline, and what the outline becomes. */
+function plan(outline: BoardOutline, { template, locale, pushId, createId, now = Date.now }: PlaceOptions): Placement {
+  const setup: TLRecord[] = []
+  let page = outline.page
+  if (!page) {
+    // A board nobody opened yet: give it what tldraw would create, with tldraw's own default ids.
+    const record = PageRecordType.create({ id: DEFAULT_PAGE_ID, name: 'Page 1', index: 'a1' as IndexKey })
+    page = { id: record.id, index: record.index }
+    setup.push(record)
+    if (!outline.hasDocument) setup.push(DocumentRecordType.create({ id: 'document:document' as never }))
+  }
+  const size = 'content' in template ? template.content.size : template.size
+  const origin = findFreeSpace(rectsOf(outline.boxes), size)
+  const where = { origin, pageId: page.id, pushId, createId, index: getIndexAbove(outline.top) }
+  const shapes: TLRecord[] = 'content' in template ? savedRecords(template.content, where) : instantiateTemplate(template, { locale, ...where })
+  const pushed = shapes.filter((record) => record.typeName !== 'asset')
+  const entry: PushEntry = { templateId: template.id, locale, at: now(), shapeIds: pushed.map((record) => record.id), fingerprint: fingerprint(pushed) }
+
+  let top = outline.top
+  const added: Rect[] = []
+  for (const shape of pushed) {
+    if (shape.typeName !== 'shape' || shape.parentId !== page.id) continue
+    added.push(boundsOf(recordToFields(shape)))
+    if (!top || shape.index > top) top = shape.index
+  }
+  return { pushId, records: [...setup, ...shapes], entry, outline: { page, hasDocument: true, top, boxes: withBoxes(outline.boxes, added) } }
+}
+
+/** Writes a placement into a document, in the caller's transaction. */
+function write(doc: Y.Doc, { pushId, records, entry }: Placement): void {
+  const sets: Array<[string, unknown]> = []
+  for (const record of records) {
+    for (const [field, value] of recordToFields(record)) sets.push([fieldKey(record.id, field), value])
+  }
+  // Every key is new: the template's records have ids of their own.
+  appendNewFields(doc, sets)
+  const schema = doc.getMap(SCHEMA_MAP)
+  if (!schema.has(SCHEMA_KEY)) schema.set(SCHEMA_KEY, serializedSchema())
+  doc.getMap<PushEntry>(PUSHES_MAP).set(pushId, entry)
+}
+
+/**
+ * What a push needs of a board while it rests (see placeTemplateAtRest): taken from the document
+ * when the server drops it and keeps only its bytes.
+ */
+export class PushGround {
+  constructor(
+    readonly outline: BoardOutline,
+    /** The id an append names as its left neighbour: the records array's last item's last id (null: empty array). */
+    readonly recordsEnd: Y.ID | null,
+    /** The pushes the board received, by id: the shapes of each (a retried push answers with them). */
+    readonly pushes: ReadonlyMap<string, readonly string[]>,
+    readonly hasSchema: boolean,
+    /** The clients the document holds changes of: a change made at rest needs another. */
+    readonly clients: ReadonlySet<number>,
+  ) {}
+}
+
+/** A board's push ground, read from its document (its outline is read unless kept from a push). */
+export function pushGroundOf(doc: Y.Doc): PushGround {
+  const pushes = new Map<string, readonly string[]>()
+  for (const [pushId, entry] of doc.getMap<PushEntry>(PUSHES_MAP)) pushes.set(pushId, entry.shapeIds)
+  return new PushGround(outlineFor(doc), lastRecordId(doc), pushes, doc.getMap(SCHEMA_MAP).has(SCHEMA_KEY), new Set(doc.store.clients.keys()))
+}
+
+export interface PlacedAtRest {
+  result: PlaceResult
+  /** The change to store and send, as Yjs would have encoded it from the live document (none: already placed). */
+  update?: Uint8Array
+  /** The ground once the change is made. */
+  ground: PushGround
+}
+
+/**
+ * Places a template on a resting board without its document: the change is written into a small
+ * stand-in whose records array ends where the board's does, and encoded from there. The update is
+ * the one placeTemplate would have made from the whole document with the same client id (a test
+ * compares them byte for byte): a push to fifty resting boards decodes none of them.
+ */
+export function placeTemplateAtRest(ground: PushGround, options: PlaceOptions & { clientId?: number }): PlacedAtRest {
+  const previous = ground.pushes.get(options.pushId)
+  if (previous) return { result: { status: 'already', shapeIds: [...previous] }, ground }
+  const placement = plan(ground.outline, options)
+  const clientId = options.clientId ?? newClientId(ground.clients)
+  const doc = standIn(ground, clientId)
+  doc.clientID = clientId
+  // The transaction's own update, as the room stores the live document's (encodeStateAsUpdate
+  // would add every deletion of the stand-in, its placeholder range included).
+  let update: Uint8Array | undefined
+  doc.on('update', (written: Uint8Array) => {
+    update = written
+  })
+  doc.transact(() => write(doc, placement))
+  const recordsEnd = lastRecordId(doc)
+  doc.destroy()
+  const pushes = new Map(ground.pushes).set(options.pushId, placement.entry.shapeIds)
+  const next = new PushGround(placement.outline, recordsEnd, pushes, true, new Set(ground.clients).add(clientId))
+  return { result: { status: 'placed', shapeIds: placement.entry.shapeIds }, update, ground: next }
+}
+
+/** The last id of the records array's last item, deleted or not: what Y.Array's push names as the left neighbour. */
+function lastRecordId(doc: Y.Doc): Y.ID | null {
+  let last: Y.Item | null = null
+  for (let item = doc.getArray(RECORDS_ARRAY)._start; item !== null; item = item.right) last = item
+  return last && Y.createID(last.id.client, last.id.clock + last.length - 1)
+}
+
+/** A client id the board has no change of (Yjs draws them at random as well). */
+function newClientId(taken: ReadonlySet<number>): number {
+  for (;;) {
+    const id = Math.floor(Math.random() * 0x1_0000_0000)
+    if (!taken.has(id)) return id
+  }
+}
+
+/**
+ * A document with just enough of a resting board for placeTemplate's write to encode as it would on
+ * the board: its records array's last item (with the id of the board's, so that what is appended
+ * names it as its left neighbour) and, when the board has one, a schema entry (so none is written).
+ * The last item comes from a hand-made update: a GC range for the clocks before it, then the item.
+ */
+function standIn(ground: PushGround, clientId: number): Y.Doc {
+  if (ground.clients.has(clientId)) throw new Error(`placeTemplateAtRest: client ${clientId} has changes on the board already`)
+  const doc = new Y.Doc()
+  // The placeholders' own client, never the one of the change.
+  doc.clientID = newClientId(new Set(ground.clients).add(clientId))
+  const end = ground.recordsEnd
+  if (end) {
+    const encoder = encoding.createEncoder()
+    encoding.writeVarUint(encoder, 1) // clients
+    encoding.writeVarUint(encoder, end.clock > 0 ? 2 : 1) // structs of that client
+    encoding.writeVarUint(encoder, end.client)
+    encoding.writeVarUint(encoder, 0) // first clock
+    if (end.clock > 0) {
+      encoding.writeUint8(encoder, 0) // GC struct: clocks 0 to end.clock - 1
+      encoding.writeVarUint(encoder, end.clock)
+    }
+    encoding.writeUint8(encoder, BINARY_CONTENT) // an item without origins: its parent follows
+    encoding.writeVarUint(encoder, 1) // the parent is a root type, named
+    encoding.writeVarString(encoder, RECORDS_ARRAY)
+    encoding.writeVarUint8Array(encoder, new Uint8Array(0))
+    encoding.writeVarUint(encoder, 0) // no deletions
+    Y.applyUpdate(doc, encoding.toUint8Array(encoder))
+  }
+  if (ground.hasSchema) doc.getMap(SCHEMA_MAP).set(SCHEMA_KEY, null)
+  return doc
+}
+
+/** Yjs's content reference for binary content (ContentBinary), what the records array holds. */
+const BINARY_CONTENT = 3
 
 export type WithdrawResult = 'withdrawn' | 'touched' | 'not-pushed' | 'already-withdrawn'
 
@@ -124,11 +250,33 @@ let schemaOfThisVersion: ReturnType<ReturnType<typeof createTLSchema>['serialize
 /** Building tldraw's schema takes milliseconds: once per process, not once per board of a push. */
 const serializedSchema = () => (schemaOfThisVersion ??= createTLSchema().serialize())
 
-/** What placing a template needs to know of a board. */
-interface BoardOutline {
-  pages: Array<{ id: TLPageId; index: IndexKey }>
+/** tldraw's id of a board's first page, which a board nobody opened gets from a push. */
+const DEFAULT_PAGE_ID = 'page:page' as TLPageId
+
+/** What placing a template needs to know of a board: its first page and what is on it. */
+export interface BoardOutline {
+  /** The page a template goes on (the board's first), or none yet (a board nobody opened). */
+  page: { id: TLPageId; index: IndexKey } | undefined
   hasDocument: boolean
-  shapes: Array<{ parentId: unknown; index: IndexKey; bounds: Rect }>
+  /** The highest index of the page's shapes: a template goes above it. */
+  top: IndexKey | undefined
+  /** The page's shapes' bounds, four numbers each (x, y, w, h): a 2,000-shape board's in 64 KB, kept while it rests. */
+  boxes: Float64Array
+}
+
+function rectsOf(boxes: Float64Array): Rect[] {
+  const rects: Rect[] = []
+  for (let i = 0; i < boxes.length; i += 4) rects.push({ x: boxes[i] as number, y: boxes[i + 1] as number, w: boxes[i + 2] as number, h: boxes[i + 3] as number })
+  return rects
+}
+
+function withBoxes(boxes: Float64Array, added: readonly Rect[]): Float64Array {
+  const out = new Float64Array(boxes.length + added.length * 4)
+  out.set(boxes)
+  added.forEach((rect, i) => {
+    out.set([rect.x, rect.y, rect.w, rect.h], boxes.length + i * 4)
+  })
+  return out
 }
 
 /** Items of the records array read per turn of the event loop by prepareOutline. */
@@ -141,16 +289,30 @@ const OUTLINE_ATTEMPTS = 3
  * 2,000-shape board's 53,000 entries in four), and keeps it for placeTemplate, which then only
  * writes: a server pushing to every board of an event never holds its loop for a whole board's
  * read (50-90 ms while its code is still cold, ~20 ms after). If the board's records change during
- * the read, it starts again; after a few attempts placeTemplate reads the outline itself.
+ * the read, it starts again; after a few attempts placeTemplate reads the outline itself. Pushes
+ * to the same board at once (a facilitator sends several templates) share one read.
  */
-export async function prepareOutline(
-  doc: Y.Doc,
-  pushId?: string,
-  { itemsPerTurn = OUTLINE_ITEMS_PER_TURN, nextTurn }: { itemsPerTurn?: number; nextTurn?: () => Promise<unknown> } = {},
-): Promise<void> {
-  for (let attempt = 0; attempt < OUTLINE_ATTEMPTS; attempt++) {
-    // A push already placed here is answered without the outline.
-    if (outlines.has(doc) || (pushId !== undefined && doc.getMap(PUSHES_MAP).has(pushId))) return
+export function prepareOutline(doc: Y.Doc, pushId?: string, options: ReadAheadOptions = {}): Promise<void> {
+  // A push already placed here is answered without the outline.
+  if (outlines.has(doc) || (pushId !== undefined && doc.getMap(PUSHES_MAP).has(pushId))) return Promise.resolve()
+  let read = readsAhead.get(doc)
+  if (!read) {
+    read = readAhead(doc, options).finally(() => readsAhead.delete(doc))
+    readsAhead.set(doc, read)
+  }
+  return read
+}
+
+interface ReadAheadOptions {
+  itemsPerTurn?: number
+  nextTurn?: () => Promise<unknown>
+}
+
+/** The outline reads under way, by board. */
+const readsAhead = new WeakMap<Y.Doc, Promise<void>>()
+
+async function readAhead(doc: Y.Doc, { itemsPerTurn = OUTLINE_ITEMS_PER_TURN, nextTurn }: ReadAheadOptions): Promise<void> {
+  for (let attempt = 0; attempt < OUTLINE_ATTEMPTS && !outlines.has(doc); attempt++) {
     watch(doc)
     const generation = generations.get(doc) ?? 0
     const changed = () => (generations.get(doc) ?? 0) !== generation
@@ -205,26 +367,35 @@ const OUTLINE_FIELDS: ReadonlySet<string> = new Set([PRESENCE_FIELD, 'id', 'pare
  * presence field and id.
  */
 function outlineOf(records: ReadonlyMap<string, ReadonlyMap<string, unknown>>): BoardOutline {
-  const outline: BoardOutline = { pages: [], hasDocument: false, shapes: [] }
+  const pages: Array<{ id: TLPageId; index: IndexKey }> = []
+  const shapes: Array<ReadonlyMap<string, unknown>> = []
+  let hasDocument = false
   for (const record of records.values()) {
     if (!record.has(PRESENCE_FIELD) || !record.has('id')) continue
     switch (record.get(PRESENCE_FIELD)) {
       case 'page':
-        outline.pages.push({ id: record.get('id') as TLPageId, index: record.get('index') as IndexKey })
+        pages.push({ id: record.get('id') as TLPageId, index: record.get('index') as IndexKey })
         break
       case 'document':
-        outline.hasDocument = true
+        hasDocument = true
         break
       case 'shape':
-        outline.shapes.push({ parentId: record.get('parentId'), index: record.get('index') as IndexKey, bounds: boundsOf(record) })
+        shapes.push(record)
         break
     }
   }
-  return outline
-}
-
-function firstPage(pages: BoardOutline['pages']): TLPageId | undefined {
-  return [...pages].sort((a, b) => (a.index < b.index ? -1 : a.index > b.index ? 1 : 0))[0]?.id
+  const page = pages.sort((a, b) => (a.index < b.index ? -1 : a.index > b.index ? 1 : 0))[0]
+  const pageId = page?.id ?? DEFAULT_PAGE_ID
+  const onPage = shapes.filter((shape) => shape.get('parentId') === pageId)
+  let top: IndexKey | undefined
+  const boxes = new Float64Array(onPage.length * 4)
+  onPage.forEach((shape, i) => {
+    const index = shape.get('index') as IndexKey
+    if (!top || index > top) top = index
+    const { x, y, w, h } = boundsOf(shape)
+    boxes.set([x, y, w, h], i * 4)
+  })
+  return { page, hasDocument, top, boxes }
 }
 
 /** Page bounds of a top-level shape, close enough to keep a template clear of it. */
@@ -243,19 +414,24 @@ function numberIn(record: ReadonlyMap<string, unknown>, field: string): number |
 /** FNV-1a over the records' canonical JSON (keys sorted): equal records, equal fingerprint. */
 function fingerprint(records: readonly TLRecord[]): string {
   const text = canonicalJson([...records].sort((a, b) => (a.id < b.id ? -1 : 1)))
-  let hash = 0x811c9dc5
-  for (let i = 0; i < text.length; i++) {
-    hash ^= text.charCodeAt(i)
-    hash = Math.imul(hash, 0x01000193) >>> 0
-  }
-  return `${hash.toString(16)}:${text.length}`
+  // Kept a 32-bit integer throughout (`>>> 0` in the loop made a heap number of every step).
+  let hash = 0x811c9dc5 | 0
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193)
+  return `${(hash >>> 0).toString(16)}:${text.length}`
 }
 
+/** JSON with every object's keys sorted. Pushes stored earlier hold fingerprints of this exact text. */
 function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`
+  if (Array.isArray(value)) {
+    let text = '['
+    for (let i = 0; i < value.length; i++) text += (i > 0 ? ',' : '') + canonicalJson(value[i])
+    return `${text}]`
+  }
   if (value && typeof value === 'object') {
-    const entries = Object.entries(value).sort(([a], [b]) => (a < b ? -1 : 1))
-    return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonicalJson(item)}`).join(',')}}`
+    const object = value as Record<string, unknown>
+    let text = '{'
+    for (const key of Object.keys(object).sort()) text += `${text.length > 1 ? ',' : ''}${JSON.stringify(key)}:${canonicalJson(object[key])}`
+    return `${text}}`
   }
   return JSON.stringify(value) ?? 'null'
 }

@@ -1,9 +1,10 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi'
 import { type BroadcastMessage, IDLE_TIMER, LIVE_MAP, LiveKey, nextTimer, type TimerState } from '@fabrique/protocol'
-import { getTemplate, isTemplateId, placeTemplate, prepareOutline, type SavedTemplate, type TemplateDefinition, withdrawPush } from '@fabrique/templates'
+import { getTemplate, isTemplateId, PushGround, placeTemplate, placeTemplateAtRest, prepareOutline, type SavedTemplate, type TemplateDefinition, withdrawPush } from '@fabrique/templates'
 import { randomUUID } from 'node:crypto'
 import type { Context } from 'hono'
 import type * as Y from 'yjs'
+import type { UpdateOptions } from '../sync/roomManager.ts'
 import type { TokenSigner } from '../auth/tokens.ts'
 import type { EventTemplateStore } from '../eventTemplates/types.ts'
 import type { EventRecord, EventStore } from '../events/types.ts'
@@ -20,7 +21,7 @@ export interface FacilitationRoutesOptions {
   logger: Logger
   /** Changes a board from the server: loads it if nobody has it open, stores, broadcasts, unloads. */
   /** `prepare` reads what `change` will need, in a turn of the event loop before it (see RoomManager.update). */
-  updateBoard<T>(boardId: string, change: (doc: Y.Doc) => T, prepare?: (doc: Y.Doc) => void | Promise<void>): Promise<T>
+  updateBoard<T>(boardId: string, change: (doc: Y.Doc) => T, options?: UpdateOptions<T>): Promise<T>
   /** Re-decides access of the connections on these boards (after a lock or an unlock). */
   recheckAccess(boardIds: readonly string[]): Promise<void>
 }
@@ -184,8 +185,16 @@ export function facilitationRoutes(options: FacilitationRoutesOptions): OpenAPIH
       }
       const boardIds = await chooseBoards(c, event, body.boardIds)
       if (boardIds instanceof Response) return early(boardIds)
-      const place = (doc: Y.Doc) => placeTemplate(doc, { template, locale: body.locale, pushId: body.pushId }).status
-      const boards = await forEachBoard(boardIds, (boardId) => options.updateBoard(boardId, place, (doc) => prepareOutline(doc, body.pushId)))
+      const placing = { template, locale: body.locale, pushId: body.pushId }
+      const place = (doc: Y.Doc) => placeTemplate(doc, placing).status
+      // A resting board (no change for a while) gets the template without being decoded.
+      const atRest = (note: unknown) => {
+        if (!(note instanceof PushGround)) return undefined
+        const { result, update, ground } = placeTemplateAtRest(note, placing)
+        return { result: result.status, update, note: ground }
+      }
+      const prepare = (doc: Y.Doc) => prepareOutline(doc, body.pushId)
+      const boards = await forEachBoard(boardIds, (boardId) => options.updateBoard(boardId, place, { prepare, atRest }))
       logger.info('template pushed', { eventId, pushId: body.pushId, templateId: template.id, boards: boards.length })
       return c.json({ pushId: body.pushId, boards }, 200)
     },

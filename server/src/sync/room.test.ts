@@ -67,6 +67,14 @@ function updateMessage(key: string, value: string): Uint8Array {
 const tick = () => new Promise((resolve) => setImmediate(resolve))
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
+async function waitUntil(condition: () => boolean, limitMs = 2000): Promise<void> {
+  const started = performance.now()
+  while (!condition()) {
+    if (performance.now() - started > limitMs) throw new Error(`not true after ${limitMs} ms`)
+    await sleep(5)
+  }
+}
+
 /** The update carried by a sync message a peer received. */
 function payload(message: Uint8Array | undefined): Uint8Array {
   const d = decoding.createDecoder(message as Uint8Array)
@@ -282,6 +290,112 @@ describe('a resting board', () => {
     room.handleMessage(good, encodeSyncMessage(0, new Uint8Array([0])))
     expect(mapOf(payload(good.sent[0]))).toEqual({ a: '1', b: '2' })
     expect(room.isResting).toBe(true)
+  })
+
+  describe('changed at rest', () => {
+    /** What the test's describeAtRest keeps: the keys of map m. */
+    const keysOf = (doc: Y.Doc) => ({ keys: [...doc.getMap('m').keys()].sort() })
+    /** A change made from the note alone: a new key, written in a document of its own. */
+    const setKey = (key: string, value: string) => (note: unknown) => {
+      const doc = new Y.Doc()
+      doc.getMap('m').set(key, value)
+      const { keys } = note as { keys: string[] }
+      return { result: `set ${key} after ${keys.join(',')}`, update: Y.encodeStateAsUpdate(doc), note: { keys: [...keys, key].sort() } }
+    }
+    const apply = (doc: Y.Doc, message: Uint8Array | undefined) => Y.applyUpdate(doc, payload(message))
+
+    /** A board that was live (a and b written, a deleted), then rested; `watcher` stayed on it. */
+    async function restedFromLive() {
+      const { room, storage } = await makeRoom({ restAfterMs: REST_MS, describeAtRest: keysOf })
+      const author = new Y.Doc()
+      author.getMap('m').set('a', '1')
+      const svBeforeB = Y.encodeStateVector(author)
+      const beforeB = Y.encodeStateAsUpdate(author)
+      author.getMap('m').set('b', '2')
+      author.getMap('m').delete('a')
+      const watcher = new FakePeer()
+      room.join(watcher)
+      room.handleMessage(watcher, encodeSyncMessage(2, Y.encodeStateAsUpdate(author)))
+      await waitUntil(() => room.isResting)
+      watcher.sent.length = 0
+      return { room, storage, author, watcher, svBeforeB, beforeB }
+    }
+
+    it('is stored, sent to its peers and answered to newcomers without waking', async () => {
+      const { room, storage, author, watcher, svBeforeB, beforeB } = await restedFromLive()
+      expect(room.changeAtRest(setKey('c', '3'))).toEqual({ result: 'set c after b' })
+      expect(room.changeAtRest(setKey('d', '4'))).toEqual({ result: 'set d after b,c' })
+      await room.settled()
+      expect(room.isResting).toBe(true)
+      expect(mapOf(...(await storage.load('board-unit')).updates)).toEqual({ b: '2', c: '3', d: '4' })
+      expect(watcher.kinds()).toEqual(['sync:2', 'sync:2'])
+      const seen = new Y.Doc()
+      Y.applyUpdate(seen, Y.encodeStateAsUpdate(author))
+      for (const message of watcher.sent) apply(seen, message)
+      expect(seen.getMap('m').toJSON()).toEqual({ b: '2', c: '3', d: '4' })
+
+      // Newcomers get the resting state, then the changes; tabs get what they lack of each.
+      const [packer, plain, returning, upToDate, holdsAll] = [new FakePeer(false, true), new FakePeer(), new FakePeer(), new FakePeer(), new FakePeer()]
+      room.handleMessage(packer, encodeSyncMessage(0, new Uint8Array([0])))
+      room.handleMessage(plain, encodeSyncMessage(0, new Uint8Array([0])))
+      room.handleMessage(returning, encodeSyncMessage(0, svBeforeB))
+      room.handleMessage(upToDate, encodeSyncMessage(0, Y.encodeStateVector(author)))
+      room.handleMessage(holdsAll, encodeSyncMessage(0, Y.encodeStateVector(seen)))
+      expect(packer.kinds()).toEqual([`packed:${PackedFormat.V2}`, 'sync:2', 'sync:2'])
+      const packed = await unpacked(packer.sent[0])
+      for (const message of packer.sent.slice(1)) apply(packed.doc, message)
+      expect(packed.doc.getMap('m').toJSON()).toEqual({ b: '2', c: '3', d: '4' })
+      expect(mapOf(...plain.sent.map(payload))).toEqual({ b: '2', c: '3', d: '4' })
+      expect(mapOf(beforeB, ...returning.sent.map(payload))).toEqual({ b: '2', c: '3', d: '4' })
+      expect(mapOf(Y.encodeStateAsUpdate(author), ...upToDate.sent.map(payload))).toEqual({ b: '2', c: '3', d: '4' })
+      // A tab holding everything gets the deletions alone, as before the changes.
+      expect(holdsAll.kinds()).toEqual(['sync:1'])
+      expect(payload(holdsAll.sent[0])).toEqual(Y.encodeStateAsUpdate(author, Y.encodeStateVector(author)))
+      // The server's own sync step 1 names the changes: a peer holding them answers with nothing.
+      const greeted = new FakePeer()
+      room.join(greeted)
+      expect(Y.decodeStateVector(payload(greeted.sent[0]))).toEqual(Y.decodeStateVector(Y.encodeStateVector(seen)))
+      expect(room.isResting).toBe(true)
+
+      // Woken by a write, the board is its resting state, the changes and the write.
+      room.handleMessage(watcher, updateMessage('e', '5'))
+      expect(room.isResting).toBe(false)
+      expect(room.doc.getMap('m').toJSON()).toEqual({ b: '2', c: '3', d: '4', e: '5' })
+      // At rest again, it is described afresh from the whole document.
+      await waitUntil(() => room.isResting)
+      expect(room.changeAtRest((note) => ({ result: note, note }))).toEqual({ result: { keys: ['b', 'c', 'd', 'e'] } })
+    })
+
+    it('is declined by a board that rested from storage, or past its limit, and the board is then changed live', async () => {
+      const { storage } = await storedBoard()
+      const fromStorage = (await makeRoom({ storage, restAfterMs: REST_MS, describeAtRest: keysOf })).room
+      expect(fromStorage.isResting).toBe(true)
+      let asked = 0
+      expect(fromStorage.changeAtRest(() => ({ result: asked++, note: {} }))).toBeUndefined()
+      expect(asked).toBe(0)
+
+      const { room } = await restedFromLive()
+      for (let i = 0; i < 16; i++) expect(room.changeAtRest(setKey(`k${i}`, String(i)))).toBeDefined()
+      expect(room.changeAtRest(setKey('one-too-many', 'x'))).toBeUndefined()
+      expect(room.isResting).toBe(true)
+      expect(room.doc.getMap('m').size).toBe(17)
+    })
+
+    it('is declined when the board could not be described, and the board keeps serving', async () => {
+      const { room } = await makeRoom({
+        restAfterMs: REST_MS,
+        describeAtRest: () => {
+          throw new Error('unreadable entry')
+        },
+      })
+      const author = new FakePeer()
+      room.handleMessage(author, updateMessage('a', '1'))
+      await waitUntil(() => room.isResting)
+      expect(room.changeAtRest(setKey('b', '2'))).toBeUndefined()
+      const newcomer = new FakePeer()
+      room.handleMessage(newcomer, encodeSyncMessage(0, new Uint8Array([0])))
+      expect(mapOf(payload(newcomer.sent[0]))).toEqual({ a: '1' })
+    })
   })
 
   it('replays a stored snapshot it cannot read instead of resting on it', async () => {

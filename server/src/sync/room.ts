@@ -29,6 +29,11 @@ export interface RoomDeps {
   layout: UpdateLayout
   /** How long after its last change a board rests: kept encoded instead of as a live document (0: never). */
   restAfterMs: number
+  /**
+   * What the server keeps of a board's document while it rests, besides its bytes (a template push's
+   * ground): handed to the changes made at rest (see Room.changeAtRest). Throwing keeps nothing.
+   */
+  describeAtRest?(doc: Y.Doc): unknown
   /** Asks for flushAwareness() to be called once the current event-loop turn is over. */
   requestAwarenessFlush(room: Room): void
   /** The room dropped a live document of this many Yjs items (it rested or was destroyed). */
@@ -95,11 +100,31 @@ const REST_RETRY_MS = 1000
 interface RestingState {
   /** The whole state as a packed answer: what packing clients get as is. */
   packedMessage: Uint8Array
+  /** Of the packed state and the changes made at rest. */
   stateVector: Uint8Array
+  /** Of the packed state alone. */
   clocks: Map<number, number>
-  /** What a peer holding every change lacks: the deletions alone (made on first use). */
+  /** What a peer holding every change of the packed state lacks: its deletions alone (made on first use). */
   deletions?: Uint8Array
+  /** What RoomDeps.describeAtRest made of the document (none when the board rested from storage). */
+  note?: unknown
+  /** Changes made at rest (changeAtRest), in order, as updates: sent after the packed state, applied on waking. */
+  changes: Uint8Array[]
+  changeBytes: number
 }
+
+/** What a change made at rest gives back (see Room.changeAtRest). */
+export interface ChangeAtRest<T> {
+  result: T
+  /** The update to store and send (none: nothing to change). */
+  update?: Uint8Array
+  /** The note once the change is made. */
+  note: unknown
+}
+
+/** Past this many changes made at rest, or this many bytes, the board wakes for the next one (and rests again whole). */
+const MAX_CHANGES_AT_REST = 16
+const MAX_CHANGE_BYTES_AT_REST = 1024 * 1024
 
 /** Items a document holds, from its state vector (deleted ones included, merged ones not). */
 function itemCount(clocks: Map<number, number>): number {
@@ -194,18 +219,18 @@ export class Room {
     room.updatesInLog = log.updates.length
     room.storedBytes = log.bytes
     const [snapshot] = log.updates
-    if (!(log.updates.length === 1 && snapshot && deps.restAfterMs > 0 && room.restOn(snapshot))) room.replay(log.updates)
+    if (!(log.updates.length === 1 && snapshot && deps.restAfterMs > 0 && room.restOn(snapshot))) room.replay(log.updates.map((update) => ({ update })))
     deps.metrics.loadSeconds.observe((performance.now() - started) / 1000)
     if (room.updatesInLog >= deps.compactAfterUpdates) room.compact()
     return room
   }
 
   /** Makes the board live from stored updates (or a resting state), skipping the unreadable ones. */
-  private replay(updates: Uint8Array[], format: PackedFormat = PackedFormat.V1): Y.Doc {
+  private replay(updates: ReadonlyArray<{ update: Uint8Array; format?: PackedFormat }>): Y.Doc {
     const doc = new Y.Doc({ gc: true })
     let skipped = 0
     doc.transact(() => {
-      for (const update of updates) {
+      for (const { update, format } of updates) {
         try {
           if (format === PackedFormat.V2) Y.applyUpdateV2(doc, update)
           else Y.applyUpdate(doc, update)
@@ -232,7 +257,7 @@ export class Room {
     }
     // Held packed (a tenth of the size): a plain client's first join inflates it again (~1 ms a MB).
     this.packedStateMessage = packAnswer(PackedFormat.V1, update)
-    this.rested = { packedMessage: this.packedStateMessage, stateVector, clocks: Y.decodeStateVector(stateVector) }
+    this.rested = { packedMessage: this.packedStateMessage, stateVector, clocks: Y.decodeStateVector(stateVector), changes: [], changeBytes: 0 }
     return true
   }
 
@@ -245,8 +270,8 @@ export class Room {
   wake(): Y.Doc {
     if (this.live) return this.live
     const started = performance.now()
-    const resting = this.rested && unpackAnswer(this.rested.packedMessage)
-    const doc = resting ? this.replay([resting.update], resting.format) : this.replay([])
+    const { rested } = this
+    const doc = this.replay(rested ? [unpackAnswer(rested.packedMessage), ...rested.changes.map((update) => ({ update }))] : [])
     this.rested = undefined
     this.deps.metrics.wakeSeconds.observe((performance.now() - started) / 1000)
     return doc
@@ -280,7 +305,8 @@ export class Room {
     }
     const packedMessage = this.packedStateSyncMessage()
     const stateVector = Y.encodeStateVector(doc)
-    this.rested = { packedMessage, stateVector, clocks: Y.decodeStateVector(stateVector), deletions: Y.encodeStateAsUpdate(doc, stateVector) }
+    const deletions = Y.encodeStateAsUpdate(doc, stateVector)
+    this.rested = { packedMessage, stateVector, clocks: Y.decodeStateVector(stateVector), deletions, note: this.describe(doc), changes: [], changeBytes: 0 }
     this.live = undefined
     // The plain encoding is ten times the packed one: a plain client's join makes it again.
     this.fullStateMessage = undefined
@@ -289,7 +315,46 @@ export class Room {
     this.deps.logger.debug('board resting', { boardId: this.boardId, bytes: packedMessage.byteLength })
   }
 
-  /** Sync step 2 with the board's whole state, encoded once until it changes. */
+  private describe(doc: Y.Doc): unknown {
+    try {
+      return this.deps.describeAtRest?.(doc)
+    } catch (error) {
+      this.deps.logger.warn('could not describe a resting board: it wakes for changes', { boardId: this.boardId, error: String(error) })
+      return undefined
+    }
+  }
+
+  /**
+   * Changes a resting board without decoding it: `change` gets the note describeAtRest made and
+   * gives back the update to make, built from the note alone, and the note after it. The update is
+   * stored, sent and relayed as any change of the live document; newcomers get it after the resting
+   * state, and waking applies it. Undefined when the board is live, has no note, or holds
+   * MAX_CHANGES_AT_REST such changes already, or when `change` declines: then change the document.
+   */
+  changeAtRest<T>(change: (note: unknown) => ChangeAtRest<T> | undefined): { result: T } | undefined {
+    const { rested } = this
+    if (this.failed || !rested || rested.note === undefined) return undefined
+    if (rested.changes.length >= MAX_CHANGES_AT_REST || rested.changeBytes >= MAX_CHANGE_BYTES_AT_REST) return undefined
+    const done = change(rested.note)
+    if (!done) return undefined
+    rested.note = done.note
+    const { update } = done
+    if (update && !isEmptyUpdate(update)) {
+      rested.changes.push(update)
+      rested.changeBytes += update.byteLength
+      const clocks = Y.decodeStateVector(rested.stateVector)
+      for (const [client, clock] of Y.decodeStateVector(Y.encodeStateVectorFromUpdate(update))) {
+        if (clock > (clocks.get(client) ?? 0)) clocks.set(client, clock)
+      }
+      rested.stateVector = Y.encodeStateVector(clocks)
+      this.lastChangeMs = performance.now()
+      this.queue.push({ update, from: SERVER })
+      this.draining ??= this.drain()
+    }
+    return { result: done.result }
+  }
+
+  /** Sync step 2 with the board's whole state, encoded once until it changes (at rest: without the changes made at rest). */
   private fullStateSyncMessage(): Uint8Array {
     if (!this.fullStateMessage) {
       const resting = this.rested && unpackAnswer(this.rested.packedMessage)
@@ -305,17 +370,31 @@ export class Room {
     return this.packedStateMessage
   }
 
-  /** The board's whole state (the payload of the plain message). */
+  /** The board's whole state, changes made at rest included. */
   private fullState(): Uint8Array {
-    return payloadOf(this.fullStateSyncMessage())
+    const state = payloadOf(this.fullStateSyncMessage())
+    const changes = this.rested?.changes ?? []
+    return changes.length > 0 ? Y.mergeUpdates([state, ...changes]) : state
   }
 
   private stateVector(): Uint8Array {
     return this.rested ? this.rested.stateVector : Y.encodeStateVector(this.doc)
   }
 
-  /** What a peer holding `stateVector` lacks. */
+  /** What a peer holding `stateVector` lacks, in one update. */
   private missingFor(stateVector: Uint8Array): Uint8Array {
+    const [missing, ...changes] = this.missingParts(stateVector)
+    return changes.length > 0 ? Y.mergeUpdates([missing as Uint8Array, ...changes]) : (missing as Uint8Array)
+  }
+
+  /** What a peer holding `stateVector` lacks: of the state, then of each change made at rest. */
+  private missingParts(stateVector: Uint8Array): Uint8Array[] {
+    const changes = this.rested?.changes ?? []
+    return [this.missingOfState(stateVector), ...changes.map((update) => Y.diffUpdate(update, stateVector))]
+  }
+
+  /** What a peer holding `stateVector` lacks of the document, or of the packed resting state. */
+  private missingOfState(stateVector: Uint8Array): Uint8Array {
     const { rested } = this
     if (!rested) return Y.encodeStateAsUpdate(this.doc, stateVector)
     // A returning tab usually holds every change: diffUpdate would read the whole state to find none.
@@ -386,7 +465,7 @@ export class Room {
     const subtype = decoding.readVarUint(decoder)
     const payload = decoding.readVarUint8Array(decoder)
     if (subtype === SyncStep.Step1) {
-      peer.send(this.syncStep2For(payload, peer.packs === true))
+      for (const message of this.syncStep2For(payload, peer.packs === true)) peer.send(message)
       return
     }
     if (subtype !== SyncStep.Step2 && subtype !== SyncStep.Update) throw new ProtocolError(`unknown sync message ${subtype}`)
@@ -417,19 +496,26 @@ export class Room {
     }
   }
 
-  /** The answer to a sync step 1: packed when the peer reads packed answers and it is worth it. */
-  private syncStep2For(stateVector: Uint8Array, packs: boolean): Uint8Array {
+  /**
+   * The answer to a sync step 1: packed when the peer reads packed answers and it is worth it. At
+   * rest, the changes made at rest follow as updates, as the peers that were there received them.
+   */
+  private syncStep2For(stateVector: Uint8Array, packs: boolean): Uint8Array[] {
     const isEmpty = stateVector.length === 1 && stateVector[0] === EMPTY_STATE_VECTOR
-    if (isEmpty) return packs ? this.packedStateSyncMessage() : this.fullStateSyncMessage()
-    let missing: Uint8Array
+    if (isEmpty) {
+      const changes = (this.rested?.changes ?? []).map((update) => encodeSyncMessage(SyncStep.Update, update))
+      return [packs ? this.packedStateSyncMessage() : this.fullStateSyncMessage(), ...changes]
+    }
+    let missing: Uint8Array[]
     try {
-      missing = this.missingFor(stateVector)
+      missing = this.missingParts(stateVector)
     } catch (error) {
       throw new ProtocolError('malformed state vector', { cause: error })
     }
+    const [ofState, ...ofChanges] = missing as [Uint8Array, ...Uint8Array[]]
     // A tab back after a long while (its copy from IndexedDB far behind) may lack megabytes.
-    if (packs && missing.byteLength > PACK_ANSWERS_OVER_BYTES) return packAnswer(PackedFormat.V1, missing)
-    return encodeSyncMessage(SyncStep.Step2, missing)
+    const answer = packs && ofState.byteLength > PACK_ANSWERS_OVER_BYTES ? packAnswer(PackedFormat.V1, ofState) : encodeSyncMessage(SyncStep.Step2, ofState)
+    return [answer, ...ofChanges.filter((update) => !isEmptyUpdate(update)).map((update) => encodeSyncMessage(SyncStep.Update, update))]
   }
 
   /** Only what actually changed the document reaches here: duplicates are dropped by Yjs. */

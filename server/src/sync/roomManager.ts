@@ -4,7 +4,7 @@ import type { Logger } from '../logger.ts'
 import type { BoardStorage } from '../storage/types.ts'
 import type { Relay, RelayMessage } from './relay.ts'
 import { fullCollection, MemoryReclaimer } from './memoryReclaimer.ts'
-import { Room, type RoomDeps } from './room.ts'
+import { type ChangeAtRest, Room, type RoomDeps } from './room.ts'
 import type { SyncMetrics } from './syncMetrics.ts'
 import type { UpdateLayout } from './updateCheck.ts'
 
@@ -15,6 +15,8 @@ export interface RoomManagerOptions {
   roomIdleMs: number
   /** How long after its last change a board is kept encoded instead of live (0: never). */
   restAfterMs: number
+  /** What is kept of a board's document while it rests, for changes made at rest (see RoomDeps). */
+  describeAtRest?: (doc: Y.Doc) => unknown
   /** Run a full garbage collection once boards rested or unloaded (see memoryReclaimer.ts). */
   reclaimMemory: boolean
   compactAfterUpdates: number
@@ -40,6 +42,17 @@ const RECLAIM_INTERVAL_MS = 30_000
 const RECLAIM_MAX_LOOP_UTILIZATION = 0.5
 /** The C heap is trimmed this long after the collection, once V8 freed the dead buffers. */
 const TRIM_AFTER_COLLECTION_MS = 1_000
+
+/** How RoomManager.update may change a board besides `change`. */
+export interface UpdateOptions<T> {
+  /** Reads what the change needs, in a turn of the event loop before it (may take several). */
+  prepare?: (doc: Y.Doc) => void | Promise<void>
+  /**
+   * The change for a resting board, made from what describeAtRest kept of it without decoding it
+   * (undefined: decode it and make `change`). See Room.changeAtRest.
+   */
+  atRest?: (note: unknown) => ChangeAtRest<T> | undefined
+}
 
 /**
  * Room lifecycle in one place: one load per board however many join at once, unload a while after
@@ -79,6 +92,7 @@ export class RoomManager {
       maxBoardBytes: options.maxBoardBytes,
       layout: options.layout,
       restAfterMs: options.restAfterMs,
+      describeAtRest: options.describeAtRest,
       summaryDelayMs: options.summaryDelayMs,
       summariesWanted: options.summariesWanted,
       requestAwarenessFlush: (room) => this.requestAwarenessFlush(room),
@@ -153,14 +167,20 @@ export class RoomManager {
   /**
    * Changes a board from the server itself (a template push, a vote count): loads it if nobody has
    * it open, applies `change` in one transaction, and resolves once the result is stored and
-   * broadcast. A board nobody has open is unloaded again after the idle delay. Waking a resting
-   * board, `prepare` (reading what the change needs) and the change each take a turn of the event
-   * loop of their own, so that a push to every board never holds it for all three.
+   * broadcast. A board nobody has open is unloaded again after the idle delay. A resting board
+   * takes `atRest` when it can; otherwise waking it, `prepare` (reading what the change needs) and
+   * the change each take a turn of the event loop of their own, so that a push to every board never
+   * holds it for all three.
    */
-  async update<T>(boardId: string, change: (doc: Y.Doc) => T, prepare?: (doc: Y.Doc) => void | Promise<void>): Promise<T> {
+  async update<T>(boardId: string, change: (doc: Y.Doc) => T, { prepare, atRest }: UpdateOptions<T> = {}): Promise<T> {
     const room = await this.open(boardId)
     this.keepAlive(room)
     try {
+      const rested = atRest && room.changeAtRest(atRest)
+      if (rested) {
+        await room.settled()
+        return rested.result
+      }
       if (room.isResting) {
         // Decoding a resting 2,000-shape board takes some 20 ms, the change as much again: a push
         // to every board of an event wakes them one after the other, each in a turn of its own.

@@ -1,5 +1,6 @@
 import { CloseCode, isValidBoardId, PACK_DEFLATE_RAW, PROTOCOL_VERSION } from '@fabrique/protocol'
 import type { WebSocket } from 'ws'
+import type * as Y from 'yjs'
 import type { Logger } from '../logger.ts'
 import type { BoardStorage } from '../storage/types.ts'
 import type { BoardAccess } from './access.ts'
@@ -17,6 +18,8 @@ export interface SyncServerOptions {
   roomIdleMs: number
   /** How long after its last change a board is kept encoded instead of live (0: never). */
   restAfterMs: number
+  /** What is kept of a board's document while it rests, for changes made at rest (see RoomDeps). */
+  describeAtRest?: (doc: Y.Doc) => unknown
   /** Full garbage collection after boards rest or unload (see memoryReclaimer.ts). */
   reclaimMemory?: boolean
   compactAfterUpdates: number
@@ -62,6 +65,7 @@ export class SyncServer {
       metrics: options.metrics,
       roomIdleMs: options.roomIdleMs,
       restAfterMs: options.restAfterMs,
+      describeAtRest: options.describeAtRest,
       reclaimMemory: options.reclaimMemory ?? false,
       compactAfterUpdates: options.compactAfterUpdates,
       maxAwarenessStateBytes: options.limits.maxAwarenessStateBytes,
