@@ -292,6 +292,24 @@ describe('a resting board', () => {
     expect(room.isResting).toBe(true)
   })
 
+  it('rests one board per turn of the event loop when boards are left at the same time', async () => {
+    const rooms = await Promise.all([1, 2, 3, 4].map(async () => (await makeRoom({ restAfterMs: REST_MS })).room))
+    for (const room of rooms) room.handleMessage(new FakePeer(), updateMessage('a', '1'))
+    const restedIn = new Map<Room, number>()
+    let turn = 0
+    await new Promise<void>((resolve, reject) => {
+      const tick = () => {
+        turn++
+        for (const room of rooms) if (room.isResting && !restedIn.has(room)) restedIn.set(room, turn)
+        if (restedIn.size === rooms.length) resolve()
+        else if (turn > 1_000_000) reject(new Error('the boards did not rest'))
+        else setImmediate(tick)
+      }
+      setImmediate(tick)
+    })
+    expect(new Set(restedIn.values()).size).toBe(rooms.length)
+  })
+
   describe('changed at rest', () => {
     /** What the test's describeAtRest keeps: the keys of map m. */
     const keysOf = (doc: Y.Doc) => ({ keys: [...doc.getMap('m').keys()].sort() })

@@ -151,22 +151,23 @@ function payloadOf(message: Uint8Array): Uint8Array {
  * One board in memory: its document, its peers, and the order of things — an update is applied,
  * appended to storage, and only then broadcast.
  */
-/** Summaries waiting for their turn of the event loop (see oneSummaryPerTurn). */
-const summaryTurns: Array<() => Promise<void>> = []
+/** Rooms' background work waiting for its turn of the event loop (see onePerTurn). */
+const backgroundTurns: Array<() => unknown> = []
 
 /**
- * Runs one board summary per turn of the event loop: boards changed together (a push to every
- * board, a kickoff) would otherwise summarise back to back, one stall of 50 × their cost.
+ * Runs one room's background work (a summary, a rest) per turn of the event loop: boards changed
+ * together (a push to every board, a kickoff) would otherwise summarise back to back, and boards
+ * left together rest together (their timers expire in the same turn), one stall of 50 × their cost.
  */
-function oneSummaryPerTurn(task: () => Promise<void>): void {
-  summaryTurns.push(task)
-  if (summaryTurns.length === 1) setImmediate(nextSummaryTurn)
+function onePerTurn(task: () => unknown): void {
+  backgroundTurns.push(task)
+  if (backgroundTurns.length === 1) setImmediate(nextBackgroundTurn)
 }
 
-function nextSummaryTurn(): void {
-  const task = summaryTurns.shift()
+function nextBackgroundTurn(): void {
+  const task = backgroundTurns.shift()
   void task?.()
-  if (summaryTurns.length > 0) setImmediate(nextSummaryTurn)
+  if (backgroundTurns.length > 0) setImmediate(nextBackgroundTurn)
 }
 
 export class Room {
@@ -193,6 +194,7 @@ export class Room {
   /** The same as a packed answer (for our own clients), made once until the document changes. */
   private packedStateMessage: Uint8Array | undefined
   private failed = false
+  private destroyed = false
   /** Set once a stored change is not in the saved summary yet. */
   private summaryTimer: NodeJS.Timeout | undefined
   /** Renewals of presence waiting for the room's next awareness flush (see RENEWAL_HOLD_MS). */
@@ -283,16 +285,17 @@ export class Room {
 
   private scheduleRest(delayMs: number): void {
     if (this.restTimer || !(this.deps.restAfterMs > 0)) return
-    this.restTimer = setTimeout(() => {
+    const rest = () => {
       this.restTimer = undefined
       this.restIfIdle()
-    }, delayMs)
+    }
+    this.restTimer = setTimeout(() => onePerTurn(rest), delayMs)
     this.restTimer.unref()
   }
 
   private restIfIdle(): void {
     const doc = this.live
-    if (!doc || this.failed) return
+    if (!doc || this.failed || this.destroyed) return
     const idleMs = performance.now() - this.lastChangeMs
     if (idleMs < this.deps.restAfterMs) {
       this.scheduleRest(this.deps.restAfterMs - idleMs)
@@ -652,7 +655,7 @@ export class Room {
     // from storage, the boards that changed before it was opened).
     if (!this.deps.summariesWanted()) return
     const delay = Math.max(this.deps.summaryDelayMs, 20 * this.lastSummaryMs)
-    this.summaryTimer = setTimeout(() => oneSummaryPerTurn(() => this.flushSummary()), delay)
+    this.summaryTimer = setTimeout(() => onePerTurn(() => this.flushSummary()), delay)
     this.summaryTimer.unref()
   }
 
@@ -721,6 +724,7 @@ export class Room {
   }
 
   destroy(): void {
+    this.destroyed = true
     clearTimeout(this.summaryTimer)
     this.summaryTimer = undefined
     clearTimeout(this.restTimer)
