@@ -75,7 +75,7 @@ function plan(outline: BoardOutline, { template, locale, pushId, createId, now =
     if (!outline.hasDocument) setup.push(DocumentRecordType.create({ id: 'document:document' as never }))
   }
   const size = 'content' in template ? template.content.size : template.size
-  const origin = findFreeSpace(rectsOf(outline.boxes), size)
+  const origin = findFreeSpace(outline.content ? [outline.content] : [], size)
   const where = { origin, pageId: page.id, pushId, createId, index: getIndexAbove(outline.top) }
   const shapes: TLRecord[] = 'content' in template ? savedRecords(template.content, where) : instantiateTemplate(template, { locale, ...where })
   const pushed = shapes.filter((record) => record.typeName !== 'asset')
@@ -88,7 +88,7 @@ function plan(outline: BoardOutline, { template, locale, pushId, createId, now =
     added.push(boundsOf(recordToFields(shape)))
     if (!top || shape.index > top) top = shape.index
   }
-  return { pushId, records: [...setup, ...shapes], entry, outline: { page, hasDocument: true, top, boxes: withBoxes(outline.boxes, added) } }
+  return { pushId, records: [...setup, ...shapes], entry, outline: { page, hasDocument: true, top, content: around(outline.content, added) } }
 }
 
 /** Writes a placement into a document, in the caller's transaction. */
@@ -260,23 +260,27 @@ export interface BoardOutline {
   hasDocument: boolean
   /** The highest index of the page's shapes: a template goes above it. */
   top: IndexKey | undefined
-  /** The page's shapes' bounds, four numbers each (x, y, w, h): a 2,000-shape board's in 64 KB, kept while it rests. */
-  boxes: Float64Array
+  /**
+   * The box around the page's shapes (none when the page is empty). Without a viewport, free space
+   * is right of everything: findFreeSpace finds the same place from this box as from every shape's,
+   * and a board keeps four numbers while it rests, not one box per shape.
+   */
+  content: Rect | undefined
 }
 
-function rectsOf(boxes: Float64Array): Rect[] {
-  const rects: Rect[] = []
-  for (let i = 0; i < boxes.length; i += 4) rects.push({ x: boxes[i] as number, y: boxes[i + 1] as number, w: boxes[i + 2] as number, h: boxes[i + 3] as number })
-  return rects
-}
-
-function withBoxes(boxes: Float64Array, added: readonly Rect[]): Float64Array {
-  const out = new Float64Array(boxes.length + added.length * 4)
-  out.set(boxes)
-  added.forEach((rect, i) => {
-    out.set([rect.x, rect.y, rect.w, rect.h], boxes.length + i * 4)
-  })
-  return out
+/** The box around `box` and `rects`, those findFreeSpace would use (finite, not negative). */
+function around(box: Rect | undefined, rects: readonly Rect[]): Rect | undefined {
+  const usable = rects.filter((rect) => [rect.x, rect.y, rect.w, rect.h].every(Number.isFinite) && rect.w >= 0 && rect.h >= 0)
+  if (box) usable.push(box)
+  if (usable.length === 0) return undefined
+  let [left, top, right, bottom] = [Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, Number.NEGATIVE_INFINITY]
+  for (const rect of usable) {
+    left = Math.min(left, rect.x)
+    top = Math.min(top, rect.y)
+    right = Math.max(right, rect.x + rect.w)
+    bottom = Math.max(bottom, rect.y + rect.h)
+  }
+  return { x: left, y: top, w: right - left, h: bottom - top }
 }
 
 /** Items of the records array read per turn of the event loop by prepareOutline. */
@@ -388,14 +392,11 @@ function outlineOf(records: ReadonlyMap<string, ReadonlyMap<string, unknown>>): 
   const pageId = page?.id ?? DEFAULT_PAGE_ID
   const onPage = shapes.filter((shape) => shape.get('parentId') === pageId)
   let top: IndexKey | undefined
-  const boxes = new Float64Array(onPage.length * 4)
-  onPage.forEach((shape, i) => {
+  for (const shape of onPage) {
     const index = shape.get('index') as IndexKey
     if (!top || index > top) top = index
-    const { x, y, w, h } = boundsOf(shape)
-    boxes.set([x, y, w, h], i * 4)
-  })
-  return { page, hasDocument, top, boxes }
+  }
+  return { page, hasDocument, top, content: around(undefined, onPage.map(boundsOf)) }
 }
 
 /** Page bounds of a top-level shape, close enough to keep a template clear of it. */
