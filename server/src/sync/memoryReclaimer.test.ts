@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { silentLogger } from '../logger.ts'
 import { Metrics } from '../metrics.ts'
-import { fullCollection, HEAP_BYTES_PER_ITEM, MemoryReclaimer } from './memoryReclaimer.ts'
+import v8 from 'node:v8'
+import { fullCollection, HEAP_BYTES_PER_ITEM, MemoryReclaimer, youngCollection } from './memoryReclaimer.ts'
 import { createSyncMetrics } from './syncMetrics.ts'
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
@@ -115,6 +116,66 @@ describe('MemoryReclaimer', () => {
     expect(collections).toHaveLength(2)
     expect((collections[1] as number) - (collections[0] as number)).toBeGreaterThanOrEqual(195)
   })
+
+  it('runs a young collection first and the full one once things stayed quiet after it, again after a new release', async () => {
+    const steps: string[] = []
+    const r = new MemoryReclaimer({
+      collect: () => steps.push('full'),
+      collectYoung: () => steps.push('young'),
+      settleMs: 60,
+      minReleasedBytes: 1000 * HEAP_BYTES_PER_ITEM,
+      quietMs: 10,
+      minIntervalMs: 0,
+      logger: silentLogger,
+      metrics: createSyncMetrics(new Metrics()),
+    })
+    reclaimers.push(r)
+    r.noteReleased(2000)
+    await sleep(40)
+    expect(steps).toEqual(['young'])
+    // A board rests meanwhile: its allocations count again, so the young collection runs again.
+    r.noteReleased(2000)
+    await sleep(40)
+    expect(steps).toEqual(['young', 'young'])
+    await sleep(80)
+    expect(steps).toEqual(['young', 'young', 'full'])
+  })
+
+  it('gives V8\'s young generation back: after a young collection and a quiet moment, the full one shrinks it', async () => {
+    const youngSpace = () => v8.getHeapSpaceStatistics().find((space) => space.space_name === 'new_space')?.space_size ?? 0
+    // What resting boards do: allocate fast, much of it alive for a while, so that V8 grows its young generation.
+    let held: number[][] = []
+    const until = performance.now() + 1500
+    while (performance.now() < until) {
+      held.push(new Array(64).fill(Math.random()))
+      if (held.length > 50_000) held = []
+    }
+    held = []
+    const grown = youngSpace()
+    expect(grown).toBeGreaterThanOrEqual(8 * 1024 * 1024)
+    const collect = fullCollection()
+    const collectYoung = youngCollection()
+    const done = new Promise<void>((resolve) => {
+      reclaimers.push(
+        new MemoryReclaimer({
+          collect: () => {
+            collect?.()
+            resolve()
+          },
+          collectYoung,
+          settleMs: 5_500,
+          minReleasedBytes: 0,
+          quietMs: 10,
+          minIntervalMs: 0,
+          logger: silentLogger,
+          metrics: createSyncMetrics(new Metrics()),
+        }),
+      )
+      reclaimers.at(-1)?.noteReleased(1)
+    })
+    await done
+    expect(youngSpace()).toBeLessThan(grown / 2)
+  }, 15_000)
 
   it('finds V8 full collection without --expose-gc, and it frees what nothing holds', async () => {
     const collect = fullCollection()

@@ -14,6 +14,15 @@ export interface MemoryReclaimerOptions {
   /** Runs a full garbage collection; undefined turns the reclaimer off. */
   collect: (() => void) | undefined
   /**
+   * Runs a collection of the young generation, `settleMs` before the full one (none: straight to the
+   * full one). At a full collection V8 gives back its young generation's space (128 MB with 64 MB
+   * semi-spaces) only if the program allocated little over the last 5 s, counted from the collection
+   * before it: boards that were read and encoded as they went to rest count, unless a young
+   * collection after them starts the count afresh (S8: 128 MB kept, RSS 360-400 MB instead of 245-270).
+   */
+  collectYoung?: (() => void) | undefined
+  settleMs?: number
+  /**
    * Gives the C heap's free pages back to the system (glibc's malloc_trim, see
    * @fabrique/native-memory), run `trimDelayMs` after the collection; undefined: collect only.
    */
@@ -54,6 +63,8 @@ export class MemoryReclaimer {
   private timer: NodeJS.Timeout | undefined
   private trimTimer: NodeJS.Timeout | undefined
   private lastRunMs = Number.NEGATIVE_INFINITY
+  /** The young collection ran and nothing was released since: the full one comes next. */
+  private youngCollected = false
   /** The event loop's utilisation when the current wait began. */
   private loopMark: EventLoopUtilization = performance.eventLoopUtilization()
 
@@ -63,6 +74,7 @@ export class MemoryReclaimer {
   noteReleased(items: number): void {
     if (!this.options.collect) return
     this.released += items * HEAP_BYTES_PER_ITEM
+    this.youngCollected = false
     if (this.released < this.options.minReleasedBytes) return
     this.schedule(this.options.quietMs)
   }
@@ -86,10 +98,19 @@ export class MemoryReclaimer {
       const utilization = performance.eventLoopUtilization(this.loopMark).utilization
       if (utilization > maxLoopUtilization) {
         this.options.logger.debug('memory reclaim postponed: the server is busy', { utilization: Math.round(utilization * 100) / 100 })
+        this.youngCollected = false
         this.schedule(this.options.quietMs)
         return
       }
     }
+    const { collectYoung } = this.options
+    if (collectYoung && !this.youngCollected) {
+      collectYoung()
+      this.youngCollected = true
+      this.schedule(this.options.settleMs ?? 0)
+      return
+    }
+    this.youngCollected = false
     const before = process.memoryUsage.rss()
     const started = performance.now()
     this.options.collect?.()
@@ -137,6 +158,12 @@ export class MemoryReclaimer {
     this.timer = undefined
     this.trimTimer = undefined
   }
+}
+
+/** V8's collection of the young generation only (see fullCollection). */
+export function youngCollection(): (() => void) | undefined {
+  const gc = fullCollection() as ((options?: { type: 'minor' }) => void) | undefined
+  return gc && (() => gc({ type: 'minor' }))
 }
 
 /**

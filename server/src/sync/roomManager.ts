@@ -3,7 +3,7 @@ import type * as Y from 'yjs'
 import type { Logger } from '../logger.ts'
 import type { BoardStorage } from '../storage/types.ts'
 import type { Relay, RelayMessage } from './relay.ts'
-import { fullCollection, MemoryReclaimer } from './memoryReclaimer.ts'
+import { fullCollection, MemoryReclaimer, youngCollection } from './memoryReclaimer.ts'
 import { type ChangeAtRest, Room, type RoomDeps } from './room.ts'
 import type { SyncMetrics } from './syncMetrics.ts'
 import type { UpdateLayout } from './updateCheck.ts'
@@ -40,6 +40,8 @@ const RECLAIM_QUIET_MS = 2_000
 const RECLAIM_INTERVAL_MS = 30_000
 /** ...and not while the event loop is busy more than half the time (see MemoryReclaimerOptions). */
 const RECLAIM_MAX_LOOP_UTILIZATION = 0.5
+/** A young collection runs first, and the full one this long after (V8 looks at the last 5 s). */
+const RECLAIM_SETTLE_MS = 5_500
 /** The C heap is trimmed this long after the collection, once V8 freed the dead buffers. */
 const TRIM_AFTER_COLLECTION_MS = 1_000
 
@@ -74,6 +76,8 @@ export class RoomManager {
   constructor(private readonly options: RoomManagerOptions) {
     this.reclaimer = new MemoryReclaimer({
       collect: options.reclaimMemory ? fullCollection() : undefined,
+      collectYoung: options.reclaimMemory ? youngCollection() : undefined,
+      settleMs: RECLAIM_SETTLE_MS,
       trimHeap: options.reclaimMemory ? trimHeapAsync : undefined,
       trimDelayMs: TRIM_AFTER_COLLECTION_MS,
       minReleasedBytes: RECLAIM_AFTER_BYTES,
