@@ -13,6 +13,26 @@ function participant(doc: Y.Doc): TLStore {
   return store
 }
 
+/** A participant's store ready for the team's own shapes (its page and document created). */
+function drawingParticipant(doc: Y.Doc): TLStore {
+  const store = participant(doc)
+  ;(store as unknown as { ensureStoreIsUsable(): void }).ensureStoreIsUsable()
+  return store
+}
+
+/** A rectangle the team drew on the first page, at (x, 0). */
+function geo(store: TLStore, id: string, x: number, index: string, { w, h }: { w: number; h: number }): TLShape {
+  return store.schema.types.shape.create({
+    id: createShapeId(id),
+    type: 'geo',
+    x,
+    y: 0,
+    parentId: 'page:page',
+    index,
+    props: { ...new GeoShapeUtil({} as never).getDefaultProps(), w, h },
+  } as never) as TLShape
+}
+
 function shapesOf(store: TLStore): TLShape[] {
   return store.query.records('shape').get()
 }
@@ -43,17 +63,8 @@ describe('placeTemplate', () => {
 
   test('lands in free space, clear of what the team already drew, and appears live for them', () => {
     const doc = new Y.Doc()
-    const store = participant(doc)
-    ;(store as unknown as { ensureStoreIsUsable(): void }).ensureStoreIsUsable()
-    const note = store.schema.types.shape.create({
-      id: createShapeId('team-note'),
-      type: 'geo',
-      x: 0,
-      y: 0,
-      parentId: 'page:page',
-      index: 'a1',
-      props: { ...new GeoShapeUtil({} as never).getDefaultProps(), w: 3000, h: 2000 },
-    } as never) as TLShape
+    const store = drawingParticipant(doc)
+    const note = geo(store, 'team-note', 0, 'a1', { w: 3000, h: 2000 })
     store.put([note])
     store._flushHistory()
 
@@ -67,19 +78,9 @@ describe('placeTemplate', () => {
 
   test('an outline read ahead over several turns sees what the team changed meanwhile', async () => {
     const doc = new Y.Doc()
-    const store = participant(doc)
-    ;(store as unknown as { ensureStoreIsUsable(): void }).ensureStoreIsUsable()
-    const geo = (id: string, x: number, index: string) =>
-      store.schema.types.shape.create({
-        id: createShapeId(id),
-        type: 'geo',
-        x,
-        y: 0,
-        parentId: 'page:page',
-        index,
-        props: { ...new GeoShapeUtil({} as never).getDefaultProps(), w: 5, h: 5 },
-      } as never) as TLShape
-    store.put([geo('top', 0, 'a9'), ...Array.from({ length: 6 }, (_, i) => geo(`other-${i}`, 100 + i * 10, 'a1'))])
+    const store = drawingParticipant(doc)
+    const small = { w: 5, h: 5 }
+    store.put([geo(store, 'top', 0, 'a9', small), ...Array.from({ length: 6 }, (_, i) => geo(store, `other-${i}`, 100 + i * 10, 'a1', small))])
     store._flushHistory()
     // Eighty entries per turn: the topmost shape is read in the first turn, then the team deletes it.
     let turns = 0
@@ -153,25 +154,15 @@ describe('placeTemplateAtRest', () => {
   /** A board a team worked on: notes from two people, the last ones deleted (a tombstone ends the records array). */
   function workedOnBoard(): Y.Doc {
     const doc = new Y.Doc()
-    const store = participant(doc)
-    ;(store as unknown as { ensureStoreIsUsable(): void }).ensureStoreIsUsable()
-    const geo = (id: string, x: number, index: string) =>
-      store.schema.types.shape.create({
-        id: createShapeId(id),
-        type: 'geo',
-        x,
-        y: 0,
-        parentId: 'page:page',
-        index,
-        props: { ...new GeoShapeUtil({} as never).getDefaultProps(), w: 200, h: 100 },
-      } as never) as TLShape
-    store.put([geo('a', 0, 'a1'), geo('b', 300, 'a2')])
+    const store = drawingParticipant(doc)
+    const size = { w: 200, h: 100 }
+    store.put([geo(store, 'a', 0, 'a1', size), geo(store, 'b', 300, 'a2', size)])
     store._flushHistory()
     const other = new Y.Doc()
     Y.applyUpdate(other, Y.encodeStateAsUpdate(doc))
     placeTemplate(other, { template: getTemplate('five-whys'), locale: 'en', pushId: 'earlier' })
     Y.applyUpdate(doc, Y.encodeStateAsUpdate(other, Y.encodeStateVector(doc)))
-    store.put([geo('c', 600, 'a3'), geo('d', 900, 'a4')])
+    store.put([geo(store, 'c', 600, 'a3', size), geo(store, 'd', 900, 'a4', size)])
     store._flushHistory()
     store.remove([createShapeId('c'), createShapeId('d')])
     store._flushHistory()
