@@ -15,11 +15,13 @@ const MAX_BOXES_FOR_COMBINED_CANDIDATES = 64
 /** Moving left of or above the target costs this much more than moving right or down. */
 const BACKWARD_COST = 2
 
-function isUsable(box: Rect): boolean {
+/** A box free space can be found around: finite, not negative. */
+export function isUsable(box: Rect): boolean {
   return [box.x, box.y, box.w, box.h].every(Number.isFinite) && box.w >= 0 && box.h >= 0
 }
 
-function union(boxes: readonly Rect[]): Rect {
+/** The box around `boxes` (at least one). */
+export function union(boxes: readonly Rect[]): Rect {
   const left = Math.min(...boxes.map((box) => box.x))
   const top = Math.min(...boxes.map((box) => box.y))
   const right = Math.max(...boxes.map((box) => box.x + box.w))

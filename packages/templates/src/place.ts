@@ -6,7 +6,7 @@ import { getIndexAbove, type IndexKey } from '@tldraw/utils'
 import * as encoding from 'lib0/encoding'
 import * as Y from 'yjs'
 import { type EventTemplateContent, instantiateEventTemplate, type SavedTemplate } from './eventTemplate.ts'
-import { findFreeSpace } from './freeSpace.ts'
+import { findFreeSpace, isUsable, union } from './freeSpace.ts'
 import { instantiateTemplate } from './instantiate.ts'
 import { NOTE_SIZE } from './sectionLayout.ts'
 import type { Locale, Rect, TemplateDefinition } from './types.ts'
@@ -268,19 +268,11 @@ export interface BoardOutline {
   content: Rect | undefined
 }
 
-/** The box around `box` and `rects`, those findFreeSpace would use (finite, not negative). */
+/** The box around `box` and `rects`, those findFreeSpace would use. */
 function around(box: Rect | undefined, rects: readonly Rect[]): Rect | undefined {
-  const usable = rects.filter((rect) => [rect.x, rect.y, rect.w, rect.h].every(Number.isFinite) && rect.w >= 0 && rect.h >= 0)
+  const usable = rects.filter(isUsable)
   if (box) usable.push(box)
-  if (usable.length === 0) return undefined
-  let [left, top, right, bottom] = [Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, Number.NEGATIVE_INFINITY]
-  for (const rect of usable) {
-    left = Math.min(left, rect.x)
-    top = Math.min(top, rect.y)
-    right = Math.max(right, rect.x + rect.w)
-    bottom = Math.max(bottom, rect.y + rect.h)
-  }
-  return { x: left, y: top, w: right - left, h: bottom - top }
+  return usable.length > 0 ? union(usable) : undefined
 }
 
 /** Items of the records array read per turn of the event loop by prepareOutline. */
