@@ -25,7 +25,7 @@ const LOAD_TIMEOUT_MS = 60_000
 
 /**
  * Milestones of one page load, in ms since the navigation started (the page's time origin). The
- * four conditions are noted when first seen at an animation frame: while the main thread is busy
+ * conditions are noted when first seen at an animation frame: while the main thread is busy
  * there is no frame, so conditions met within one long task are seen together.
  */
 export interface LoadMilestones {
@@ -52,6 +52,9 @@ export interface BoardLoadSample {
   milestones: LoadMilestones
   /** `.tl-shape` elements in the DOM when every condition was first met. */
   domShapes: number
+  /** Of these, the ones with their content drawn, and the shapes in view (not culled) then. */
+  drawnShapes: number
+  inView: number
   pageErrors: string[]
 }
 
@@ -64,11 +67,13 @@ export interface BoardLoadResult {
   loadMs: Spread
   milestonesMedian: LoadMilestones
   minDomShapes: number
+  /** Shapes drawn and shapes in view when every condition was met, in the run that drew the fewest. */
+  minDrawn: { drawnShapes: number; inView: number }
   pageErrors: string[]
   samples: BoardLoadSample[]
 }
 
-type PageMarks = Partial<LoadMilestones> & { domShapes?: number; tasks?: Array<{ start: number; duration: number }> }
+type PageMarks = Partial<LoadMilestones> & { domShapes?: number; drawnShapes?: number; inView?: number; tasks?: Array<{ start: number; duration: number }> }
 type PageWithMarks = { __benchLoad?: PageMarks }
 
 /**
@@ -112,12 +117,18 @@ function milestoneScript(expectedShapes: number): string {
     const synced = Boolean(fabrique && fabrique.provider && fabrique.provider.synced)
     const allShapes = hasEditor && editor.getCurrentPageShapeIds().size === expected
     const inDom = document.querySelector('.tl-shape') !== null
+    // Drawn: the shapes in view have their content (shapes out of view may be empty wrappers).
+    const inView = hasEditor ? editor.getCurrentPageShapeIds().size - editor.getCulledShapes().size : 0
+    const drawnShapes = document.querySelectorAll('.tl-shape:not(:empty)').length
+    const drawn = inDom && drawnShapes >= inView
     if (hasEditor && marks.editor === undefined) marks.editor = now
     if (synced && marks.synced === undefined) marks.synced = now
     if (allShapes && marks.shapes === undefined) marks.shapes = now
     if (inDom && marks.firstShapeInDom === undefined) marks.firstShapeInDom = now
-    if (hasEditor && synced && allShapes && inDom) {
+    if (hasEditor && synced && allShapes && drawn) {
       marks.domShapes = document.querySelectorAll('.tl-shape').length
+      marks.drawnShapes = drawnShapes
+      marks.inView = inView
       const navigation = performance.getEntriesByType('navigation')[0]
       marks.domContentLoaded = navigation ? navigation.domContentLoadedEventEnd : NaN
       marks.done = now
@@ -176,6 +187,13 @@ async function loadOnce(browser: Browser, url: string, shapes: number): Promise<
     page.on('console', (message) => {
       if (message.type() === 'error') pageErrors.push(message.text())
     })
+    const profileDir = process.env.BENCH_PAGE_PROFILE_DIR
+    const cdp = profileDir ? await context.newCDPSession(page) : undefined
+    if (cdp) {
+      await cdp.send('Profiler.enable')
+      await cdp.send('Profiler.setSamplingInterval', { interval: 200 })
+      await cdp.send('Profiler.start')
+    }
     const start = performance.now()
     await page.goto(url, { waitUntil: 'commit', timeout: LOAD_TIMEOUT_MS })
     // Anonymous arrows only: Playwright sends their source to the page, where tsx's naming helper
@@ -185,9 +203,14 @@ async function loadOnce(browser: Browser, url: string, shapes: number): Promise<
       timeout: LOAD_TIMEOUT_MS,
     })
     const loadMs = performance.now() - start
+    if (cdp && profileDir) {
+      const { profile } = await cdp.send('Profiler.stop')
+      fs.mkdirSync(profileDir, { recursive: true })
+      fs.writeFileSync(`${profileDir}/page-${shapes}-${Date.now()}.cpuprofile`, JSON.stringify(profile))
+    }
     // Long tasks are reported after they end: give the observer a moment.
     await new Promise((resolve) => setTimeout(resolve, 300))
-    const { domShapes = 0, tasks = [], ...marks } = (await page.evaluate(() => (window as unknown as PageWithMarks).__benchLoad)) ?? {}
+    const { domShapes = 0, drawnShapes = 0, inView = 0, tasks = [], ...marks } = (await page.evaluate(() => (window as unknown as PageWithMarks).__benchLoad)) ?? {}
     const done = marks.done ?? Number.NaN
     const before = tasks.filter((task) => task.start < done)
     const milestones: LoadMilestones = {
@@ -204,7 +227,7 @@ async function loadOnce(browser: Browser, url: string, shapes: number): Promise<
       longestTaskMs: Math.max(0, ...before.map((task) => task.duration)),
       longTasksMs: before.reduce((sum, task) => sum + task.duration, 0),
     }
-    return { loadMs, milestones, domShapes, pageErrors }
+    return { loadMs, milestones, domShapes, drawnShapes, inView, pageErrors }
   } finally {
     await context.close()
   }
@@ -226,7 +249,7 @@ export async function runBoardLoad(scenario: BoardLoadScenario, shapes: number):
     for (let run = 0; run < scenario.repeats; run++) {
       const sample = await loadOnce(browser, `${server.url}/b/${boardId}?e2e=1`, shapes)
       samples.push(sample)
-      process.stderr.write(`    run ${run + 1}: ${sample.loadMs.toFixed(0)} ms (${sample.domShapes} .tl-shape in the DOM)\n`)
+      process.stderr.write(`    run ${run + 1}: ${sample.loadMs.toFixed(0)} ms (${sample.domShapes} .tl-shape in the DOM, ${sample.drawnShapes} drawn, ${sample.inView} in view)\n`)
     }
     const med = (get: (milestones: LoadMilestones) => number) => median(samples.map((sample) => get(sample.milestones)))
     const loads = samples.map((sample) => sample.loadMs)
@@ -250,6 +273,10 @@ export async function runBoardLoad(scenario: BoardLoadScenario, shapes: number):
         longTasksMs: med((m) => m.longTasksMs),
       },
       minDomShapes: Math.min(...samples.map((sample) => sample.domShapes)),
+      minDrawn: samples.reduce((fewest, { drawnShapes, inView }) => (drawnShapes < fewest.drawnShapes ? { drawnShapes, inView } : fewest), {
+        drawnShapes: Number.POSITIVE_INFINITY,
+        inView: 0,
+      }),
       pageErrors: samples.flatMap((sample) => sample.pageErrors),
       samples,
     }

@@ -343,6 +343,7 @@ function boardLoadRows(scenario: BoardLoadScenario, runs: Record<ServerKind, Run
     ['page.goto → rendered and synced, min / max', ...texts(both, (run) => `${fmtMs(run.loadMs.min)} / ${fmtMs(run.loadMs.max)}`), '', '', ''],
     ['Every run (ms)', ...texts(both, (run) => run.samples.map((sample) => sample.loadMs.toFixed(0)).join(', ')), '', '', ''],
     ['.tl-shape elements in the DOM at that moment (fewest)', ...texts(both, (run) => fmtInt(run.minDomShapes)), '', '', ''],
+    ['… of which drawn, against the shapes in view then (run that drew the fewest)', ...texts(both, (run) => `${fmtInt(run.minDrawn.drawnShapes)} (${fmtInt(run.minDrawn.inView)} in view)`), '', '', ''],
     ['Page errors (console + uncaught)', ...texts(both, (run) => String(run.pageErrors.length)), '', '', ''],
     ...machineRows(...both),
   ]
@@ -368,7 +369,7 @@ function canvasNotes(scenario: FirstScenario): string[] {
     case 'board-load':
       return [
         '',
-        `> No peer: the second column is the same measure on a ${fmtInt(scenario.comparisonShapes)}-shape board, for scale. A Fabrique server in the worker process serves the built client (client/dist); a Node peer writes the board through bindBoard and y-websocket and waits until the server stored it. Each run opens ${'`'}/b/<board>?e2e=1${'`'} in a fresh Chromium context (no IndexedDB copy, no HTTP cache), from the call of page.goto to the first animation frame where window.__fabrique.editor exists, provider.synced is true, editor.getCurrentPageShapeIds().size equals the board's shape count and a .tl-shape element is in the DOM.`,
+        `> No peer: the second column is the same measure on a ${fmtInt(scenario.comparisonShapes)}-shape board, for scale. A Fabrique server in the worker process serves the built client (client/dist); a Node peer writes the board through bindBoard and y-websocket and waits until the server stored it. Each run opens ${'`'}/b/<board>?e2e=1${'`'} in a fresh Chromium context (no IndexedDB copy, no HTTP cache), from the call of page.goto to the first animation frame where window.__fabrique.editor exists, provider.synced is true, editor.getCurrentPageShapeIds().size equals the board's shape count, and every shape in view (not culled by tldraw) has its content drawn in its .tl-shape element (shapes out of view may still be empty wrappers).`,
       ]
     default:
       return []

@@ -15,6 +15,9 @@
  *   --servers fabrique,relay   only these servers in the suite's scenarios (the others are skipped)
  *   --cpu-prof     profile Fabrique's server in each of its runs; the summary goes under each table
  *                  (bench-results/profiles/<scenario>/), and the figures include the profiler's cost
+ *   BENCH_PAGE_PROFILE_DIR=dir  board-load: a CPU profile of the page (Chromium's profiler, 200 µs
+ *                  samples) for each load, written there; build the client with
+ *                  `pnpm --filter @fabrique/client exec vite build --minify false` to read names
  *   BENCH_SUITE=quick  a short run (smaller windows, fewer sweep points and cycles)
  *   BENCH_SECONDS BENCH_WARMUP_SECONDS BENCH_DRAIN_SECONDS BENCH_GENERATORS=2
  *   BENCH_QUIET_WAIT_SECONDS=3 (longest wait for a quiet machine before each run)

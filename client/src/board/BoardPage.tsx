@@ -5,6 +5,8 @@ import 'tldraw/tldraw.css'
 import { type ClientConfig, loadConfig } from '../config.ts'
 import { LanguageSwitch, useLocale } from '../i18n.tsx'
 import { createAssetStore } from './assetStore.ts'
+import { BOARD_SHAPE_UTILS } from './boardShapeUtils.tsx'
+import { batchedMeasurements } from './labelMeasure.ts'
 import { BoardConnection, type ConnectionSnapshot } from './boardConnection.ts'
 import { BoardNotices } from './BoardNotices.tsx'
 import { ConnectionIndicator } from './ConnectionIndicator.tsx'
@@ -38,7 +40,13 @@ function BoardTopPanel() {
 declare global {
   interface Window {
     /** Set with `?e2e=1`: browser tests drive the editor through it. */
-    __fabrique?: { editor: Editor; doc: BoardConnection['doc']; provider: BoardConnection['provider'] }
+    __fabrique?: {
+      editor: Editor
+      doc: BoardConnection['doc']
+      provider: BoardConnection['provider']
+      /** How many label measurements were answered from a batch (labelMeasure.ts). */
+      labelsMeasuredInBatch(): number
+    }
   }
 }
 
@@ -164,7 +172,12 @@ function BoardCanvas({ connection, config, notice, dismissNotice, live, boardId,
       mounted.user.updateUserPreferences({ locale: localeRef.current })
       setEditor(mounted)
       if (new URLSearchParams(location.search).has('e2e')) {
-        window.__fabrique = { editor: mounted, doc: connection.doc, provider: connection.provider }
+        window.__fabrique = {
+          editor: mounted,
+          doc: connection.doc,
+          provider: connection.provider,
+          labelsMeasuredInBatch: () => batchedMeasurements(mounted),
+        }
       }
     },
     [connection],
@@ -189,6 +202,7 @@ function BoardCanvas({ connection, config, notice, dismissNotice, live, boardId,
       <div className="board-page">
         <Tldraw
           store={store}
+          shapeUtils={BOARD_SHAPE_UTILS}
           assetUrls={assetUrls}
           licenseKey={config.tldrawLicenseKey ?? undefined}
           maxAssetSize={config.maxAssetBytes}
