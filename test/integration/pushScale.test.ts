@@ -1,5 +1,8 @@
 import { SqliteStorage } from '@fabrique/server'
+import { boardPreview, readBoardRecords } from '@fabrique/export'
 import { PUSHES_MAP, type PushEntry } from '@fabrique/templates'
+import { getIndexAbove, type IndexKey, toRichText } from 'tldraw'
+import { PAGE_ID, shapeRecord } from '../../packages/board/src/testing.ts'
 import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
@@ -166,6 +169,52 @@ describe('a template push at the scale of an event', () => {
     }
     expect(turns).toHaveLength(3 * 13)
     expect(new Set(turns).size).toBe(turns.length)
+  })
+
+  it('with a facilitator console open, a push to a resting board brings its summary up to date without waking it', async () => {
+    const server = await startServer({ sync: { restAfterMs: 1, summaryDelayMs: 10 } })
+    cleanups.push(() => server.close())
+    const { event, facilitator, members } = await eventWithTeams(server.url, 1)
+    const boardId = members[0].boardId
+    server.sync.watchSummaries()
+
+    // The team writes a few notes and stays; the room summarises the board, then it rests.
+    const team = connectBoardClient(syncUrl(server), boardId, members[0].token)
+    cleanups.push(() => team.destroy())
+    await team.synced
+    let index = 'a1' as IndexKey
+    const notes = Array.from({ length: 5 }, (_, i) => {
+      index = getIndexAbove(index)
+      return shapeRecord(team.store, 'note', { parentId: PAGE_ID, x: i * 250, y: 0, index, props: { richText: toRichText(`Idée ${i}`) } })
+    })
+    team.store.put(notes)
+    team.binding.flush()
+    const room = await server.sync.rooms.open(boardId)
+    await waitFor(async () => (await server.storage.summary(boardId))?.shapes === 5 && room.isResting, 'the summary of the five notes, then the board resting')
+    let woken = 0
+    const wake = room.wake.bind(room)
+    room.wake = () => {
+      woken++
+      return wake()
+    }
+
+    for (const [pushId, templateId] of [['summary-push-1', 'problem-tree'], ['summary-push-2', 'persona']] as const) {
+      const { body } = await call(server.url, 'POST', `/api/events/${event.id}/pushes`, { pushId, boardIds: [boardId], templateId, locale: 'fr' }, facilitator)
+      expect(body.boards).toEqual([{ boardId, status: 'placed' }])
+    }
+    const stored = await storedDoc(server, boardId)
+    const expected = boardPreview(readBoardRecords(stored))
+    expect(expected.shapes).toBeGreaterThan(5)
+    await waitFor(async () => (await server.storage.summary(boardId))?.shapes === expected.shapes, 'the summary to count the templates')
+    const summary = (await server.storage.summary(boardId)) as NonNullable<Awaited<ReturnType<typeof server.storage.summary>>>
+    // What reading the whole board gives, boxes included. Within a kind, a full read lists records in
+    // the order it indexes them (by the client that wrote them: each push at rest has its own), the
+    // summary in the order they were written: the same boxes, under the cap, maybe not in the same order.
+    expect(summary.shapes).toBe(expected.shapes)
+    const sorted = (boxes: typeof expected.boxes) => boxes.map((box) => JSON.stringify(box)).sort()
+    expect(sorted(summary.boxes)).toEqual(sorted(expected.boxes))
+    expect(woken).toBe(0)
+    expect(room.isResting).toBe(true)
   })
 
   it('places a template on a resting board without waking it; a board resting as stored wakes, reads its outline and writes, in three turns', async () => {

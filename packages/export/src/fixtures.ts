@@ -68,6 +68,13 @@ export class SeededBoard {
     return id
   }
 
+  /** A page, as tldraw writes one when someone adds it. */
+  page(id: string, index: string, name = id): void {
+    const store = this.participant()
+    store.put([store.schema.types.page.create({ id, name, index } as never) as TLRecord])
+    this.flush()
+  }
+
   /** The record of a shape placed by a template, as the document holds it. */
   shapes(): TLShape[] {
     return this.participant().query.records('shape').get()

@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, test } from 'vitest'
 import { readBoardRecords } from './board.ts'
 import { SeededBoard } from './fixtures.ts'
-import { boardPreview, MAX_PREVIEW_BOXES, previewSvg } from './preview.ts'
+import type { TLRecord } from 'tldraw'
+import { addToPreview, boardPreview, MAX_PREVIEW_BOXES, previewSvg } from './preview.ts'
 
 const boards: SeededBoard[] = []
 function seeded(): SeededBoard {
@@ -47,6 +48,47 @@ describe('boardPreview', () => {
 
   test('an empty board has no shape and no box', () => {
     expect(boardPreview(readBoardRecords(seeded().doc))).toEqual({ shapes: 0, boxes: [] })
+  })
+})
+
+describe('addToPreview', () => {
+  /** The records of `after` that `before` does not have: what a push wrote. */
+  const added = (before: readonly TLRecord[], after: readonly TLRecord[]) => {
+    const ids = new Set(before.map((record) => record.id))
+    return after.filter((record) => !ids.has(record.id))
+  }
+
+  test('from the preview before a push and the pushed records, gives the preview of the whole board, past the cap', () => {
+    const board = seeded()
+    board.place('problem-tree')
+    for (let i = 0; i < MAX_PREVIEW_BOXES; i++) board.note('page:page', (i % 20) * 250, 3000 + Math.floor(i / 20) * 250, `idée ${i}`)
+    const before = readBoardRecords(board.doc)
+    board.place('lean-canvas')
+    const after = readBoardRecords(board.doc)
+    const preview = addToPreview(boardPreview(before), added(before, after), true)
+    expect(preview).toEqual(boardPreview(after))
+    // The template's frames come first: some of the notes gave way to them.
+    expect(preview.boxes.filter((box) => box.kind === 'frame').length).toBeGreaterThan(boardPreview(before).boxes.filter((box) => box.kind === 'frame').length)
+  })
+
+  test('a push to an empty first page: the preview shows that page from now on', () => {
+    const board = seeded()
+    board.page('page:page', 'a1', 'Page 1')
+    board.page('page:two', 'a2', 'Page 2')
+    board.note('page:two', 0, 0, 'Sur la deuxième page')
+    const before = readBoardRecords(board.doc)
+    board.place('journey-map')
+    const after = readBoardRecords(board.doc)
+    const preview = addToPreview(boardPreview(before), added(before, after), false)
+    expect(preview).toEqual(boardPreview(after))
+    expect(preview.boxes.some((box) => box.x === 0 && box.y === 0 && box.kind === 'note')).toBe(false)
+  })
+
+  test('a push to a board nobody opened (its page written by the push)', () => {
+    const board = seeded()
+    board.place('persona')
+    const after = readBoardRecords(board.doc)
+    expect(addToPreview({ shapes: 0, boxes: [] }, after, false)).toEqual(boardPreview(after))
   })
 })
 

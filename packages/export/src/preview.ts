@@ -56,8 +56,25 @@ export function boardPreview(records: readonly TLRecord[]): BoardPreview {
     if (kind === 'note' && typeof color === 'string' && color in NOTE_FILLS) box.color = color
     boxes.push(box)
   }
-  boxes.sort((a, b) => KIND_ORDER[a.kind] - KIND_ORDER[b.kind])
-  return { shapes: board.byId.size, boxes: boxes.slice(0, MAX_PREVIEW_BOXES) }
+  return { shapes: board.byId.size, boxes: shownBoxes(boxes) }
+}
+
+/** Frames first, then shapes, then notes, each in the board's order (a stable sort); at most MAX_PREVIEW_BOXES. */
+function shownBoxes(boxes: PreviewBox[]): PreviewBox[] {
+  return boxes.sort((a, b) => KIND_ORDER[a.kind] - KIND_ORDER[b.kind]).slice(0, MAX_PREVIEW_BOXES)
+}
+
+/**
+ * A board's preview once records were added to it (a pushed template), from its preview before and
+ * the added records alone: what boardPreview gives from all of them, without reading the board. The
+ * added shapes are counted; their boxes join the others when they went to the page the preview shows
+ * (`onShownPage`: the board's first page, which had shapes), and replace them otherwise (the first
+ * page was empty: it is the page shown from now on). The added records come after the board's in its
+ * order, as its records array has them.
+ */
+export function addToPreview(previous: BoardPreview, added: readonly TLRecord[], onShownPage: boolean): BoardPreview {
+  const more = boardPreview(added)
+  return { shapes: previous.shapes + more.shapes, boxes: onShownPage ? shownBoxes([...previous.boxes, ...more.boxes]) : more.boxes }
 }
 
 /** The first page (in tldraw's order) that holds shapes; without page records, the fullest one. */

@@ -203,7 +203,10 @@ describe('placeTemplateAtRest', () => {
     const ground = pushGroundOf(workedOnBoard())
     const first = placeTemplateAtRest(ground, options('again', 'persona'))
     const again = placeTemplateAtRest(first.ground, options('again', 'persona'))
-    expect(again).toEqual({ result: { status: 'already', shapeIds: first.result.shapeIds }, ground: first.ground })
+    expect(again).toEqual({ result: { status: 'already', shapeIds: first.result.shapeIds }, ground: first.ground, records: [], onShownPage: false })
+    // The first one says what it wrote, on a page that had the team's shapes (for the board's preview).
+    expect(first.records.map((record) => record.id)).toEqual(expect.arrayContaining(first.result.shapeIds))
+    expect(first.onShownPage).toBe(true)
     expect(placeTemplateAtRest(ground, options('earlier', 'persona')).result.status).toBe('already')
   })
 

@@ -134,6 +134,10 @@ export interface PlacedAtRest {
   update?: Uint8Array
   /** The ground once the change is made. */
   ground: PushGround
+  /** The records the change writes (none: already placed). */
+  records: readonly TLRecord[]
+  /** Whether they went to a page that had shapes already: the page a board's preview shows (see addToPreview). */
+  onShownPage: boolean
 }
 
 /**
@@ -144,7 +148,7 @@ export interface PlacedAtRest {
  */
 export function placeTemplateAtRest(ground: PushGround, options: PlaceOptions & { clientId?: number }): PlacedAtRest {
   const previous = ground.pushes.get(options.pushId)
-  if (previous) return { result: { status: 'already', shapeIds: [...previous] }, ground }
+  if (previous) return { result: { status: 'already', shapeIds: [...previous] }, ground, records: [], onShownPage: false }
   const placement = plan(ground.outline, options)
   const clientId = options.clientId ?? newClientId(ground.clients)
   const doc = standIn(ground, clientId)
@@ -160,7 +164,14 @@ export function placeTemplateAtRest(ground: PushGround, options: PlaceOptions & 
   doc.destroy()
   const pushes = new Map(ground.pushes).set(options.pushId, placement.entry.shapeIds)
   const next = new PushGround(placement.outline, recordsEnd, pushes, true, new Set(ground.clients).add(clientId))
-  return { result: { status: 'placed', shapeIds: placement.entry.shapeIds }, update, ground: next }
+  return {
+    result: { status: 'placed', shapeIds: placement.entry.shapeIds },
+    update,
+    ground: next,
+    records: placement.records,
+    // The first page in tldraw's order; it had a top-level shape, so it is the first holding shapes.
+    onShownPage: ground.outline.top !== undefined,
+  }
 }
 
 /** The last id of the records array's last item, deleted or not: what Y.Array's push names as the left neighbour. */

@@ -1,5 +1,6 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi'
 import { type BroadcastMessage, IDLE_TIMER, LIVE_MAP, LiveKey, nextTimer, type TimerState } from '@fabrique/protocol'
+import { addToPreview } from '@fabrique/export'
 import { getTemplate, isTemplateId, PushGround, placeTemplate, placeTemplateAtRest, prepareOutline, type SavedTemplate, type TemplateDefinition, withdrawPush } from '@fabrique/templates'
 import { randomUUID } from 'node:crypto'
 import type { Context } from 'hono'
@@ -9,6 +10,7 @@ import type { TokenSigner } from '../auth/tokens.ts'
 import type { EventTemplateStore } from '../eventTemplates/types.ts'
 import type { EventRecord, EventStore } from '../events/types.ts'
 import type { Logger } from '../logger.ts'
+import type { BoardSummary } from '../storage/types.ts'
 import { createAuthoriser, early } from './authorise.ts'
 import { apiError } from './errors.ts'
 import { createApiApp, eventParams, json, security, standardErrors } from './routeKit.ts'
@@ -190,8 +192,10 @@ export function facilitationRoutes(options: FacilitationRoutesOptions): OpenAPIH
       // A resting board (no change for a while) gets the template without being decoded.
       const atRest = (note: unknown) => {
         if (!(note instanceof PushGround)) return undefined
-        const { result, update, ground } = placeTemplateAtRest(note, placing)
-        return { result: result.status, update, note: ground }
+        const { result, update, ground, records, onShownPage } = placeTemplateAtRest(note, placing)
+        // The console's preview of the board follows without decoding it.
+        const summary = (previous: BoardSummary): BoardSummary => ({ ...addToPreview(previous, records, onShownPage), at: previous.at })
+        return { result: result.status, update, note: ground, summary }
       }
       const prepare = (doc: Y.Doc) => prepareOutline(doc, body.pushId)
       const boards = await forEachBoard(boardIds, (boardId) => options.updateBoard(boardId, place, { prepare, atRest }))

@@ -2,7 +2,7 @@ import { CloseCode, MessageType, PackedFormat, SyncStep } from '@fabrique/protoc
 import * as decoding from 'lib0/decoding'
 import * as Y from 'yjs'
 import type { Logger } from '../logger.ts'
-import type { BoardStorage } from '../storage/types.ts'
+import type { BoardStorage, BoardSummary } from '../storage/types.ts'
 import { AwarenessRefused, AwarenessRelay, RENEWAL_HOLD_MS } from './awarenessRelay.ts'
 import { summariseDoc } from './boardSummary.ts'
 import { encodeSyncMessage, ProtocolError } from './messages.ts'
@@ -111,6 +111,11 @@ interface RestingState {
   /** Changes made at rest (changeAtRest), in order, as updates: sent after the packed state, applied on waking. */
   changes: Uint8Array[]
   changeBytes: number
+  /**
+   * The board's summary, changes made at rest included, when known: the one written last before it
+   * rested, followed through each change. Unknown (undefined), a summary decodes the board.
+   */
+  summary?: BoardSummary
 }
 
 /** What a change made at rest gives back (see Room.changeAtRest). */
@@ -120,6 +125,8 @@ export interface ChangeAtRest<T> {
   update?: Uint8Array
   /** The note once the change is made. */
   note: unknown
+  /** The board's summary after the change, from the one before; without it the next summary decodes the board. */
+  summary?: (previous: BoardSummary) => BoardSummary
 }
 
 /** Past this many changes made at rest, or this many bytes, the board wakes for the next one (and rests again whole). */
@@ -200,6 +207,8 @@ export class Room {
   /** Renewals of presence waiting for the room's next awareness flush (see RENEWAL_HOLD_MS). */
   private renewalTimer: NodeJS.Timeout | undefined
   private lastSummaryMs = 0
+  /** The summary written last, and when it was taken (performance.now()): current while no change came after. */
+  private written: { summary: BoardSummary; takenMs: number } | undefined
   /** Stands for the clients of the other instances in the awareness relay. */
   private readonly relayPeer: AwarenessPeer = { clientIds: new Set() }
 
@@ -309,7 +318,8 @@ export class Room {
     const packedMessage = this.packedStateSyncMessage()
     const stateVector = Y.encodeStateVector(doc)
     const deletions = Y.encodeStateAsUpdate(doc, stateVector)
-    this.rested = { packedMessage, stateVector, clocks: Y.decodeStateVector(stateVector), deletions, note: this.describe(doc), changes: [], changeBytes: 0 }
+    const summary = this.written && this.written.takenMs > this.lastChangeMs ? this.written.summary : undefined
+    this.rested = { packedMessage, stateVector, clocks: Y.decodeStateVector(stateVector), deletions, note: this.describe(doc), changes: [], changeBytes: 0, summary }
     this.live = undefined
     // The plain encoding is ten times the packed one: a plain client's join makes it again.
     this.fullStateMessage = undefined
@@ -343,6 +353,7 @@ export class Room {
     rested.note = done.note
     const { update } = done
     if (update && !isEmptyUpdate(update)) {
+      rested.summary = rested.summary && done.summary?.(rested.summary)
       rested.changes.push(update)
       rested.changeBytes += update.byteLength
       const clocks = Y.decodeStateVector(rested.stateVector)
@@ -666,9 +677,12 @@ export class Room {
     this.summaryTimer = undefined
     const started = performance.now()
     try {
-      const summary = summariseDoc(this.doc)
-      this.lastSummaryMs = performance.now() - started
+      // A resting board whose summary followed its changes made at rest (a push) is not decoded for it.
+      const known = this.rested?.summary
+      const summary = known ? { ...known, at: Date.now() } : summariseDoc(this.doc)
+      if (!known) this.lastSummaryMs = performance.now() - started
       await this.deps.storage.saveSummary(this.boardId, summary)
+      this.written = { summary, takenMs: started }
       this.deps.logger.debug('summarised board', { boardId: this.boardId, shapes: summary.shapes, ms: Math.round(this.lastSummaryMs) })
     } catch (error) {
       // Only the console's preview is behind; the next change, or a console poll, tries again.
