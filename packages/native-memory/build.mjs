@@ -15,7 +15,7 @@ if (!process.env.npm_config_nodedir && fs.existsSync(path.join(prefix, 'include'
 const result = spawnSync('node-gyp', args, { stdio: 'inherit', shell: process.platform === 'win32' })
 if (result.status !== 0) {
   console.warn(
-    '@fabrique/native-memory: the addon was not built (needs a C compiler, make and python3: ' +
+    '@fabrique/native-memory: the addon was not built (needs a C and C++ compiler, make and python3: ' +
       '"apt-get install -y build-essential python3" on Debian). Fabrique runs without it; idle servers ' +
       'then keep more memory.',
   )

@@ -105,7 +105,7 @@ export async function createServer(config: Config, overrides: ServerOverrides = 
   const events = databases.events
   if (!config.secret) logger.warn('SECRET is not set: access links stop working when the server restarts. Set SECRET in production.')
   if (config.sync.reclaimMemory && heapTrimUnavailable) {
-    logger.warn(`Idle boards' memory is only partly given back: ${heapTrimUnavailable}. Run "pnpm install" on a machine with a C compiler, make and python3.`)
+    logger.warn(`Idle boards' memory is only partly given back: ${heapTrimUnavailable}. Run "pnpm install" on a machine with a C and C++ compiler, make and python3.`)
   }
   const signer = new TokenSigner(config.secret)
   const metrics = new Metrics()

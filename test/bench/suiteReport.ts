@@ -415,11 +415,12 @@ function idle(scenario: IdleScenario, runs: Partial<Record<AnyServer, SuiteOutco
   t.row('Pre-fill of the boards until applied', 'ms', (r) => r.prefillMs)
   t.row('RSS once everyone joined', 'bytes', (r) => r.rssJoinedBytes)
   t.row('Boards resting (held encoded) after', 'text', (r) => (r.restSeconds === undefined ? 'no such state' : Number.isNaN(r.restSeconds) ? 'not all within the wait' : fmtSeconds(r.restSeconds)))
-  t.row('Memory of the rested boards returned (one full GC, then the C heap trimmed) after', 'text', (r) => {
+  t.row('Memory of the rested boards returned (one full GC, then V8\'s heap compacted and the C heap trimmed) after', 'text', (r) => {
     if (r.reclaim === undefined) return 'no such step'
     if (Number.isNaN(r.reclaim.seconds)) return 'not within the wait'
     const trim = r.reclaim.trimMs === undefined || Number.isNaN(r.reclaim.trimMs) ? 'no trim' : `trim ${r.reclaim.trimMs.toFixed(0)} ms on a pool thread`
-    return `${fmtSeconds(r.reclaim.seconds)} (GC pause ${r.reclaim.pauseMs.toFixed(0)} ms, ${trim})`
+    const compact = r.reclaim.compactMs === undefined || Number.isNaN(r.reclaim.compactMs) ? '' : `, compaction pause ${r.reclaim.compactMs.toFixed(0)} ms`
+    return `${fmtSeconds(r.reclaim.seconds)} (GC pause ${r.reclaim.pauseMs.toFixed(0)} ms${compact}, ${trim})`
   })
   t.row('Server CPU from the boards resting until 10 s after that GC (one-off)', 'text', (r) => (r.reclaim === undefined ? '–' : `${r.reclaim.window.cpuPercent.toFixed(1)} % over ${fmtSeconds(r.reclaim.windowSeconds)}`))
   t.row('**RSS, idle**', 'bytes', (r) => r.rssIdleBytes, checks[0]?.label)
@@ -427,7 +428,8 @@ function idle(scenario: IdleScenario, runs: Partial<Record<AnyServer, SuiteOutco
   t.row('Churn: connect, sync as a returning tab, announce, leave', 'text', (r) => `${fmtInt(r.churn.cycles)} cycles (${r.churn.failures} failed) in ${fmtSeconds(r.churn.ms / 1000)}`)
   t.row('Server CPU during the churn', 'percent', (r) => r.churnWindow.cpuPercent)
   t.row('Server max RSS during the churn', 'bytes', (r) => r.churnWindow.rssMaxBytes)
-  t.row('RSS after the churn (500 idle connections again)', 'bytes', (r) => r.rssAfterChurnBytes)
+  t.row('RSS 2 s after the churn (500 idle connections again)', 'bytes', (r) => r.rssAfterChurnBytes)
+  t.row('RSS 25 s later (compared with the idle RSS)', 'bytes', (r) => r.rssSettledAfterChurnBytes)
   t.row('**RSS growth**', 'percent', (r) => r.growthPercent, checks[3]?.label)
   t.row('**Everyone left → no board loaded**', 'seconds', (r) => (Number.isNaN(r.unloadSeconds) ? `not within ${r.unloadWaitSeconds} s (${r.roomsAtEnd} boards still loaded)` : r.unloadSeconds), checks[2]?.label)
   t.row('RSS after that', 'bytes', (r) => r.rssAfterUnloadBytes)
@@ -479,7 +481,7 @@ function notes(scenario: SuiteScenario): string {
     case 'export':
       return '> S3a runs on the 50 team boards (2,000 shapes each) of an event; after the baseline, GET /api/events/{id}/export.zip with a facilitator token (every team’s sheet as JSON, Markdown and PDF, notes.csv, event.pdf). "During": cursor moves sent while the request ran.'
     case 'idle':
-      return `> 50 boards of 2,000 shapes, 10 connections each (the first wrote the board). Idle: ${'`'}presence renewed every 15 s${'`'} as y-protocols does, nothing else (the benchmark's 10 ms event-loop probe, preloaded in every server, is stopped for the idle window: it alone costs ~1.7 % of a core); RSS is read once everyone joined, then after the idle window, which starts once Fabrique's boards rest (no change for its default ROOM_REST_AFTER_MS, 30 s: held encoded, not as live documents) and it has returned their memory (one full GC a few seconds later, then glibc's free pages given back with malloc_trim a second after it; the CPU from the rest until 10 s after that GC is shown on its own row, as a one-off). The peers have no such states and start at once. Churn, an hour-equivalent shortened: ${fmtInt(scenario.churnCycles)} connect/disconnect cycles (500 people × ${scenario.churnCycles / 500} reconnections in an hour), ${scenario.churnConcurrency} at a time, each a returning tab (it sends the board's state vector), announcing itself, then closing; the 500 idle connections stay. Growth: RSS 2 s after the churn against RSS before it. Unload: every client leaves; the server is polled (Fabrique: /healthz; peers: their room count) until no board is loaded. Fabrique runs with its default ROOM_IDLE_MS (30 s). The servers run one after the other (the reference first), and each waits for its unload while the next ones run: it has no client left by then.`
+      return `> 50 boards of 2,000 shapes, 10 connections each (the first wrote the board). Idle: ${'`'}presence renewed every 15 s${'`'} as y-protocols does, nothing else (the benchmark's 10 ms event-loop probe, preloaded in every server, is stopped for the idle window: it alone costs ~1.7 % of a core); RSS is read once everyone joined, then after the idle window, which starts once Fabrique's boards rest (no change for its default ROOM_REST_AFTER_MS, 30 s: held encoded, not as live documents) and it has returned their memory (one full GC a few seconds later, then V8's heap compacted and glibc's free pages given back with malloc_trim a second after it; the CPU from the rest until 10 s after that GC is shown on its own row, as a one-off). The peers have no such states and start at once. Churn, an hour-equivalent shortened: ${fmtInt(scenario.churnCycles)} connect/disconnect cycles (500 people × ${scenario.churnCycles / 500} reconnections in an hour), ${scenario.churnConcurrency} at a time, each a returning tab (it sends the board's state vector), announcing itself, then closing; the 500 idle connections stay. Growth: RSS 27 s after the churn (the idle state again: Fabrique gives back what the churn grew once it idles, as it did for the boards before the idle window) against RSS before it; RSS 2 s after is shown too. Unload: every client leaves; the server is polled (Fabrique: /healthz; peers: their room count) until no board is loaded. Fabrique runs with its default ROOM_IDLE_MS (30 s). The servers run one after the other (the reference first), and each waits for its unload while the next ones run: it has no client left by then.`
   }
 }
 

@@ -175,12 +175,15 @@ export interface IdleRun extends RunBase {
   /** Fabrique: seconds from the joins until every board rested (NaN: not within the wait); peers: undefined. */
   restSeconds: number | undefined
   /** Fabrique: its memory reclaim after the boards rested (when, the GC pause, the CPU until it settled). */
-  reclaim?: { seconds: number; pauseMs: number; trimMs?: number; window: ServerWindow; windowSeconds: number }
+  reclaim?: { seconds: number; pauseMs: number; trimMs?: number; compactMs?: number; window: ServerWindow; windowSeconds: number }
   idle: ServerWindow
   rssIdleBytes: number
   churn: { cycles: number; failures: number; ms: number; errors: string[] }
   churnWindow: ServerWindow
+  /** 2 s after the churn's last socket closed. */
   rssAfterChurnBytes: number
+  /** CHURN_SETTLE_SECONDS later: the idle state again, as the idle RSS was measured after the boards' reclaim. */
+  rssSettledAfterChurnBytes: number
   growthPercent: number
   /** All clients gone → no room loaded (NaN: still loaded at the end of the wait). */
   unloadSeconds: number
@@ -583,9 +586,15 @@ async function boardsResting(server: RunningServer, rooms: number, waitSeconds: 
 const RECLAIM_WAIT_SECONDS = 20
 /** The GC's sweeping and the freeing of its memory go on after its pause: measured with it. */
 const RECLAIM_AFTERMATH_SECONDS = 10
+/**
+ * How long after the churn the RSS is read again: what grew while sockets came and went is given
+ * back once the server idles (Fabrique: its reclaim looks every 5 s, then collects in two steps
+ * 5.5 s apart), as the idle RSS itself is read after the reclaim that follows the boards' rest.
+ */
+const CHURN_SETTLE_SECONDS = 25
 
 /** Polls until Fabrique has run its memory reclaim (a full GC after boards rested), at most `waitSeconds`. */
-async function memoryReclaimed(server: RunningServer, waitSeconds: number): Promise<{ seconds: number; pauseMs: number; trimMs?: number } | undefined> {
+async function memoryReclaimed(server: RunningServer, waitSeconds: number): Promise<{ seconds: number; pauseMs: number; trimMs?: number; compactMs?: number } | undefined> {
   const since = performance.now()
   for (;;) {
     const count = await server.metric('fabrique_memory_reclaim_seconds_count')
@@ -645,6 +654,8 @@ export async function startIdle(scenario: IdleScenario, kind: AnyServer, context
       await sleep(RECLAIM_AFTERMATH_SECONDS * 1000)
       // The C heap's trim, a second after the GC, on a pool thread (when Fabrique could build its addon).
       reclaim.trimMs = ((await server.metric('fabrique_memory_trim_seconds_sum')) ?? Number.NaN) * 1000
+      // V8's heap compacted just before the trim, on the event loop (with the addon).
+      reclaim.compactMs = ((await server.metric('fabrique_memory_compact_seconds_sum')) ?? Number.NaN) * 1000
     }
     const reclaimWindow = reclaimMeter.stop()
     const reclaimWindowSeconds = (performance.now() - reclaimStarted) / 1000
@@ -677,6 +688,8 @@ export async function startIdle(scenario: IdleScenario, kind: AnyServer, context
     // The same state as before the churn (500 idle connections), once the last sockets are gone.
     await sleep(2000)
     const rssAfterChurnBytes = server.rss()
+    await sleep(CHURN_SETTLE_SECONDS * 1000)
+    const rssSettledAfterChurnBytes = server.rss()
 
     const results = await pool.stop(0)
     await pool.closeClients()
@@ -705,7 +718,8 @@ export async function startIdle(scenario: IdleScenario, kind: AnyServer, context
       },
       churnWindow: serverWindow(churnWindow),
       rssAfterChurnBytes,
-      growthPercent: ((rssAfterChurnBytes - rssIdleBytes) / rssIdleBytes) * 100,
+      rssSettledAfterChurnBytes,
+      growthPercent: ((rssSettledAfterChurnBytes - rssIdleBytes) / rssIdleBytes) * 100,
       unloadSeconds: Number.NaN,
       roomsAtEnd: Number.NaN,
       unloadWaitSeconds: timing.unloadWaitSeconds,

@@ -9,9 +9,8 @@
  *
  * The board's note and geo utils call {@link measureLabelsAhead} before tldraw's geometry: when a
  * geometry is asked for and at least {@link MIN_BATCH} shapes of the page have never been seen, the
- * measurements those
- * shapes will ask for are collected first, by computing each one's geometry on a copy of its record
- * with a measure that only writes the request down (the utils cache label sizes by record object, so
+ * measurements those shapes will ask for are collected first, by computing each one's geometry on a
+ * copy of its record with a measure that only writes the request down (the utils cache label sizes by record object, so
  * the copy's placeholder sizes are never read again), then measured in one batch. Until the end of
  * the task, a measurement asked for with exactly the same HTML and options is answered from the
  * batch; anything else (a note whose text needs a smaller font, a label edited meanwhile) is measured

@@ -75,11 +75,15 @@ static napi_value HasTrim(napi_env env, napi_callback_info info) {
   return result;
 }
 
+/* In v8_heap.cc: V8's own API is C++. */
+napi_value ReduceV8Heap(napi_env env, napi_callback_info info);
+
 static napi_value Init(napi_env env, napi_value exports) {
   napi_property_descriptor properties[] = {
     {"trimHeap", NULL, TrimHeap, NULL, NULL, NULL, napi_default, NULL},
     {"trimHeapAsync", NULL, TrimHeapAsync, NULL, NULL, NULL, napi_default, NULL},
     {"hasTrim", NULL, HasTrim, NULL, NULL, NULL, napi_default, NULL},
+    {"reduceV8Heap", NULL, ReduceV8Heap, NULL, NULL, NULL, napi_default, NULL},
   };
   napi_define_properties(env, exports, sizeof(properties) / sizeof(properties[0]), properties);
   return exports;

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { silentLogger } from '../logger.ts'
 import { Metrics } from '../metrics.ts'
 import v8 from 'node:v8'
-import { fullCollection, HEAP_BYTES_PER_ITEM, MemoryReclaimer, youngCollection } from './memoryReclaimer.ts'
+import { fullCollection, HEAP_BYTES_PER_ITEM, MemoryReclaimer, type MemoryReclaimerOptions, youngCollection } from './memoryReclaimer.ts'
 import { createSyncMetrics } from './syncMetrics.ts'
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
@@ -23,6 +23,21 @@ function reclaimer(collections: number[], overrides: { minIntervalMs?: number; t
     maxLoopUtilization: overrides.maxLoopUtilization,
     logger: silentLogger,
     metrics: createSyncMetrics(new Metrics()),
+  })
+  reclaimers.push(r)
+  return r
+}
+
+/** A reclaimer that collects once 1,000 items were released and 10 ms passed, with `options` on top. */
+function reclaimerWith(options: Partial<MemoryReclaimerOptions>): MemoryReclaimer {
+  const r = new MemoryReclaimer({
+    collect: () => {},
+    minReleasedBytes: 1000 * HEAP_BYTES_PER_ITEM,
+    quietMs: 10,
+    minIntervalMs: 0,
+    logger: silentLogger,
+    metrics: createSyncMetrics(new Metrics()),
+    ...options,
   })
   reclaimers.push(r)
   return r
@@ -65,19 +80,69 @@ describe('MemoryReclaimer', () => {
     expect(trims).toHaveLength(2)
   })
 
+  it('compacts V8 heap after the full collection, then trims the C heap', async () => {
+    const steps: string[] = []
+    const r = reclaimerWith({
+      collect: () => steps.push('collect'),
+      compactHeap: () => steps.push('compact'),
+      trimHeap: () => steps.push('trim') > 0,
+      trimDelayMs: 20,
+    })
+    r.noteReleased(2000)
+    await sleep(20)
+    expect(steps).toEqual(['collect'])
+    await sleep(60)
+    expect(steps).toEqual(['collect', 'compact', 'trim'])
+  })
+
+  it('reclaims on an idle server whose heap grew unused space, once; not while it is busy or a board is live', async () => {
+    const collections: number[] = []
+    let unused = 10e6
+    let liveBoards = 0
+    reclaimerWith({
+      collect: () => {
+        collections.push(performance.now())
+        unused = 10e6
+      },
+      idleCheckMs: 30,
+      idleUtilization: 0.2,
+      minUnusedBytes: 48e6,
+      unusedBytes: () => unused,
+      nothingLive: () => liveBoards === 0,
+    })
+    await sleep(100)
+    expect(collections).toHaveLength(0)
+    // A burst of connections grew the young generation, and kept the event loop busy meanwhile.
+    unused = 130e6
+    const spin = setInterval(() => {
+      const until = performance.now() + 9
+      while (performance.now() < until) {}
+    }, 10)
+    try {
+      await sleep(150)
+      expect(collections).toHaveLength(0)
+    } finally {
+      clearInterval(spin)
+    }
+    // Idle, but a board is live: its editing makes and drops the unused space.
+    liveBoards = 1
+    await sleep(120)
+    expect(collections).toHaveLength(0)
+    // Nothing live: one reclaim, then nothing while the heap stays as it left it.
+    liveBoards = 0
+    await sleep(120)
+    expect(collections).toHaveLength(1)
+    await sleep(120)
+    expect(collections).toHaveLength(1)
+  })
+
   it('logs a trim that failed and goes on', async () => {
     const warnings: string[] = []
-    const r = new MemoryReclaimer({
-      collect: () => {},
+    const r = reclaimerWith({
       trimHeap: () => Promise.reject(new Error('no allocator')),
       trimDelayMs: 0,
-      minReleasedBytes: 1000 * HEAP_BYTES_PER_ITEM,
-      quietMs: 10,
-      minIntervalMs: 0,
       logger: { ...silentLogger, warn: (message: string) => warnings.push(message) },
-      metrics: createSyncMetrics(new Metrics()),
     })
-    reclaimers.push(r)
     r.noteReleased(2000)
     await sleep(60)
     expect(warnings).toEqual(['could not give the C heap back'])
@@ -119,17 +184,7 @@ describe('MemoryReclaimer', () => {
 
   it('runs a young collection first and the full one once things stayed quiet after it, again after a new release', async () => {
     const steps: string[] = []
-    const r = new MemoryReclaimer({
-      collect: () => steps.push('full'),
-      collectYoung: () => steps.push('young'),
-      settleMs: 60,
-      minReleasedBytes: 1000 * HEAP_BYTES_PER_ITEM,
-      quietMs: 10,
-      minIntervalMs: 0,
-      logger: silentLogger,
-      metrics: createSyncMetrics(new Metrics()),
-    })
-    reclaimers.push(r)
+    const r = reclaimerWith({ collect: () => steps.push('full'), collectYoung: () => steps.push('young'), settleMs: 60 })
     r.noteReleased(2000)
     await sleep(40)
     expect(steps).toEqual(['young'])
@@ -156,22 +211,15 @@ describe('MemoryReclaimer', () => {
     const collect = fullCollection()
     const collectYoung = youngCollection()
     const done = new Promise<void>((resolve) => {
-      reclaimers.push(
-        new MemoryReclaimer({
-          collect: () => {
-            collect?.()
-            resolve()
-          },
-          collectYoung,
-          settleMs: 5_500,
-          minReleasedBytes: 0,
-          quietMs: 10,
-          minIntervalMs: 0,
-          logger: silentLogger,
-          metrics: createSyncMetrics(new Metrics()),
-        }),
-      )
-      reclaimers.at(-1)?.noteReleased(1)
+      reclaimerWith({
+        collect: () => {
+          collect?.()
+          resolve()
+        },
+        collectYoung,
+        settleMs: 5_500,
+        minReleasedBytes: 0,
+      }).noteReleased(1)
     })
     await done
     expect(youngSpace()).toBeLessThan(grown / 2)

@@ -28,6 +28,12 @@ export interface MemoryReclaimerOptions {
    */
   trimHeap?: (() => boolean | Promise<boolean>) | undefined
   trimDelayMs?: number
+  /**
+   * Compacts V8's heap and gives back the pages it no longer needs (see @fabrique/native-memory's
+   * reduceV8Heap), run with the trim, before it. After the full collection the heap holds what is
+   * alive only, and the compaction moves that (S8: 32 MB) instead of marking the dead boards too.
+   */
+  compactHeap?: (() => void) | undefined
   /** Collect once this much heap was released (estimated)... */
   minReleasedBytes: number
   /** ...and nothing more was released for this long (a batch of boards resting together)... */
@@ -40,6 +46,23 @@ export interface MemoryReclaimerOptions {
    * forced in the middle of a push to every board, with them all live, stopped the loop for 1.1 s.
    */
   maxLoopUtilization?: number
+  /**
+   * Every this often (none: never), an idle server (event loop busy at most `idleUtilization` of the
+   * time since the last look) whose V8 heap holds `minUnusedBytes` more unused space than after the
+   * last reclaim (`unusedBytes`: committed minus used) runs a reclaim too, though no board was
+   * released: a burst of connections that came and went (S8's churn) grows the young generation to
+   * its 128 MB and leaves it there.
+   */
+  idleCheckMs?: number
+  idleUtilization?: number
+  minUnusedBytes?: number
+  unusedBytes?: () => number
+  /**
+   * Whether the server holds nothing live (every board resting or unloaded): only then does the idle
+   * check reclaim. With live boards the heap is large and what V8 holds unused comes and goes with
+   * the editing: a full collection then took 0.8 s, and kept coming back.
+   */
+  nothingLive?: () => boolean
   logger: Logger
   metrics: SyncMetrics
 }
@@ -67,8 +90,33 @@ export class MemoryReclaimer {
   private youngCollected = false
   /** The event loop's utilisation when the current wait began. */
   private loopMark: EventLoopUtilization = performance.eventLoopUtilization()
+  private idleTimer: NodeJS.Timeout | undefined
+  private idleMark: EventLoopUtilization = performance.eventLoopUtilization()
+  /** Unused heap after the last reclaim (or at start). */
+  private unusedAfter = 0
 
-  constructor(private readonly options: MemoryReclaimerOptions) {}
+  constructor(private readonly options: MemoryReclaimerOptions) {
+    const { idleCheckMs, unusedBytes } = options
+    if (options.collect && idleCheckMs && unusedBytes) {
+      this.unusedAfter = unusedBytes()
+      this.idleTimer = setInterval(() => this.checkIdle(), idleCheckMs)
+      this.idleTimer.unref()
+    }
+  }
+
+  /** A reclaim for an idle server whose heap grew unused space since the last one (see idleCheckMs). */
+  private checkIdle(): void {
+    const utilization = performance.eventLoopUtilization(this.idleMark).utilization
+    this.idleMark = performance.eventLoopUtilization()
+    if (this.timer || this.trimTimer || this.youngCollected) return
+    if (utilization > (this.options.idleUtilization ?? 0.1)) return
+    if (performance.now() - this.lastRunMs < this.options.minIntervalMs) return
+    if (this.options.nothingLive && !this.options.nothingLive()) return
+    const unused = this.options.unusedBytes?.() ?? 0
+    if (unused - this.unusedAfter < (this.options.minUnusedBytes ?? Number.POSITIVE_INFINITY)) return
+    this.options.logger.debug('memory reclaim: the idle heap holds unused space', { unusedMB: Math.round(unused / 1e6) })
+    this.schedule(0)
+  }
 
   /** A document of `items` Yjs items was dropped (rested or unloaded). */
   noteReleased(items: number): void {
@@ -124,15 +172,35 @@ export class MemoryReclaimer {
       ms: Math.round(seconds * 1000),
     })
     this.released = 0
-    if (this.options.trimHeap) {
+    if (this.options.trimHeap || this.options.compactHeap) {
       clearTimeout(this.trimTimer)
       this.trimTimer = setTimeout(() => void this.trim(), this.options.trimDelayMs ?? 0)
       this.trimTimer.unref()
+    } else {
+      this.noteUnusedAfter()
     }
+  }
+
+  private noteUnusedAfter(): void {
+    this.unusedAfter = this.options.unusedBytes?.() ?? 0
   }
 
   private async trim(): Promise<void> {
     this.trimTimer = undefined
+    if (this.options.compactHeap) {
+      const before = process.memoryUsage.rss()
+      const started = performance.now()
+      this.options.compactHeap()
+      const seconds = (performance.now() - started) / 1000
+      this.options.metrics.heapCompactSeconds.observe(seconds)
+      this.options.logger.info('compacted the heap of resting boards', {
+        rssBeforeMB: Math.round(before / 1e6),
+        rssAfterMB: Math.round(process.memoryUsage.rss() / 1e6),
+        ms: Math.round(seconds * 1000),
+      })
+    }
+    this.noteUnusedAfter()
+    if (!this.options.trimHeap) return
     const before = process.memoryUsage.rss()
     const started = performance.now()
     let released: boolean | undefined
@@ -153,6 +221,7 @@ export class MemoryReclaimer {
   }
 
   dispose(): void {
+    clearInterval(this.idleTimer)
     clearTimeout(this.timer)
     clearTimeout(this.trimTimer)
     this.timer = undefined

@@ -18,6 +18,8 @@ export interface SyncMetrics {
   reclaimSeconds: Histogram
   /** The C heap's free pages given back after those collections (malloc_trim, on a pool thread). */
   heapTrimSeconds: Histogram
+  /** V8's heap compacted and its free pages given back, after those collections (on the event loop). */
+  heapCompactSeconds: Histogram
 }
 
 export function createSyncMetrics(metrics: Metrics): SyncMetrics {
@@ -37,5 +39,6 @@ export function createSyncMetrics(metrics: Metrics): SyncMetrics {
     wakeSeconds: metrics.histogram('fabrique_room_wake_seconds', 'Time to decode a resting board for its first write', latency),
     reclaimSeconds: metrics.histogram('fabrique_memory_reclaim_seconds', 'Full garbage collections run after boards rested or unloaded', latency),
     heapTrimSeconds: metrics.histogram('fabrique_memory_trim_seconds', "The C heap's free pages given back to the system after those collections", latency),
+    heapCompactSeconds: metrics.histogram('fabrique_memory_compact_seconds', "V8's heap compacted and its free pages given back after those collections", latency),
   }
 }
