@@ -95,6 +95,25 @@ describe('MemoryReclaimer', () => {
     expect(steps).toEqual(['collect', 'compact', 'trim'])
   })
 
+  it('skips the compaction (not the trim) when the server got busy after the collection', async () => {
+    const steps: string[] = []
+    const r = reclaimerWith({
+      collect: () => steps.push('collect'),
+      compactHeap: () => steps.push('compact'),
+      trimHeap: () => steps.push('trim') > 0,
+      trimDelayMs: 80,
+      maxLoopUtilization: 0.5,
+    })
+    r.noteReleased(2000)
+    await sleep(30)
+    expect(steps).toEqual(['collect'])
+    // A push to every board starts meanwhile.
+    const until = performance.now() + 70
+    while (performance.now() < until) {}
+    await sleep(60)
+    expect(steps).toEqual(['collect', 'trim'])
+  })
+
   it('reclaims on an idle server whose heap grew unused space, once; not while it is busy or a board is live', async () => {
     const collections: number[] = []
     let unused = 10e6

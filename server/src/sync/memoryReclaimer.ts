@@ -91,6 +91,8 @@ export class MemoryReclaimer {
   /** The event loop's utilisation when the current wait began. */
   private loopMark: EventLoopUtilization = performance.eventLoopUtilization()
   private idleTimer: NodeJS.Timeout | undefined
+  /** The event loop's utilisation right after the last full collection. */
+  private collectedMark: EventLoopUtilization = performance.eventLoopUtilization()
   private idleMark: EventLoopUtilization = performance.eventLoopUtilization()
   /** Unused heap after the last reclaim (or at start). */
   private unusedAfter = 0
@@ -162,6 +164,7 @@ export class MemoryReclaimer {
     const before = process.memoryUsage.rss()
     const started = performance.now()
     this.options.collect?.()
+    this.collectedMark = performance.eventLoopUtilization()
     const seconds = (performance.now() - started) / 1000
     this.lastRunMs = performance.now()
     this.options.metrics.reclaimSeconds.observe(seconds)
@@ -187,7 +190,11 @@ export class MemoryReclaimer {
 
   private async trim(): Promise<void> {
     this.trimTimer = undefined
-    if (this.options.compactHeap) {
+    // The compaction pauses the loop (100-200 ms): not if the server got busy since the collection.
+    const { maxLoopUtilization } = this.options
+    const busy = maxLoopUtilization !== undefined && performance.eventLoopUtilization(this.collectedMark).utilization > maxLoopUtilization
+    if (busy && this.options.compactHeap) this.options.logger.debug('heap compaction skipped: the server got busy')
+    if (this.options.compactHeap && !busy) {
       const before = process.memoryUsage.rss()
       const started = performance.now()
       this.options.compactHeap()
