@@ -126,7 +126,10 @@ describe('templates on the board', () => {
     await expect.poll(async () => (await participant.noteTexts()).sort(), poll).toEqual(['Ce qui coince', 'Ce qui marche'])
 
     // Refusal is readable: nothing selected.
-    await facilitatorPage.evaluate(() => (window as unknown as { __fabrique: { editor: { selectNone(): void } } }).__fabrique.editor.selectNone())
+    // In braces: selectNone returns the editor, which Playwright would try to serialise.
+    await facilitatorPage.evaluate(() => {
+      ;(window as unknown as { __fabrique: { editor: { selectNone(): void } } }).__fabrique.editor.selectNone()
+    })
     await facilitatorPage.getByLabel('Nom du modèle').fill('Vide')
     await facilitatorPage.getByRole('button', { name: 'Enregistrer', exact: true }).click()
     await expect.poll(() => facilitatorPage.getByRole('alert').allInnerTexts(), poll).toContain('Sélectionnez d’abord des formes sur le tableau, puis enregistrez-les.')
