@@ -108,14 +108,13 @@ class LabelBatcher {
       this.recording = undefined
     }
 
+    const keys = [...requests.keys()]
     const unique = [...requests.values()]
     const results = new Map<string, Measured>()
     for (let start = 0; start < unique.length; start += CHUNK) {
-      const chunk = unique.slice(start, start + CHUNK)
-      const sizes = this.textMeasure.measureHtmlBatch(chunk)
-      chunk.forEach((request, i) => {
-        const size = sizes[i]
-        if (size) results.set(requestKey(request.html, request.opts), size)
+      const sizes = this.textMeasure.measureHtmlBatch(unique.slice(start, start + CHUNK))
+      sizes.forEach((size, i) => {
+        results.set(keys[start + i] as string, size)
       })
     }
     // The text manager keeps as many measuring elements as the last batch had: back to one.
