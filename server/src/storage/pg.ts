@@ -1,13 +1,17 @@
 import type pg from 'pg'
 import { mergeLog } from './mergeLog.ts'
 import { inTransaction, openPg, type PgOptions } from './pgDatabase.ts'
-import { type BoardStats, type BoardStorage, type BoardSummary, type CompactionResult, StorageError, type StoredLog } from './types.ts'
+import { type BoardStats, type BoardStorage, type BoardSummary, type CompactionResult, type PendingAppend, StorageError, type StoredLog } from './types.ts'
 
 /**
- * Board logs in PostgreSQL, for several server instances sharing one database. Appends are one
- * multi-row INSERT; compaction deletes exactly the rows it merged, so an update appended by
+ * Board logs in PostgreSQL, for several server instances sharing one database. Appends are
+ * group-committed, one multi-row INSERT at a time (see `append`); compaction deletes exactly the rows it merged, so an update appended by
  * another instance meanwhile is never lost.
  */
+function appendError({ boardId, updates }: PendingAppend, error: unknown): StorageError {
+  return new StorageError(`could not store ${updates.length} update(s) of board ${boardId}`, { cause: error })
+}
+
 export class PgStorage implements BoardStorage {
   constructor(private readonly pool: pg.Pool) {}
 
@@ -26,16 +30,70 @@ export class PgStorage implements BoardStorage {
     return { updates, bytes }
   }
 
-  async append(boardId: string, updates: readonly Uint8Array[]): Promise<void> {
-    if (updates.length === 0) return
+  /** Appends waiting for the next commit (see `append`). */
+  private pendingAppends: PendingAppend[] = []
+  /** The commit being written, if any: at most one INSERT of appends is in flight. */
+  private committing: Promise<void> | undefined
+
+  /**
+   * Resolves once the updates are committed. Appends are group-committed: those of every board
+   * made while the previous commit was being written, or during this turn of the event loop, go
+   * into one INSERT. At event load (a thousand small updates a second over 50 boards) one
+   * statement per board and turn kept ten connections busy and PostgreSQL at 40 % of a core.
+   */
+  append(boardId: string, updates: readonly Uint8Array[]): Promise<void> {
+    if (updates.length === 0) return Promise.resolve()
+    return new Promise((resolve, reject) => {
+      if (this.pendingAppends.length === 0 && !this.committing) setImmediate(this.commitAppends)
+      this.pendingAppends.push({ boardId, updates, resolve, reject })
+    })
+  }
+
+  private readonly commitAppends = (): void => {
+    const appends = this.pendingAppends
+    this.pendingAppends = []
+    if (appends.length === 0 || this.committing) return
+    this.committing = this.insertEach(appends).finally(() => {
+      this.committing = undefined
+      if (this.pendingAppends.length > 0) setImmediate(this.commitAppends)
+    })
+  }
+
+  /** One INSERT for all; if it fails, one per board, so that each failure is told to its own board. */
+  private async insertEach(appends: readonly PendingAppend[]): Promise<void> {
     try {
-      await this.pool.query(
-        'INSERT INTO board_updates (board_id, data, created_at) SELECT $1, d, $3 FROM unnest($2::bytea[]) WITH ORDINALITY AS u(d, n) ORDER BY n',
-        [boardId, updates.map((u) => Buffer.from(u.buffer, u.byteOffset, u.byteLength)), Date.now()],
-      )
+      await this.insert(appends)
+      for (const append of appends) append.resolve()
+      return
     } catch (error) {
-      throw new StorageError(`could not store ${updates.length} update(s) of board ${boardId}`, { cause: error })
+      if (appends.length === 1) {
+        ;(appends[0] as PendingAppend).reject(appendError(appends[0] as PendingAppend, error))
+        return
+      }
     }
+    for (const append of appends) {
+      try {
+        await this.insert([append])
+        append.resolve()
+      } catch (error) {
+        append.reject(appendError(append, error))
+      }
+    }
+  }
+
+  private async insert(appends: readonly PendingAppend[]): Promise<void> {
+    const boardIds: string[] = []
+    const data: Buffer[] = []
+    for (const { boardId, updates } of appends) {
+      for (const u of updates) {
+        boardIds.push(boardId)
+        data.push(Buffer.from(u.buffer, u.byteOffset, u.byteLength))
+      }
+    }
+    await this.pool.query(
+      'INSERT INTO board_updates (board_id, data, created_at) SELECT b, d, $3 FROM unnest($1::text[], $2::bytea[]) WITH ORDINALITY AS u(b, d, n) ORDER BY n',
+      [boardIds, data, Date.now()],
+    )
   }
 
   async compact(boardId: string): Promise<CompactionResult> {
@@ -106,6 +164,10 @@ export class PgStorage implements BoardStorage {
   }
 
   async close(): Promise<void> {
+    while (this.committing || this.pendingAppends.length > 0) {
+      this.commitAppends()
+      await this.committing
+    }
     await this.pool.end()
   }
 }

@@ -3,7 +3,7 @@ import path from 'node:path'
 import Database from 'better-sqlite3'
 import { mergeLog } from './mergeLog.ts'
 import { migrateSqlite } from './sqliteMigrations.ts'
-import { type BoardStats, type BoardStorage, type BoardSummary, type CompactionResult, StorageError, type StoredLog } from './types.ts'
+import { type BoardStats, type BoardStorage, type BoardSummary, type CompactionResult, type PendingAppend, StorageError, type StoredLog } from './types.ts'
 
 export interface SqliteStorageOptions {
   /** Path of the database file, or ':memory:'. */
@@ -22,18 +22,6 @@ export function openSqliteDatabase({ file, synchronous }: SqliteStorageOptions):
   return db
 }
 
-/**
- * The embedded default: one SQLite file in WAL mode. better-sqlite3 is synchronous; appends are
- * group-committed: those of every board made during one turn of the event loop go into one
- * transaction at the end of that turn (see `append`).
- */
-interface PendingAppend {
-  boardId: string
-  updates: readonly Uint8Array[]
-  resolve: () => void
-  reject: (error: Error) => void
-}
-
 function appendError({ boardId, updates }: PendingAppend, error: unknown): StorageError {
   if ((error as { code?: string }).code === 'SQLITE_FULL') {
     return new StorageError(`disk full: could not store board ${boardId}; free space where DATA_DIR is`, { cause: error })
@@ -41,6 +29,11 @@ function appendError({ boardId, updates }: PendingAppend, error: unknown): Stora
   return new StorageError(`could not store ${updates.length} update(s) of board ${boardId}`, { cause: error })
 }
 
+/**
+ * The embedded default: one SQLite file in WAL mode. better-sqlite3 is synchronous; appends are
+ * group-committed: those of every board made during one turn of the event loop go into one
+ * transaction at the end of that turn (see `append`).
+ */
 export class SqliteStorage implements BoardStorage {
   readonly db: Database.Database
   private readonly statements

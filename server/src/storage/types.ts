@@ -68,6 +68,14 @@ export interface CompactionResult {
   bytesAfter: number
 }
 
+/** An append waiting for its adapter's next group commit. */
+export interface PendingAppend {
+  boardId: string
+  updates: readonly Uint8Array[]
+  resolve: () => void
+  reject: (error: Error) => void
+}
+
 /** Thrown by an adapter when a write could not be made durable (disk full, database gone...). */
 export class StorageError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
