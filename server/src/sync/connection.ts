@@ -27,7 +27,12 @@ type RawSocket = { cork(): void; uncork(): void }
  */
 const corked = new Set<RawSocket>()
 
-function uncorkAll(): void {
+/**
+ * Sends every corked frame now. Called on its own at the end of the turn; the awareness flush,
+ * itself a callback of the turn's end, calls it too: a cork made there would otherwise wait for
+ * the next turn, after all of that turn's I/O.
+ */
+export function uncorkAll(): void {
   for (const socket of corked) socket.uncork()
   corked.clear()
 }

@@ -4,6 +4,7 @@ import type * as Y from 'yjs'
 import type { Logger } from '../logger.ts'
 import type { BoardStorage } from '../storage/types.ts'
 import type { Relay, RelayMessage } from './relay.ts'
+import { uncorkAll } from './connection.ts'
 import { fullCollection, MemoryReclaimer, youngCollection } from './memoryReclaimer.ts'
 import { type ChangeAtRest, Room, type RoomDeps } from './room.ts'
 import type { SyncMetrics } from './syncMetrics.ts'
@@ -275,6 +276,7 @@ export class RoomManager {
       const rooms = [...this.awarenessDirty]
       this.awarenessDirty.clear()
       for (const r of rooms) r.flushAwareness()
+      uncorkAll()
     })
   }
 
