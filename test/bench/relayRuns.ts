@@ -6,8 +6,12 @@
  * "cross" receipts are exactly the relayed ones and "same" ones never go through the relay, in the
  * same run on the same machine, so the difference of their p99 is what the relay's hop adds.
  */
+import fs from 'node:fs'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { now } from './client.ts'
 import { type MachineLoad, MachineSampler, type Usage, UsageSampler } from './procstat.ts'
+import { summariseProfile } from './profile.ts'
 import type { FailedRun, LoadRun } from './scenarios.ts'
 import { type RunningServer, type ServerKind, startServer } from './servers.ts'
 import type { LoadScenario, RelayScenario, Settings } from './settings.ts'
@@ -18,6 +22,10 @@ import { dropSchema, requirePostgres, TEST_DATABASE_URL, uniqueSchema } from '..
 import { requireRedis, TEST_REDIS_URL } from '../support/redis.ts'
 
 export type RelayStorage = 'postgresql' | 'sqlite'
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
+/** --cpu-prof: one directory per run and instance, summarised on stderr once the instances exit. */
+const profilesDir = path.join(repoRoot, 'test/bench-results/profiles/relay')
 
 /** One load run over one or two instances. */
 export interface RelayMeasure {
@@ -62,14 +70,23 @@ async function measureOver(scenario: LoadScenario, instances: number, storage: R
     storage === 'sqlite' ? {} : { DATABASE_URL: TEST_DATABASE_URL, DATABASE_SCHEMA: schema, ...(instances > 1 ? { REDIS_URL: TEST_REDIS_URL } : {}) }
   if (instances > 1) await requireRedis()
   const servers: RunningServer[] = []
+  const profileDirs = settings.cpuProfile ? Array.from({ length: instances }, (_, i) => path.join(profilesDir, `${instances}-on-${storage}`, `instance-${i + 1}`)) : []
+  for (const dir of profileDirs) {
+    fs.rmSync(dir, { recursive: true, force: true })
+    fs.mkdirSync(dir, { recursive: true })
+  }
   try {
     // One after the other: the first applies the schema's migrations.
-    for (let i = 0; i < instances; i++) servers.push(await startServer('fabrique', { env }))
+    for (let i = 0; i < instances; i++) servers.push(await startServer('fabrique', { env, cpuProfileDir: profileDirs[i] }))
     process.stderr.write(`    ${instances} instance(s) on ${storage}${storage === 'postgresql' ? ` (schema ${schema})` : ''}${instances > 1 ? ', Redis relay' : ''}\n`)
     return await loadOver(scenario, servers, settings, instances, storage)
   } finally {
     await Promise.all(servers.map((server) => server.stop()))
     if (storage === 'postgresql') await dropSchema(schema).catch(() => {})
+    for (const dir of profileDirs) {
+      const summary = summariseProfile(dir, repoRoot)
+      if (summary) process.stderr.write(`    profile of ${summary.file}:\n${summary.lines.map((line) => `      ${line}`).join('\n')}\n`)
+    }
   }
 }
 
