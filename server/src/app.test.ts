@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import zlib from 'node:zlib'
 import { defaultConfig } from './config.ts'
 import { silentLogger } from './logger.ts'
 import { createServer, type FabriqueServer } from './server.ts'
@@ -15,6 +16,9 @@ beforeAll(async () => {
   fs.mkdirSync(path.join(clientDir, 'assets'), { recursive: true })
   fs.writeFileSync(path.join(clientDir, 'index.html'), '<!doctype html><title>Fabrique</title>')
   fs.writeFileSync(path.join(clientDir, 'assets', 'app-abc123.js'), 'console.log(1)')
+  // As the client's build writes them (vite.config.ts): compressed copies beside the file.
+  fs.writeFileSync(path.join(clientDir, 'assets', 'app-abc123.js.br'), zlib.brotliCompressSync('console.log(1)'))
+  fs.writeFileSync(path.join(clientDir, 'assets', 'app-abc123.js.gz'), zlib.gzipSync('console.log(1)'))
   server = await createServer(
     { ...defaultConfig, port: 0, host: '127.0.0.1', dataDir, clientDir, tldrawLicenseKey: 'tldraw-key-123' },
     { logger: silentLogger },
@@ -55,6 +59,23 @@ describe('HTTP app', () => {
     const res = await server.app.request('/assets/app-abc123.js')
     expect(res.status).toBe(200)
     expect(res.headers.get('cache-control')).toContain('immutable')
+  })
+
+  it("sends the build's compressed copy of an asset to a browser that accepts it, the file itself otherwise", async () => {
+    const br = await server.app.request('/assets/app-abc123.js', { headers: { 'accept-encoding': 'gzip, deflate, br' } })
+    expect(br.headers.get('content-encoding')).toBe('br')
+    expect(br.headers.get('vary')).toContain('Accept-Encoding')
+    expect(br.headers.get('cache-control')).toContain('immutable')
+    expect(br.headers.get('content-type')).toContain('javascript')
+    expect(zlib.brotliDecompressSync(Buffer.from(await br.arrayBuffer())).toString()).toBe('console.log(1)')
+
+    const gz = await server.app.request('/assets/app-abc123.js', { headers: { 'accept-encoding': 'gzip' } })
+    expect(gz.headers.get('content-encoding')).toBe('gzip')
+    expect(zlib.gunzipSync(Buffer.from(await gz.arrayBuffer())).toString()).toBe('console.log(1)')
+
+    const plain = await server.app.request('/assets/app-abc123.js')
+    expect(plain.headers.get('content-encoding')).toBeNull()
+    expect(await plain.text()).toBe('console.log(1)')
   })
 
   it('answers unknown API addresses with a JSON error', async () => {

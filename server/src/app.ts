@@ -162,7 +162,10 @@ export function createApp({ config, logger, metrics, sync, assets, boardAccess, 
   return app
 }
 
-/** Serves the built client; hashed assets are cached for a year, index.html never. */
+/**
+ * Serves the built client; hashed assets are cached for a year, index.html never. Text files go
+ * out as the build's Brotli or gzip copies when the browser accepts them.
+ */
 function mountClient(app: Hono, clientDir: string): void {
   const root = path.relative(process.cwd(), clientDir) || '.'
   const indexHtml = path.join(clientDir, 'index.html')
@@ -170,12 +173,13 @@ function mountClient(app: Hono, clientDir: string): void {
     '/assets/*',
     serveStatic({
       root,
+      precompressed: true,
       onFound: (_path, c) => {
         c.header('cache-control', 'public, max-age=31536000, immutable')
       },
     }),
   )
-  app.use('*', serveStatic({ root }))
+  app.use('*', serveStatic({ root, precompressed: true }))
   app.get('*', (c) => {
     if (!fs.existsSync(indexHtml)) return c.text('The client is not built: run `pnpm build`.', 503)
     return c.html(fs.readFileSync(indexHtml, 'utf8'), 200, { 'cache-control': 'no-cache' })

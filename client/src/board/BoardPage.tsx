@@ -6,7 +6,6 @@ import { type ClientConfig, loadConfig } from '../config.ts'
 import { LanguageSwitch, useLocale } from '../i18n.tsx'
 import { createAssetStore } from './assetStore.ts'
 import { BOARD_SHAPE_UTILS } from './boardShapeUtils.tsx'
-import { batchedMeasurements } from './labelMeasure.ts'
 import { BoardConnection, type ConnectionSnapshot } from './boardConnection.ts'
 import { BoardNotices } from './BoardNotices.tsx'
 import { ConnectionIndicator } from './ConnectionIndicator.tsx'
@@ -44,8 +43,6 @@ declare global {
       editor: Editor
       doc: BoardConnection['doc']
       provider: BoardConnection['provider']
-      /** How many label measurements were answered from a batch (labelMeasure.ts). */
-      labelsMeasuredInBatch(): number
     }
   }
 }
@@ -176,7 +173,6 @@ function BoardCanvas({ connection, config, notice, dismissNotice, live, boardId,
           editor: mounted,
           doc: connection.doc,
           provider: connection.provider,
-          labelsMeasuredInBatch: () => batchedMeasurements(mounted),
         }
       }
     },

@@ -1,25 +1,15 @@
 /**
- * tldraw's shapes as the board uses them: note and geo labels measured ahead in batches
- * (labelMeasure.ts), note and geo content drawn once they come into view (drawWhenSeen.tsx), and the
- * pattern fill's images drawn once the page is idle. Same types, props and migrations as tldraw's
- * own: they replace them in the editor, documents do not change.
+ * tldraw's shapes as the board uses them: note and geo labels measured when first needed
+ * (lazyLabel.ts), and the pattern fill's images drawn once the page is idle. Same types, props and
+ * migrations as tldraw's own: they replace them in the editor, documents do not change.
  */
 import { ArrowShapeUtil, DrawShapeUtil, GeoShapeUtil, NoteShapeUtil, type TLGeoShape, type TLNoteShape } from 'tldraw'
-import { DrawnWhenSeen, whenIdle } from './drawWhenSeen.tsx'
-import { type MeasuredAhead, measureLabelsAhead } from './labelMeasure.ts'
+import { withLazyLabel } from './lazyLabel.ts'
+import { whenIdle } from './whenIdle.tsx'
 
-export class BoardNoteShapeUtil extends NoteShapeUtil implements MeasuredAhead {
+export class BoardNoteShapeUtil extends NoteShapeUtil {
   override getGeometry(shape: TLNoteShape) {
-    measureLabelsAhead(this.editor)
-    return super.getGeometry(shape)
-  }
-
-  measuredGeometry(shape: TLNoteShape) {
-    return super.getGeometry(shape)
-  }
-
-  override component(shape: TLNoteShape) {
-    return <DrawnWhenSeen editor={this.editor} id={shape.id} draw={() => super.component(shape)} />
+    return withLazyLabel(shape, (s) => super.getGeometry(s))
   }
 }
 
@@ -46,22 +36,13 @@ export class BoardArrowShapeUtil extends ArrowShapeUtil {
   }
 }
 
-export class BoardGeoShapeUtil extends GeoShapeUtil implements MeasuredAhead {
+export class BoardGeoShapeUtil extends GeoShapeUtil {
   override getCanvasSvgDefs() {
     return drawnWhenIdle(super.getCanvasSvgDefs())
   }
 
   override getGeometry(shape: TLGeoShape) {
-    measureLabelsAhead(this.editor)
-    return super.getGeometry(shape)
-  }
-
-  measuredGeometry(shape: TLGeoShape) {
-    return super.getGeometry(shape)
-  }
-
-  override component(shape: TLGeoShape) {
-    return <DrawnWhenSeen editor={this.editor} id={shape.id} draw={() => super.component(shape)} />
+    return withLazyLabel(shape, (s) => super.getGeometry(s))
   }
 }
 
