@@ -78,14 +78,17 @@ describe('PgStorage appends', () => {
     }
   })
 
-  it('writes what is pending before it closes', async () => {
+  it('writes what is pending before it closes, including appends made while a commit was under way', async () => {
     const { storage } = await countingStorage()
-    const appended = storage.append('closing-board', [new Uint8Array([4])])
+    const first = storage.append('closing-board', [new Uint8Array([4])])
+    await new Promise((resolve) => setImmediate(resolve))
+    // The first commit is being written: this one waits for the next.
+    const second = storage.append('closing-board', [new Uint8Array([5])])
     await storage.close()
-    await appended
+    await Promise.all([first, second])
     const reopened = await PgStorage.open({ connectionString: TEST_DATABASE_URL, schema })
     try {
-      expect((await reopened.load('closing-board')).updates.map((u) => [...u])).toEqual([[4]])
+      expect((await reopened.load('closing-board')).updates.map((u) => [...u])).toEqual([[4], [5]])
     } finally {
       await reopened.close()
     }

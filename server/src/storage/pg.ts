@@ -3,15 +3,15 @@ import { mergeLog } from './mergeLog.ts'
 import { inTransaction, openPg, type PgOptions } from './pgDatabase.ts'
 import { type BoardStats, type BoardStorage, type BoardSummary, type CompactionResult, type PendingAppend, StorageError, type StoredLog } from './types.ts'
 
-/**
- * Board logs in PostgreSQL, for several server instances sharing one database. Appends are
- * group-committed, one multi-row INSERT at a time (see `append`); compaction deletes exactly the rows it merged, so an update appended by
- * another instance meanwhile is never lost.
- */
 function appendError({ boardId, updates }: PendingAppend, error: unknown): StorageError {
   return new StorageError(`could not store ${updates.length} update(s) of board ${boardId}`, { cause: error })
 }
 
+/**
+ * Board logs in PostgreSQL, for several server instances sharing one database. Appends are
+ * group-committed, one multi-row INSERT at a time (see `append`); compaction deletes exactly the
+ * rows it merged, so an update appended by another instance meanwhile is never lost.
+ */
 export class PgStorage implements BoardStorage {
   constructor(private readonly pool: pg.Pool) {}
 
@@ -49,10 +49,11 @@ export class PgStorage implements BoardStorage {
     })
   }
 
+  /** Starts the next commit unless one is under way (its end starts the next). */
   private readonly commitAppends = (): void => {
+    if (this.committing || this.pendingAppends.length === 0) return
     const appends = this.pendingAppends
     this.pendingAppends = []
-    if (appends.length === 0 || this.committing) return
     this.committing = this.insertEach(appends).finally(() => {
       this.committing = undefined
       if (this.pendingAppends.length > 0) setImmediate(this.commitAppends)
