@@ -14,7 +14,8 @@
  *   --write-docs   copy the chart to docs/bench-latency.svg
  *   --servers fabrique,relay   only these servers in the suite's scenarios (the others are skipped)
  *   --cpu-prof     profile Fabrique's server in each of its runs; the summary goes under each table
- *                  (bench-results/profiles/<scenario>/), and the figures include the profiler's cost
+ *                  (bench-results/profiles/<scenario>/; relay: each instance's, on stderr), and the
+ *                  figures include the profiler's cost
  *   BENCH_PAGE_PROFILE_DIR=dir  board-load: a CPU profile of the page (Chromium's profiler, 200 µs
  *                  samples) for each load, written there; build the client with
  *                  `pnpm --filter @fabrique/client exec vite build --minify false` to read names
