@@ -215,7 +215,10 @@ describe('MemoryReclaimer', () => {
     expect(steps).toEqual(['young', 'young', 'full'])
   })
 
-  it('gives V8\'s young generation back: after a young collection and a quiet moment, the full one shrinks it', async () => {
+  // V8 shrinks its young generation when its recent allocation rate is low, which it measures
+  // itself: on a machine busy with the other test files (Chromium, servers), one attempt in a few
+  // dozen saw the rate still high (a clean-clone CI run, 2026-12-06). Retried, not loosened.
+  it('gives V8\'s young generation back: after a young collection and a quiet moment, the full one shrinks it', { retry: 2, timeout: 15_000 }, async () => {
     const youngSpace = () => v8.getHeapSpaceStatistics().find((space) => space.space_name === 'new_space')?.space_size ?? 0
     // What resting boards do: allocate fast, much of it alive for a while, so that V8 grows its young generation.
     let held: number[][] = []
@@ -242,7 +245,7 @@ describe('MemoryReclaimer', () => {
     })
     await done
     expect(youngSpace()).toBeLessThan(grown / 2)
-  }, 15_000)
+  })
 
   it('finds V8 full collection without --expose-gc, and it frees what nothing holds', async () => {
     const collect = fullCollection()
