@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import fs from 'node:fs/promises'
 import path from 'node:path'
 import { promisify } from 'node:util'
@@ -46,8 +47,34 @@ function precompress(): Plugin {
   }
 }
 
+/**
+ * The board's early socket (src/board/earlySocket.boot.js): a classic script, emitted as a hashed
+ * asset and loaded first thing in the page, so that it runs while the app's bundle is still
+ * downloading and compiling. Vite bundles module scripts only, hence this plugin.
+ */
+function earlySocketBoot(): Plugin {
+  const source = path.resolve(import.meta.dirname, 'src/board/earlySocket.boot.js')
+  let fileName = ''
+  let code = ''
+  return {
+    name: 'fabrique-early-socket-boot',
+    apply: 'build',
+    async buildStart() {
+      code = await fs.readFile(source, 'utf8')
+      fileName = `assets/boot-${createHash('sha256').update(code).digest('hex').slice(0, 10)}.js`
+      this.addWatchFile(source)
+    },
+    generateBundle() {
+      this.emitFile({ type: 'asset', fileName, source: code })
+    },
+    transformIndexHtml() {
+      return [{ tag: 'script', attrs: { src: `/${fileName}` }, injectTo: 'head-prepend' }]
+    },
+  }
+}
+
 export default defineConfig({
-  plugins: [react(), precompress()],
+  plugins: [react(), earlySocketBoot(), precompress()],
   server: {
     proxy: {
       '/api': server,

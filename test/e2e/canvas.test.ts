@@ -27,6 +27,11 @@ describe('team canvas in Chromium', () => {
     const a = await BoardPage.open(ctxA, server.url, 'e2e-board-live')
     const b = await BoardPage.open(ctxB, server.url, 'e2e-board-live')
     await Promise.all([a.waitForSync(), b.waitForSync()])
+    // Each page synced over the socket it opened before the app had loaded: one socket each.
+    for (const board of [a, b]) {
+      expect(board.sockets.filter((url) => url.includes('/sync/e2e-board-live'))).toHaveLength(1)
+      expect(await board.usesEarlySocket()).toBe(true)
+    }
     await a.setUserName('Aïcha')
     await b.setUserName('Bastien')
 

@@ -1,5 +1,5 @@
 import { type BoardBinding, type BoardProblem, bindBoard, bindPresence, RECORDS_ARRAY } from '@fabrique/board'
-import { acceptPackedAnswers, isFinalCloseCode, PACK_DEFLATE_RAW, PACK_PARAM, PROTOCOL_VERSION } from '@fabrique/protocol'
+import { acceptPackedAnswers, isFinalCloseCode, PACK_PARAM } from '@fabrique/protocol'
 import {
   atom,
   createTLStore,
@@ -13,6 +13,7 @@ import { IndexeddbPersistence } from 'y-indexeddb'
 import { WebsocketProvider } from 'y-websocket'
 import * as Y from 'yjs'
 import { syncServerUrl } from '../config.ts'
+import { boardSocketParams, EarlyWebSocket } from './earlySocket.ts'
 
 export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'offline' | 'closed'
 
@@ -78,7 +79,9 @@ export class BoardConnection {
     })
 
     this.provider = new WebsocketProvider(syncServerUrl(), boardId, this.doc, {
-      params: { v: String(PROTOCOL_VERSION), [PACK_PARAM]: PACK_DEFLATE_RAW, ...(token ? { token } : {}) },
+      params: boardSocketParams(token),
+      // The socket the page opened before the app had loaded, when there is one (earlySocket.ts).
+      WebSocketPolyfill: EarlyWebSocket as unknown as typeof WebSocket,
     })
     // A board arrives packed (a tenth of the bytes); should this browser fail to read it, it asks
     // again for the plain answer.

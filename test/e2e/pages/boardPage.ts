@@ -19,12 +19,15 @@ interface NoteSummary {
 export class BoardPage {
   /** Every request the page made, to check that none leaves the server's origin. */
   readonly requests: string[] = []
+  /** The URL of every WebSocket the page opened. */
+  readonly sockets: string[] = []
 
   private constructor(
     readonly page: Page,
     readonly baseUrl: string,
   ) {
     page.on('request', (request) => this.requests.push(request.url()))
+    page.on('websocket', (socket) => this.sockets.push(socket.url()))
   }
 
   static async open(context: BrowserContext, baseUrl: string, boardId: string): Promise<BoardPage> {
@@ -61,6 +64,14 @@ export class BoardPage {
   async waitForSync(): Promise<void> {
     await this.page.waitForFunction(() => (window as unknown as { __fabrique: { provider: { synced: boolean } } }).__fabrique.provider.synced, undefined, {
       timeout: 30_000,
+    })
+  }
+
+  /** Whether the provider's socket is the one the page opened before the app loaded (earlySocket.ts). */
+  usesEarlySocket(): Promise<boolean> {
+    return this.page.evaluate(() => {
+      const { provider } = (window as unknown as { __fabrique: { provider: { ws: unknown } } }).__fabrique
+      return provider.ws !== null && !(provider.ws instanceof WebSocket)
     })
   }
 
