@@ -48,10 +48,14 @@ function isAscii(raw: Uint8Array): boolean {
  * element decoded, once a collection had dropped the elements of a destroyed document, took 100 ms
  * and more to add the next thousand entries to.
  */
-function decode(item: Y.Item, raw: StoredEntry): IndexedEntry {
+function decode(item: Y.Item, raw: StoredEntry, previous?: IndexedEntry): IndexedEntry {
   const [k, v] = JSON.parse(entryText(raw)) as [string, unknown]
-  const { recordId, field } = splitKey(k)
-  return { k, v, raw, item, recordId, field }
+  const slash = k.lastIndexOf('/')
+  // A record's entries are written side by side: the previous entry's id, when it is this one's,
+  // is shared instead of sliced again. One string per record instead of one per field, and the maps
+  // keyed by record id hash it once (a fresh copy is hashed at each lookup).
+  const recordId = previous !== undefined && previous.recordId.length === slash && k.startsWith(previous.recordId) ? previous.recordId : k.slice(0, slash)
+  return { k, v, raw, item, recordId, field: k.slice(slash + 1) }
 }
 
 /** The key of a stored entry, without decoding its value when the entry allows. */
@@ -98,7 +102,7 @@ export class FieldMap {
     if (!doc) throw new Error('FieldMap needs a Y.Array that belongs to a Y.Doc')
     const values: IndexedEntry[] = []
     for (let item = array._start; item !== null; item = item.right) {
-      if (!item.deleted && item.content instanceof Y.ContentBinary) values.push(decode(item, item.content.content))
+      if (!item.deleted && item.content instanceof Y.ContentBinary) values.push(decode(item, item.content.content, values[values.length - 1]))
     }
     const stale: IndexedEntry[] = []
     for (let i = values.length - 1; i >= 0; i--) {
@@ -219,7 +223,7 @@ export class FieldMap {
         const struct = structs[i]
         if (struct.id.clock >= after) break
         if (struct instanceof Y.Item && struct.parent === this.array && !struct.deleted && struct.content instanceof Y.ContentBinary) {
-          added.push(decode(struct, struct.content.content))
+          added.push(decode(struct, struct.content.content, added[added.length - 1]))
         }
       }
     }
