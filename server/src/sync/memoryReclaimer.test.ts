@@ -155,6 +155,27 @@ describe('MemoryReclaimer', () => {
     expect(collections).toHaveLength(1)
   })
 
+  it('gives back what starting the server left unused, once idle', async () => {
+    const collections: number[] = []
+    // Loading and compiling the modules left the heap mostly unused before any board was opened.
+    let unused = 70e6
+    reclaimerWith({
+      collect: () => {
+        collections.push(performance.now())
+        unused = 5e6
+      },
+      idleCheckMs: 30,
+      idleUtilization: 0.2,
+      minUnusedBytes: 32e6,
+      unusedBytes: () => unused,
+      nothingLive: () => true,
+    })
+    await sleep(150)
+    expect(collections).toHaveLength(1)
+    await sleep(100)
+    expect(collections).toHaveLength(1)
+  })
+
   it('logs a trim that failed and goes on', async () => {
     const warnings: string[] = []
     const r = reclaimerWith({
