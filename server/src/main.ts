@@ -25,6 +25,7 @@ async function main(): Promise<void> {
   // On stdout whatever LOG_LEVEL says: people and scripts wait for this line.
   process.stdout.write(`Fabrique is listening on ${server.url}\n`)
   logger.info('started', { url: server.url, storage: config.databaseUrl ? 'postgresql' : config.dataDir, relay: config.redisUrl ? 'redis' : 'none' })
+  void server.sync.rooms.reclaimStartUpMemory()
   if (!config.tldrawLicenseKey) {
     logger.info('No TLDRAW_LICENSE_KEY: fine on localhost; a production deployment needs one (see README).')
   }

@@ -176,6 +176,32 @@ describe('MemoryReclaimer', () => {
     expect(collections).toHaveLength(1)
   })
 
+  it('gives back the start-up heap at once when asked: collection, compaction, trim, and the idle check then finds nothing to do', async () => {
+    const steps: string[] = []
+    let unused = 70e6
+    const r = reclaimerWith({
+      collect: () => {
+        steps.push('collect')
+        unused = 5e6
+      },
+      compactHeap: () => steps.push('compact'),
+      trimHeap: () => steps.push('trim') > 0,
+      idleCheckMs: 20,
+      idleUtilization: 0.5,
+      minUnusedBytes: 32e6,
+      unusedBytes: () => unused,
+      nothingLive: () => true,
+    })
+    await r.reclaimStartUp()
+    expect(steps).toEqual(['collect', 'compact', 'trim'])
+    await sleep(100)
+    expect(steps).toEqual(['collect', 'compact', 'trim'])
+    // Without a collector (RECLAIM_MEMORY=false) it does nothing.
+    const off = reclaimerWith({ collect: undefined, trimHeap: () => steps.push('trim') > 0 })
+    await off.reclaimStartUp()
+    expect(steps).toHaveLength(3)
+  })
+
   it('logs a trim that failed and goes on', async () => {
     const warnings: string[] = []
     const r = reclaimerWith({

@@ -123,6 +123,33 @@ export class MemoryReclaimer {
     this.schedule(0)
   }
 
+  /**
+   * Gives back, at once, what starting the process left unused: loading and compiling the modules
+   * leaves V8's heap at ~107 MB for 31 MB used, which no later collection hands back unless the
+   * server idles first (RSS 183 → 138 MB). For the entry point, once it listens: no board is open
+   * yet, so the pause (~100 ms: collection, compaction, trim) holds nobody up.
+   */
+  async reclaimStartUp(): Promise<void> {
+    const { collect, compactHeap, trimHeap, logger } = this.options
+    if (!collect) return
+    const before = process.memoryUsage.rss()
+    const started = performance.now()
+    collect()
+    compactHeap?.()
+    try {
+      await trimHeap?.()
+    } catch (error) {
+      logger.warn('could not give the C heap back', { error: String(error) })
+    }
+    this.lastRunMs = performance.now()
+    this.noteUnusedAfter()
+    logger.info('gave back the memory used to start', {
+      rssBeforeMB: Math.round(before / 1e6),
+      rssAfterMB: Math.round(process.memoryUsage.rss() / 1e6),
+      ms: Math.round(performance.now() - started),
+    })
+  }
+
   /** A document of `items` Yjs items was dropped (rested or unloaded). */
   noteReleased(items: number): void {
     if (!this.options.collect) return

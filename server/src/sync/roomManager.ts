@@ -143,6 +143,11 @@ export class RoomManager {
   }
 
   /** Loaded boards held encoded, not as live documents. */
+  /** See MemoryReclaimer.reclaimStartUp: for the entry point, once the server listens. */
+  reclaimStartUpMemory(): Promise<void> {
+    return this.reclaimer.reclaimStartUp()
+  }
+
   get restingCount(): number {
     let resting = 0
     for (const room of this.loaded.values()) if (room.isResting) resting++
