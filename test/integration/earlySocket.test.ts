@@ -61,6 +61,24 @@ function providerUrl(serverUrl: string, boardId: string, token?: string): string
   return url
 }
 
+/** A board's provider configured as BoardConnection configures it: the early socket's class, packed answers. */
+function boardProvider(serverUrl: string, boardId: string): { doc: Y.Doc; provider: WebsocketProvider } {
+  const doc = new Y.Doc()
+  const provider = new WebsocketProvider(serverUrl, boardId, doc, {
+    params: boardSocketParams(undefined),
+    WebSocketPolyfill: EarlyWebSocket as unknown as typeof globalThis.WebSocket,
+    disableBc: true,
+  })
+  cleanups.push(() => {
+    provider.destroy()
+    doc.destroy()
+  })
+  acceptPackedAnswers(provider, (error) => {
+    throw error
+  })
+  return { doc, provider }
+}
+
 describe('the board socket opened before the app loads', () => {
   it('asks for the same URL as the board connection, with and without a token; no socket off a board page', () => {
     for (const token of [undefined, 'a.b/c+d=']) {
@@ -103,19 +121,7 @@ describe('the board socket opened before the app loads', () => {
     expect(early.events.map((event) => event.type).slice(0, 1)).toEqual(['open'])
 
     page.window.__fabriqueEarlySocket = early
-    const doc = new Y.Doc()
-    const provider = new WebsocketProvider(syncUrl(server), boardId, doc, {
-      params: boardSocketParams(undefined),
-      WebSocketPolyfill: EarlyWebSocket as unknown as typeof globalThis.WebSocket,
-      disableBc: true,
-    })
-    cleanups.push(() => {
-      provider.destroy()
-      doc.destroy()
-    })
-    acceptPackedAnswers(provider, (error) => {
-      throw error
-    })
+    const { doc, provider } = boardProvider(syncUrl(server), boardId)
     expect(page.window.__fabriqueEarlySocket).toBeUndefined()
     if (!provider.synced) await nextEvent(provider, 'sync', 15_000)
     expect(doc.getMap('notes').toJSON()).toEqual(notes.toJSON())
@@ -143,19 +149,7 @@ describe('the board socket opened before the app loads', () => {
     stale.url = stale.url.replace('v=1', 'v=0')
     await waitFor(() => stale.socket.readyState === WebSocket.OPEN, 'the stale socket open')
     page.window.__fabriqueEarlySocket = stale
-    const doc = new Y.Doc()
-    const provider = new WebsocketProvider(syncUrl(server), 'board-early-mismatch', doc, {
-      params: boardSocketParams(undefined),
-      WebSocketPolyfill: EarlyWebSocket as unknown as typeof globalThis.WebSocket,
-      disableBc: true,
-    })
-    cleanups.push(() => {
-      provider.destroy()
-      doc.destroy()
-    })
-    acceptPackedAnswers(provider, (error) => {
-      throw error
-    })
+    const { doc, provider } = boardProvider(syncUrl(server), 'board-early-mismatch')
     await waitFor(() => stale.socket.readyState === WebSocket.CLOSED, 'the stale socket closed')
     if (!provider.synced) await nextEvent(provider, 'sync', 15_000)
     expect(doc.getMap('notes').get('n')).toBe('une note')
