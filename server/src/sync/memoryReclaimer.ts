@@ -96,8 +96,8 @@ export class MemoryReclaimer {
   private idleMark: EventLoopUtilization = performance.eventLoopUtilization()
   /**
    * Unused heap after the last reclaim. None at start: what starting the server left unused counts
-   * (loading and compiling its modules leaves V8's heap at ~107 MB for 31 MB used; the first idle
-   * check gives it back: RSS 189 → 138 MB before any client).
+   * (loading and compiling its modules leaves V8's heap at ~107 MB for 31 MB used), so that the
+   * first idle check gives it back when nothing called reclaimStartUp (a server embedded in tests).
    */
   private unusedAfter = 0
 
@@ -126,8 +126,8 @@ export class MemoryReclaimer {
   /**
    * Gives back, at once, what starting the process left unused: loading and compiling the modules
    * leaves V8's heap at ~107 MB for 31 MB used, which no later collection hands back unless the
-   * server idles first (RSS 183 → 138 MB). For the entry point, once it listens: no board is open
-   * yet, so the pause (~100 ms: collection, compaction, trim) holds nobody up.
+   * server idles first (RSS 182 → 143 MB). For the entry point, once it listens: no board is open
+   * yet, so the pause (~180 ms: collection, compaction, trim) holds nobody up.
    */
   async reclaimStartUp(): Promise<void> {
     const { collect, compactHeap, trimHeap, logger } = this.options
