@@ -5,7 +5,7 @@
 // tag at the top of index.html: vite.config.ts). Self-contained on purpose: it cannot import the app's
 // modules, so the URL below repeats what BoardConnection asks for (protocol version 1, packed
 // answers). Should the two drift apart, BoardConnection sees a different URL, closes this socket and
-// opens its own; earlySocket.test.ts checks that they agree.
+// opens its own; test/integration/earlySocket.test.ts checks that they agree.
 ;(() => {
   const match = /^\/b\/([A-Za-z0-9_-]{8,64})\/?$/.exec(location.pathname)
   if (!match || typeof WebSocket !== 'function') return

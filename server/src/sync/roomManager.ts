@@ -142,12 +142,12 @@ export class RoomManager {
     return this.loaded.size
   }
 
-  /** Loaded boards held encoded, not as live documents. */
   /** See MemoryReclaimer.reclaimStartUp: for the entry point, once the server listens. */
   reclaimStartUpMemory(): Promise<void> {
     return this.reclaimer.reclaimStartUp()
   }
 
+  /** Loaded boards held encoded, not as live documents. */
   get restingCount(): number {
     let resting = 0
     for (const room of this.loaded.values()) if (room.isResting) resting++
