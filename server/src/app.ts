@@ -34,6 +34,7 @@ import type { BoardAccessPolicy } from './sync/access.ts'
 import { SummaryBackfill } from './sync/boardSummary.ts'
 import type { UpdateOptions } from './sync/roomManager.ts'
 import type { SyncServer } from './sync/syncServer.ts'
+import type { SheetFiles } from './exportThread/sheetFiles.ts'
 
 export interface AppDeps {
   config: Config
@@ -48,6 +49,8 @@ export interface AppDeps {
   templates: EventTemplateStore
   signer: TokenSigner
   storage: BoardStorage
+  /** Project sheets' files, made in the export thread and kept (see SheetFiles). */
+  sheetFiles: SheetFiles
 }
 
 const OPENAPI_INFO = {
@@ -72,7 +75,7 @@ function openApiDocument(apis: readonly OpenAPIHono[]) {
   }
 }
 
-export function createApp({ config, logger, metrics, sync, assets, boardAccess, events, votes, jury, templates, signer, storage }: AppDeps): Hono {
+export function createApp({ config, logger, metrics, sync, assets, boardAccess, events, votes, jury, templates, signer, storage, sheetFiles }: AppDeps): Hono {
   setTrustProxy(config.trustProxy)
   const app = new Hono()
   app.use(securityHeaders)
@@ -132,7 +135,7 @@ export function createApp({ config, logger, metrics, sync, assets, boardAccess, 
     eventTemplateRoutes({ store: events, templates, signer, logger }),
     facilitationRoutes({ store: events, templates, signer, logger, updateBoard, recheckAccess: (boardIds) => sync.recheckAccess(boardIds) }),
     voteRoutes({ store: events, votes, signer, logger, updateBoard }),
-    exportRoutes({ store: events, votes, jury, signer, logger, loadBoard: (boardId) => storage.load(boardId) }),
+    exportRoutes({ store: events, jury, signer, logger, files: sheetFiles }),
     restitutionRoutes({ store: events, jury, signer, updateBoard }),
     audienceRoutes({ store: events, jury, signer, updateBoard }),
     resultsRoutes({ store: events, jury, signer }),

@@ -25,6 +25,14 @@ export interface Config {
   logLevel: LogLevel
   limits: Limits
   sync: SyncSettings
+  exports: ExportSettings
+}
+
+export interface ExportSettings {
+  /** How long after its board's last change a team's sheet is made ahead of the export (0: only when asked). */
+  aheadDelayMs: number
+  /** Bytes of made sheet files (JSON, Markdown, PDF) kept for the next export (0: none). */
+  keptBytes: number
 }
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent'
@@ -112,6 +120,10 @@ export const defaultConfig: Config = {
     summaryDelayMs: 5_000,
     boardLayoutOnly: true,
   },
+  exports: {
+    aheadDelayMs: 10_000,
+    keptBytes: 64 * 1024 * 1024,
+  },
 }
 
 export class ConfigError extends Error {}
@@ -193,6 +205,10 @@ export function readConfig(env: Env = process.env): Config {
       sqliteSynchronous: oneOf(env, 'SQLITE_SYNCHRONOUS', ['normal', 'full'], d.sync.sqliteSynchronous),
       summaryDelayMs: integer(env, 'BOARD_SUMMARY_DELAY_MS', d.sync.summaryDelayMs, 10),
       boardLayoutOnly: flag(env, 'BOARD_LAYOUT_ONLY', d.sync.boardLayoutOnly),
+    },
+    exports: {
+      aheadDelayMs: integer(env, 'SHEETS_AHEAD_DELAY_MS', d.exports.aheadDelayMs),
+      keptBytes: integer(env, 'EXPORT_KEPT_MB', d.exports.keptBytes / (1024 * 1024)) * 1024 * 1024,
     },
   }
 }

@@ -33,6 +33,8 @@ import type { BoardAccessPolicy } from './sync/access.ts'
 import { createSyncMetrics } from './sync/syncMetrics.ts'
 import { RedisRelay } from './sync/redisRelay.ts'
 import { SyncServer } from './sync/syncServer.ts'
+import { SheetFiles } from './exportThread/sheetFiles.ts'
+import { SheetsAhead } from './exportThread/sheetsAhead.ts'
 import { pushGroundOf } from '@fabrique/templates'
 
 export interface FabriqueServer {
@@ -131,8 +133,27 @@ export async function createServer(config: Config, overrides: ServerOverrides = 
   metrics.gauge('fabrique_connections', 'Open sync connections', () => sync.connectionCount)
   metrics.gauge('fabrique_process_resident_bytes', 'Resident memory of the process', () => process.memoryUsage.rss())
 
+  const sheetFiles = new SheetFiles({ store: events, votes: databases.votes, jury: databases.jury, storage, logger, maxBytes: config.exports.keptBytes })
+  metrics.gauge('fabrique_export_kept_bytes', 'Bytes of project sheet files kept for the next export', () => sheetFiles.bytes)
+  const sheetsAhead = config.exports.aheadDelayMs > 0 ? new SheetsAhead({ files: sheetFiles, store: events, logger, delayMs: config.exports.aheadDelayMs }) : undefined
+  if (sheetsAhead) sync.rooms.onStored((boardId) => sheetsAhead.changed(boardId))
+
   const boardAccess = overrides.boardAccess ?? eventBoardAccess(events, signer)
-  const app = createApp({ config, logger, metrics, sync, assets, boardAccess, events, votes: databases.votes, jury: databases.jury, templates: databases.templates, signer, storage })
+  const app = createApp({
+    config,
+    logger,
+    metrics,
+    sync,
+    assets,
+    boardAccess,
+    events,
+    votes: databases.votes,
+    jury: databases.jury,
+    templates: databases.templates,
+    signer,
+    storage,
+    sheetFiles,
+  })
   // ws's own cap protects memory; anything between the configured limit and this cap is refused
   // by the connection with 4413 and a readable reason.
   const wss = new WebSocketServer({ noServer: true, maxPayload: config.limits.maxMessageBytes * 4 })
@@ -151,6 +172,8 @@ export async function createServer(config: Config, overrides: ServerOverrides = 
     closing ??= (async () => {
       const stopped = new Promise<void>((resolve) => httpServer.close(() => resolve()))
       await sync.close()
+      await sheetsAhead?.close()
+      await sheetFiles.close()
       if ('closeAllConnections' in httpServer) httpServer.closeAllConnections()
       await stopped
       await relay?.close()

@@ -1,9 +1,8 @@
-import { getTemplate, SECTION_HEADER_HEIGHT, type TemplateId } from '@fabrique/templates'
-import { createShapeId, createUserId, getIndexAbove, type IndexKey, NoteShapeUtil, type TLParentId, type TLRecord, type TLShape, toRichText } from 'tldraw'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { apiCaller, type Json } from '../support/api.ts'
 import { strFromU8, unzipSync } from 'fflate'
-import { type BoardClient, connectBoardClient } from '../support/boardClient.ts'
+import type { BoardClient } from '../support/boardClient.ts'
+import { Participant } from '../support/participant.ts'
 import { startServer, syncUrl } from '../support/server.ts'
 import { waitFor } from '../support/wait.ts'
 
@@ -31,52 +30,6 @@ let world: {
   jury: string
   alice: string
   teams: Array<{ id: string; boardId: string; name: string }>
-}
-
-/** A participant at their board: writes sticky notes as tldraw would, through the real sync server. */
-class Participant {
-  private index: IndexKey | null = getIndexAbove('a5' as IndexKey)
-  constructor(
-    readonly client: BoardClient,
-    readonly userId: string,
-  ) {}
-
-  static async open(boardId: string, token: string, userId: string, name: string): Promise<Participant> {
-    const client = connectBoardClient(syncUrl(server), boardId, token)
-    clients.push(client)
-    await client.synced
-    client.store.put([client.store.schema.types.user.create({ id: createUserId(userId), name } as never) as TLRecord])
-    return new Participant(client, userId)
-  }
-
-  frame(templateId: TemplateId): TLShape {
-    const frame = this.client.shapes().find((shape) => shape.type === 'frame' && (shape.meta as Json).fabrique?.templateId === templateId)
-    if (!frame) throw new Error(`no ${templateId} frame on the board`)
-    return frame
-  }
-
-  note(id: string, text: string, place: { templateId: TemplateId; sectionKey: string; slot?: number } | { x: number; y: number }): string {
-    let parentId = 'page:page'
-    let x: number
-    let y: number
-    if ('templateId' in place) {
-      const box = getTemplate(place.templateId).sections.find((section) => section.key === place.sectionKey)?.box
-      if (!box) throw new Error(`no section ${place.sectionKey}`)
-      parentId = this.frame(place.templateId).id
-      x = box.x + 16 + (place.slot ?? 0) * 216
-      y = box.y + SECTION_HEADER_HEIGHT
-    } else {
-      ;({ x, y } = place)
-    }
-    const shapeId = createShapeId(id)
-    this.index = getIndexAbove(this.index)
-    const props = { ...new NoteShapeUtil({} as never).getDefaultProps(), richText: toRichText(text), textLastEditedBy: this.userId }
-    this.client.store.put([
-      this.client.store.schema.types.shape.create({ id: shapeId, type: 'note', parentId: parentId as TLParentId, x, y, index: this.index, props } as never) as TLShape,
-    ])
-    this.client.binding.flush()
-    return shapeId
-  }
 }
 
 const sheetsOf = async (token: string) => (await call('GET', `/api/events/${world.eventId}/sheets`, undefined, token)).body.sheets as Json[]
@@ -107,9 +60,14 @@ beforeAll(async () => {
   expect((await push('push-sheet-1', 'project-sheet', [teams[0].boardId])).status).toBe(200)
   expect((await push('push-canvas-1', 'lean-canvas', [teams[0].boardId, teams[1].boardId])).status).toBe(200)
 
-  const a = await Participant.open(teams[0].boardId, alice, 'alice', 'Alice')
-  const b = await Participant.open(teams[1].boardId, bob, 'bob', 'Bob')
-  const c = await Participant.open(teams[2].boardId, chloe, 'chloe', 'Chloé')
+  const open = async (boardId: string, token: string, userId: string, name: string) => {
+    const participant = await Participant.open(syncUrl(server), boardId, token, userId, name)
+    clients.push(participant.client)
+    return participant
+  }
+  const a = await open(teams[0].boardId, alice, 'alice', 'Alice')
+  const b = await open(teams[1].boardId, bob, 'bob', 'Bob')
+  const c = await open(teams[2].boardId, chloe, 'chloe', 'Chloé')
   a.note('mob-title', 'Bus à l’heure', { templateId: 'project-sheet', sectionKey: 'title' })
   a.note('mob-problem', 'Les voyageurs disent « on ne sait jamais » : horaires périmés', { templateId: 'project-sheet', sectionKey: 'problem' })
   a.note('mob-canvas-problem', 'Problème du canvas', { templateId: 'lean-canvas', sectionKey: 'problem' })

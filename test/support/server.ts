@@ -23,6 +23,7 @@ export interface TestConfig {
   clientDir?: string
   sync?: Partial<Config['sync']>
   limits?: Partial<Config['limits']>
+  exports?: Partial<Config['exports']>
 }
 
 /** A real server in this process, on a free port, with its own data directory. */
@@ -42,6 +43,7 @@ export async function startServer(options: TestConfig = {}, overrides: ServerOve
     // Tests of the real client check the board layout as production does; the others write their own documents ('m', 't').
     sync: { ...defaultConfig.sync, boardLayoutOnly: options.clientDir !== undefined, ...options.sync },
     limits: { ...defaultConfig.limits, ...options.limits },
+    exports: { ...defaultConfig.exports, ...options.exports },
   }
   const server = await createServer(config, { logger: silentLogger, ...overrides })
   return Object.assign(server, { dataDir })

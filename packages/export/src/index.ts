@@ -22,4 +22,16 @@ export type {
   SheetTemplate,
 } from './types.ts'
 export { frenchSpacing, toWinAnsi, typeset } from './typography.ts'
-export { type EventZipOptions, eventZip, SHEET_FORMATS, type SheetFormat, teamFolders } from './zip.ts'
+export {
+  bundleFiles,
+  type EventEntries,
+  type EventZipOptions,
+  eventEntries,
+  eventZip,
+  SHEET_FORMATS,
+  type SheetFormat,
+  sheetEntry,
+  sheetOfEntry,
+  teamFolders,
+} from './zip.ts'
+export { crc32, entryContent, writeZip, type ZipEntry, zipEntry } from './zipWriter.ts'

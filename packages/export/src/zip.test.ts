@@ -53,6 +53,6 @@ describe('eventZip', () => {
     const controller = new AbortController()
     controller.abort()
     await expect(eventZip([sheet], { signal: controller.signal })).rejects.toThrow()
-    expect(teamFolders([sheet, sheet, sheet])).toEqual(['sante', 'sante-2', 'sante-3'])
+    expect(teamFolders([sheet.team.name, sheet.team.name, sheet.team.name])).toEqual(['sante', 'sante-2', 'sante-3'])
   })
 })

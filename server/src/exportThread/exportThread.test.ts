@@ -1,4 +1,4 @@
-import { extractProjectSheet, type ProjectSheet, type SheetContext } from '@fabrique/export'
+import { entryContent, extractProjectSheet, type ProjectSheet, type SheetContext, sheetEntry, sheetOfEntry, toMarkdown, type ZipEntry } from '@fabrique/export'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import * as Y from 'yjs'
 import { contextFor, SeededBoard } from '../../../packages/export/src/fixtures.ts'
@@ -41,44 +41,55 @@ async function longestStall<T>(work: () => Promise<T>): Promise<{ result: T; sta
   }
 }
 
+const text = (entry: ZipEntry | undefined) => new TextDecoder().decode(entryContent(entry as ZipEntry))
+
 describe('ExportThread', () => {
-  test('makes the same sheet from stored updates as the event loop would', async () => {
-    const made = await thread.run({ op: 'sheet', updates, context })
-    expect(made).toEqual(sheet)
-    expect(made.team.name).toBe('Mobilité')
+  test('makes the same sheet from stored updates as the event loop would, with its files in the languages asked for', async () => {
+    const made = await thread.run({ op: 'team', from: { updates, context }, md: ['fr'], pdf: ['en'] })
+    expect(sheetOfEntry(made.json)).toEqual(sheet)
+    expect(text(made.json)).toBe(`${JSON.stringify(sheet, null, 2)}\n`)
+    expect(text(made.md.fr)).toBe(toMarkdown(sheet, 'fr'))
+    expect(made.md.en).toBeUndefined()
+    expect(text(made.pdf.en).startsWith('%PDF-')).toBe(true)
+    expect(made.pdf.fr).toBeUndefined()
+
+    // From the fiche.json of that job: the other languages, without the board.
+    const more = await thread.run({ op: 'team', from: { json: made.json }, md: ['en'], pdf: [] })
+    expect(text(more.md.en)).toBe(toMarkdown(sheet, 'en'))
   })
 
-  test('renders a ZIP of 80 sheets with their PDFs while the event loop stays free', async () => {
-    const sheets = Array.from({ length: 80 }, (_, i) => ({ ...sheet, team: { ...sheet.team, id: `t${i}`, name: `Équipe ${i}` } }))
-    const { result, stallMs, ms } = await longestStall(() => thread.run({ op: 'zip', sheets, options: { locale: 'fr', formats: ['json', 'pdf'] } }))
-    // A ZIP names each file twice (its local header, the central directory); PDFs are stored as is.
-    const text = Buffer.from(result).toString('latin1')
-    expect(text.startsWith('PK')).toBe(true)
-    expect(text.match(/fiche\.pdf/g)).toHaveLength(160)
-    expect(text.match(/event\.pdf/g)).toHaveLength(2)
-    expect(text.match(/%PDF-/g)).toHaveLength(81)
-    // The work took a while; on the event loop it would have held it that long (PDFs are made
+  test('makes notes.csv and event.pdf of 80 sheets while the event loop stays free', async () => {
+    const sheets = await Promise.all(Array.from({ length: 80 }, (_, i) => sheetEntry({ ...sheet, team: { ...sheet.team, id: `t${i}`, name: `Équipe ${i}` } }, 'json', 'fr')))
+    const { result, stallMs, ms } = await longestStall(() => thread.run({ op: 'event', sheets, locale: 'fr', pdf: true }))
+    expect(text(result.notesCsv).match(/Équipe 79/g)).toHaveLength(9)
+    const pdf = text(result.eventPdf)
+    expect(pdf.startsWith('%PDF-')).toBe(true)
+    // A page per team at least.
+    expect(Number(/\/Count (\d+)/.exec(pdf)?.[1])).toBeGreaterThanOrEqual(80)
+    // The work took a while; on the event loop it would have held it that long (a PDF is made
     // without a pause for timers). Other test files share the machine's cores: some slack.
-    expect(ms).toBeGreaterThan(400)
+    expect(ms).toBeGreaterThan(200)
     expect(stallMs).toBeLessThan(250)
   })
 
-  test('a cancelled ZIP stops with an AbortError and the thread carries on', async () => {
-    const sheets = Array.from({ length: 60 }, () => sheet)
+  test('a cancelled job stops with an AbortError and the thread carries on', async () => {
+    const json = await sheetEntry(sheet, 'json', 'fr')
     const controller = new AbortController()
-    const zip = thread.run({ op: 'zip', sheets, options: { locale: 'en', formats: ['pdf'] } }, controller.signal)
-    setTimeout(() => controller.abort(), 30)
-    await expect(zip).rejects.toMatchObject({ name: 'AbortError' })
-    await expect(thread.run({ op: 'pdf', sheets: [sheet], locale: 'en', options: {} })).resolves.toBeInstanceOf(Uint8Array)
+    const made = thread.run({ op: 'team', from: { json }, md: [], pdf: ['fr', 'en'] }, controller.signal)
+    controller.abort()
+    await expect(made).rejects.toMatchObject({ name: 'AbortError' })
+    await expect(thread.run({ op: 'pdf', sheets: [json], locale: 'en', options: {} })).resolves.toBeInstanceOf(Uint8Array)
   })
 
   test('stopping the thread fails what it was doing; the next job starts another', async () => {
     const other = new ExportThread()
-    const pdf = other.run({ op: 'pdf', sheets: Array.from({ length: 30 }, () => sheet), locale: 'fr', options: {} })
+    const json = await sheetEntry(sheet, 'json', 'fr')
+    const pdf = other.run({ op: 'pdf', sheets: Array.from({ length: 30 }, () => json), locale: 'fr', options: {} })
     const failed = expect(pdf).rejects.toThrow('the export thread was stopped')
     await other.close()
     await failed
-    await expect(other.run({ op: 'sheet', updates, context })).resolves.toEqual(sheet)
+    const made = await other.run({ op: 'team', from: { updates, context }, md: [], pdf: [] })
+    expect(sheetOfEntry(made.json)).toEqual(sheet)
     await other.close()
   })
 })

@@ -1,16 +1,29 @@
-import type { EventZipOptions, PdfOptions, ProjectSheet, SheetContext } from '@fabrique/export'
+import type { EventEntries, PdfOptions, SheetContext, ZipEntry } from '@fabrique/export'
 import type { Locale } from '@fabrique/templates'
+
+/** A team's sheet as ZIP entries: fiche.json (the sheet itself, whatever the language), fiche.md and fiche.pdf per language. */
+export interface TeamEntries {
+  json: ZipEntry
+  md: Partial<Record<Locale, ZipEntry>>
+  pdf: Partial<Record<Locale, ZipEntry>>
+}
 
 /** What the export thread does (worker.ts), and what it answers. */
 export type ExportJob =
-  /** A board's stored updates → its project sheet. */
-  | { op: 'sheet'; updates: Uint8Array[]; context: SheetContext }
-  /** Sheets → the event's ZIP (the signal is the thread's own: see ExportThread.run). */
-  | { op: 'zip'; sheets: ProjectSheet[]; options: Omit<EventZipOptions, 'signal' | 'onProgress'> }
-  | { op: 'pdf'; sheets: ProjectSheet[]; locale: Locale; options: PdfOptions }
+  /**
+   * A team's sheet: read from the board's stored updates (then its fiche.json is made too), or from
+   * the fiche.json of an earlier job; with the Markdown and PDF of each language asked for.
+   */
+  | { op: 'team'; from: { updates: Uint8Array[]; context: SheetContext } | { json: ZipEntry }; md: Locale[]; pdf: Locale[] }
+  /** notes.csv, and event.pdf when `pdf`, of the sheets given as their fiche.json. */
+  | { op: 'event'; sheets: ZipEntry[]; locale: Locale; pdf: boolean }
+  /** The sheets given as their fiche.json in one PDF. */
+  | { op: 'pdf'; sheets: ZipEntry[]; locale: Locale; options: PdfOptions }
 
-export type ExportResult<J extends ExportJob> = J['op'] extends 'sheet' ? ProjectSheet : Uint8Array<ArrayBuffer>
+export type ExportResult<J extends ExportJob> = J['op'] extends 'team' ? TeamEntries : J['op'] extends 'event' ? EventEntries : Uint8Array<ArrayBuffer>
 
 export type ToExportThread = ({ type: 'job'; id: number } & { job: ExportJob }) | { type: 'cancel'; id: number }
 
-export type FromExportThread = { id: number; ok: true; result: ProjectSheet | Uint8Array<ArrayBuffer> } | { id: number; ok: false; error: string; aborted: boolean }
+export type FromExportThread =
+  | { id: number; ok: true; result: TeamEntries | EventEntries | Uint8Array<ArrayBuffer> }
+  | { id: number; ok: false; error: string; aborted: boolean }

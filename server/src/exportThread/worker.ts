@@ -5,8 +5,8 @@
 import { readlinkSync } from 'node:fs'
 import { setPriority } from 'node:os'
 import { parentPort } from 'node:worker_threads'
-import { eventZip, extractProjectSheet, type ProjectSheet, toPdf } from '@fabrique/export'
-import type { ExportJob, FromExportThread, ToExportThread } from './jobs.ts'
+import { type EventEntries, eventEntries, extractProjectSheet, type ProjectSheet, type SheetContext, sheetEntry, sheetOfEntry, toPdf, type ZipEntry } from '@fabrique/export'
+import type { ExportJob, FromExportThread, TeamEntries, ToExportThread } from './jobs.ts'
 import { docOfUpdates } from './storedDoc.ts'
 
 const port = parentPort
@@ -30,22 +30,52 @@ function yieldToTheBoards(): void {
 }
 yieldToTheBoards()
 
-async function run(job: ExportJob, signal: AbortSignal): Promise<ProjectSheet | Uint8Array<ArrayBuffer>> {
+async function run(job: ExportJob, signal: AbortSignal): Promise<TeamEntries | EventEntries | Uint8Array<ArrayBuffer>> {
   switch (job.op) {
-    case 'sheet': {
-      const doc = docOfUpdates(job.updates)
-      try {
-        // The document is this job's own and destroyed below: read it in one pass (`once`).
-        return extractProjectSheet(doc, job.context, { once: true })
-      } finally {
-        doc.destroy()
+    case 'team': {
+      const sheet = 'json' in job.from ? sheetOfEntry(job.from.json) : sheetOfBoard(job.from.updates, job.from.context)
+      // The JSON does not depend on the language (the locale argument is not read for it).
+      const made: TeamEntries = { json: 'json' in job.from ? job.from.json : await sheetEntry(sheet, 'json', 'fr'), md: {}, pdf: {} }
+      for (const locale of job.md) made.md[locale] = await sheetEntry(sheet, 'md', locale)
+      for (const locale of job.pdf) {
+        // A PDF is made without a pause for messages: let a cancellation in before each.
+        await new Promise((resolve) => setImmediate(resolve))
+        signal.throwIfAborted()
+        made.pdf[locale] = await sheetEntry(sheet, 'pdf', locale)
       }
+      return made
     }
-    case 'zip':
-      return eventZip(job.sheets, { ...job.options, signal })
+    case 'event':
+      return eventEntries(sheetsOf(job.sheets, signal), job.locale, { pdf: job.pdf })
     case 'pdf':
-      return toPdf(job.sheets, job.locale, job.options)
+      return toPdf(sheetsOf(job.sheets, signal), job.locale, job.options)
   }
+}
+
+function sheetOfBoard(updates: Uint8Array[], context: SheetContext): ProjectSheet {
+  const doc = docOfUpdates(updates)
+  try {
+    // The document is this job's own and destroyed below: read it in one pass (`once`).
+    return extractProjectSheet(doc, context, { once: true })
+  } finally {
+    doc.destroy()
+  }
+}
+
+function sheetsOf(entries: readonly ZipEntry[], signal: AbortSignal): ProjectSheet[] {
+  return entries.map((entry) => {
+    signal.throwIfAborted()
+    return sheetOfEntry(entry)
+  })
+}
+
+/** Every buffer the result holds, once each: they move to the event loop's thread instead of being copied. */
+function buffersOf(result: TeamEntries | EventEntries | Uint8Array<ArrayBuffer>): ArrayBuffer[] {
+  const entries: Array<ZipEntry | undefined> =
+    result instanceof Uint8Array ? [] : 'json' in result ? [result.json, ...Object.values(result.md), ...Object.values(result.pdf)] : [result.notesCsv, result.eventPdf]
+  const buffers = new Set<ArrayBuffer>(result instanceof Uint8Array ? [result.buffer] : [])
+  for (const entry of entries) if (entry) buffers.add(entry.data.buffer as ArrayBuffer)
+  return [...buffers]
 }
 
 port.on('message', (message: ToExportThread) => {
@@ -59,7 +89,7 @@ port.on('message', (message: ToExportThread) => {
   run(job, controller.signal).then(
     (result) => {
       const reply: FromExportThread = { id, ok: true, result }
-      port.postMessage(reply, result instanceof Uint8Array ? [result.buffer] : [])
+      port.postMessage(reply, buffersOf(result))
     },
     (error: unknown) => {
       const reply: FromExportThread = { id, ok: false, error: error instanceof Error ? (error.stack ?? error.message) : String(error), aborted: controller.signal.aborted }

@@ -1,37 +1,22 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi'
-import { notesCsv, type ProjectSheet, SHEET_FORMATS, type SheetFormat, type SheetJury, slugify, toMarkdown } from '@fabrique/export'
-import { LIVE_MAP, LiveKey, type SlideState } from '@fabrique/protocol'
+import { entryContent, SHEET_FORMATS, type SheetFormat, slugify } from '@fabrique/export'
 import type { Context } from 'hono'
 import type { TokenSigner } from '../auth/tokens.ts'
-import { JURY_CRITERIA, JURY_CRITERIA_TITLES, type JuryStore, teamResults } from '../jury/types.ts'
-import type { EventRecord, EventStore, Member, Team } from '../events/types.ts'
-import { ExportThread } from '../exportThread/exportThread.ts'
-import { docOfUpdates } from '../exportThread/storedDoc.ts'
+import type { EventRecord, EventStore } from '../events/types.ts'
+import type { SheetFiles, TeamSource } from '../exportThread/sheetFiles.ts'
+import type { JuryStore } from '../jury/types.ts'
 import type { Logger } from '../logger.ts'
-import type { BoardStorage } from '../storage/types.ts'
-import type { VoteStore } from '../votes/types.ts'
 import { createAuthoriser, early } from './authorise.ts'
 import { apiError } from './errors.ts'
 import { createApiApp, eventParams, json, security, standardErrors } from './routeKit.ts'
 
-/** What the board does not hold: public vote counts, the jury's means, the presented slides. */
-interface SheetExtras {
-  votes: Map<string, Record<string, number>>
-  jury: Map<string, SheetJury> | null
-  slides: Map<string, string[]>
-}
-
 export interface ExportRoutesOptions {
   store: EventStore
-  votes: VoteStore
   jury: JuryStore
   signer: TokenSigner
   logger: Logger
-  /**
-   * A board's stored updates. Every update is stored before it is broadcast, so they are as current
-   * as the boards people have open, and reading them neither loads a room nor keeps one alive.
-   */
-  loadBoard: BoardStorage['load']
+  /** Where the sheets' files are made and kept (shared with SheetsAhead). */
+  files: SheetFiles
 }
 
 const file = (type: string, description: string) => ({ content: { [type]: { schema: z.string().openapi({ format: 'binary' }) } }, description })
@@ -61,8 +46,8 @@ const SheetBody = z
 /** nginx's code for a request the client gave up on; nobody reads it, logs do. */
 const CLIENT_CLOSED_REQUEST = 499
 
-/** Boards read at once: enough to export 50 boards quickly, few enough to keep serving. */
-const CONCURRENCY = 4
+/** The format each file name of a team's sheet is in. */
+const FILE_FORMATS = { 'sheet.json': 'json', 'sheet.md': 'md', 'sheet.pdf': 'pdf' } as const satisfies Record<string, SheetFormat>
 
 const MEDIA = {
   json: 'application/json; charset=utf-8',
@@ -99,9 +84,7 @@ function formatsOf(c: Context, raw: string | undefined): SheetFormat[] | Respons
  * Organisers, facilitators and jury only.
  */
 export function exportRoutes(options: ExportRoutesOptions): OpenAPIHono {
-  const { store, votes, logger } = options
-  /** Where sheets, PDFs and ZIPs are made, off the event loop that serves the boards. */
-  const thread = new ExportThread()
+  const { store, logger, files } = options
   const authorise = createAuthoriser(store, options.signer)
   const app = createApiApp()
 
@@ -117,87 +100,11 @@ export function exportRoutes(options: ExportRoutesOptions): OpenAPIHono {
     return event
   }
 
-  /** The jury's means per team, when this reader may see them. */
-  const juryByTeam = async (event: EventRecord): Promise<Map<string, SheetJury> | null> => {
+  /** What each team's sheet holds besides its board, for this reader: the jury's means when they may see them. */
+  const sourcesOf = async (event: EventRecord): Promise<TeamSource[]> => {
     const role = readerRoles.get(event)
-    if (role !== 'organiser' && role !== 'jury' && !(await options.jury.publishedAt(event.id))) return null
-    const scores = await options.jury.listScores(event.id)
-    const byTeam = new Map<string, SheetJury>()
-    for (const result of teamResults(scores)) {
-      byTeam.set(result.teamId, {
-        criteria: JURY_CRITERIA.map((key) => ({ key, title: JURY_CRITERIA_TITLES[key], average: result.averages[key] ?? null })),
-        overall: result.overall,
-        jurors: result.jurors,
-        comments: scores.filter((score) => score.teamId === result.teamId && score.comment.trim()).map((score) => score.comment.trim()),
-      })
-    }
-    return byTeam
-  }
-
-  /** The slides each team presented, from the event's live board. */
-  const slidesByBoard = async (event: EventRecord): Promise<Map<string, string[]>> => {
-    const doc = docOfUpdates((await options.loadBoard(event.liveBoardId)).updates)
-    try {
-      const slides = new Map<string, string[]>()
-      for (const [key, value] of doc.getMap(LIVE_MAP).entries()) {
-        if (key.startsWith(LiveKey.SlidesPrefix)) slides.set(key.slice(LiveKey.SlidesPrefix.length), (value as SlideState).frameIds)
-      }
-      return slides
-    } finally {
-      doc.destroy()
-    }
-  }
-
-  const extrasOf = async (event: EventRecord): Promise<SheetExtras> => {
-    const [votes, jury, slides] = await Promise.all([voteCounts(event.id), juryByTeam(event), slidesByBoard(event)])
-    return { votes, jury, slides }
-  }
-
-  /** Dots per board and note, from the votes whose results are public (revealed or closed). */
-  const voteCounts = async (eventId: string): Promise<Map<string, Record<string, number>>> => {
-    const counts = new Map<string, Record<string, number>>()
-    for (const session of await votes.listSessions(eventId)) {
-      if (!session.revealed && session.status !== 'closed') continue
-      for (const { boardId, shapeId, count } of await votes.tally(session.id)) {
-        const board = counts.get(boardId) ?? {}
-        board[shapeId] = (board[shapeId] ?? 0) + count
-        counts.set(boardId, board)
-      }
-    }
-    return counts
-  }
-
-  /** A team's sheet, made in the export thread from the board's stored updates. */
-  const sheetOf = async (event: EventRecord, team: Team, members: readonly Member[], extras: SheetExtras, signal?: AbortSignal): Promise<ProjectSheet> => {
-    const { updates } = await options.loadBoard(team.boardId)
-    const challenge = event.challenges.find((candidate) => candidate.id === team.challengeId)
-    const context = {
-      event: { id: event.id, title: event.title, date: event.date },
-      team: { id: team.id, name: team.name, boardId: team.boardId },
-      members: members.filter((member) => member.teamId === team.id).map((member) => member.pseudonym),
-      challenge: challenge ? { title: challenge.title, description: challenge.description, datasets: challenge.datasets } : null,
-      votes: extras.votes.get(team.boardId) ?? {},
-      jury: extras.jury?.get(team.id) ?? null,
-      slides: extras.slides.get(team.boardId) ?? null,
-    }
-    return thread.run({ op: 'sheet', updates, context }, signal)
-  }
-
-  /** Every team's sheet, in the event's team order, a few boards at a time. */
-  const allSheets = async (event: EventRecord, signal?: AbortSignal): Promise<ProjectSheet[]> => {
-    const started = Date.now()
-    const [teams, members, extras] = await Promise.all([store.listTeams(event.id), store.listMembers(event.id), extrasOf(event)])
-    const sheets = new Array<ProjectSheet>(teams.length)
-    let next = 0
-    const worker = async () => {
-      while (next < teams.length) {
-        const i = next++
-        sheets[i] = await sheetOf(event, teams[i], members, extras, signal)
-      }
-    }
-    await Promise.all(Array.from({ length: Math.min(CONCURRENCY, teams.length) }, worker))
-    logger.info('project sheets extracted', { eventId: event.id, teams: teams.length, ms: Date.now() - started })
-    return sheets
+    const juryVisible = role === 'organiser' || role === 'jury' || Boolean(await options.jury.publishedAt(event.id))
+    return files.sources(event, juryVisible)
   }
 
   const eventSlug = (event: EventRecord) => slugify(event.title, 'evenement')
@@ -215,7 +122,10 @@ export function exportRoutes(options: ExportRoutesOptions): OpenAPIHono {
       const { eventId } = c.req.valid('param')
       const event = await loadEvent(c, eventId)
       if (event instanceof Response) return early(event)
-      return early(c.json({ sheets: await allSheets(event) }, 200, { 'cache-control': 'private, no-store' }))
+      // The sheets' fiche.json as made (pretty-printed JSON), put together without parsing them.
+      const entries = await files.teamEntries(await sourcesOf(event), { md: [], pdf: [] })
+      const sheets = entries.map((entry) => new TextDecoder().decode(entryContent(entry.json)))
+      return early(c.body(`{"sheets":[${sheets.join(',')}]}`, 200, { 'content-type': MEDIA.json, 'cache-control': 'private, no-store' }))
     },
   )
 
@@ -245,16 +155,13 @@ export function exportRoutes(options: ExportRoutesOptions): OpenAPIHono {
       if (event instanceof Response) return early(event)
       const team = await store.getTeam(teamId)
       if (!team || team.eventId !== event.id) return early(apiError(c, 404, 'unknown_team', 'Équipe introuvable dans cet événement.', 'No such team in this event.'))
-      const sheet = await sheetOf(event, team, await store.listMembers(event.id), await extrasOf(event))
-      const name = `fiche-${slugify(team.name)}`
-      switch (requested) {
-        case 'sheet.json':
-          return early(c.body(`${JSON.stringify(sheet, null, 2)}\n`, 200, download(MEDIA.json, `${name}.json`)))
-        case 'sheet.md':
-          return early(c.body(toMarkdown(sheet, lang), 200, download(MEDIA.md, `${name}.md`)))
-        case 'sheet.pdf':
-          return early(c.body(await thread.run({ op: 'pdf', sheets: [sheet], locale: lang, options: {} }), 200, download(MEDIA.pdf, `${name}.pdf`)))
-      }
+      const source = (await sourcesOf(event)).find((candidate) => candidate.team.id === team.id)
+      if (!source) return early(apiError(c, 404, 'unknown_team', 'Équipe introuvable dans cet événement.', 'No such team in this event.'))
+      const format = FILE_FORMATS[requested]
+      const [entries] = await files.teamEntries([source], { md: format === 'md' ? [lang] : [], pdf: format === 'pdf' ? [lang] : [] })
+      const entry = format === 'json' ? entries?.json : entries?.[format][lang]
+      if (!entry) throw new Error(`the ${format} sheet of team ${team.id} was not made`)
+      return early(c.body(entryContent(entry) as Uint8Array<ArrayBuffer>, 200, download(MEDIA[format], `fiche-${slugify(team.name)}.${format}`)))
     },
   )
 
@@ -272,7 +179,9 @@ export function exportRoutes(options: ExportRoutesOptions): OpenAPIHono {
       const { lang } = c.req.valid('query')
       const event = await loadEvent(c, eventId)
       if (event instanceof Response) return early(event)
-      return early(c.body(notesCsv(await allSheets(event), lang), 200, download(MEDIA.csv, `${eventSlug(event)}-notes.csv`)))
+      const sources = await sourcesOf(event)
+      const { notesCsv } = await files.eventEntries(event.id, sources, await files.teamEntries(sources, { md: [], pdf: [] }), lang, false)
+      return early(c.body(entryContent(notesCsv) as Uint8Array<ArrayBuffer>, 200, download(MEDIA.csv, `${eventSlug(event)}-notes.csv`)))
     },
   )
 
@@ -290,7 +199,8 @@ export function exportRoutes(options: ExportRoutesOptions): OpenAPIHono {
       const { lang } = c.req.valid('query')
       const event = await loadEvent(c, eventId)
       if (event instanceof Response) return early(event)
-      const pdf = await thread.run({ op: 'pdf', sheets: await allSheets(event), locale: lang, options: { title: event.title } })
+      const entries = await files.teamEntries(await sourcesOf(event), { md: [], pdf: [] })
+      const pdf = await files.thread.run({ op: 'pdf', sheets: entries.map((entry) => entry.json), locale: lang, options: { title: event.title } })
       return early(c.body(pdf, 200, download(MEDIA.pdf, `${eventSlug(event)}-fiches.pdf`)))
     },
   )
@@ -314,7 +224,7 @@ export function exportRoutes(options: ExportRoutesOptions): OpenAPIHono {
       // A client that gives up (cancel button, closed tab) stops the work between two teams.
       const { signal } = c.req.raw
       try {
-        const zip = await thread.run({ op: 'zip', sheets: await allSheets(event, signal), options: { locale: lang, formats } }, signal)
+        const zip = await files.zip(event, await sourcesOf(event), lang, formats, signal)
         return early(c.body(zip, 200, download(MEDIA.zip, `${eventSlug(event)}-export.zip`)))
       } catch (error) {
         if (!signal.aborted) throw error

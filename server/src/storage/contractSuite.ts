@@ -124,7 +124,39 @@ export function describeStorageContract(name: string, makeHarness: () => Storage
       expect(stats?.lastActivity).toBeGreaterThanOrEqual(before)
       expect(stats?.lastActivity).toBeLessThanOrEqual(after)
       const compacted = await storage.compact('board-act1')
-      expect(await storage.stats(['board-act1'])).toEqual(new Map([['board-act1', { bytes: compacted.bytesAfter, lastActivity: stats?.lastActivity }]]))
+      expect(await storage.stats(['board-act1'])).toEqual(
+        new Map([['board-act1', { bytes: compacted.bytesAfter, lastActivity: stats?.lastActivity, version: expect.any(String) }]]),
+      )
+    })
+
+    it('gives each state of a board’s log a version of its own: appends, compactions and removals change it, reads do not', async () => {
+      const versionOf = async () => (await storage.stats(['board-ver'])).get('board-ver')?.version
+      expect(await versionOf()).toBeUndefined()
+      const seen: string[] = []
+      const step = async () => {
+        const version = await versionOf()
+        expect(version).toEqual(expect.any(String))
+        expect(seen).not.toContain(version)
+        seen.push(version as string)
+      }
+      await storage.append('board-ver', [Y.encodeStateAsUpdate(docWith({ a: '1' }, 1))])
+      await step()
+      await storage.load('board-ver')
+      expect(await versionOf()).toBe(seen.at(-1))
+      await storage.append('board-ver', [Y.encodeStateAsUpdate(docWith({ b: '2' }, 2))])
+      await step()
+      // The same content rewritten as one snapshot is a new state of the log.
+      await storage.compact('board-ver')
+      await step()
+      if (storage.replaceLog) {
+        const snapshot = Y.mergeUpdates((await storage.load('board-ver')).updates)
+        await storage.replaceLog('board-ver', snapshot)
+        await step()
+      }
+      await storage.remove('board-ver')
+      expect(await versionOf()).toBeUndefined()
+      await storage.append('board-ver', [Y.encodeStateAsUpdate(docWith({ a: '1' }, 1))])
+      await step()
     })
 
     it('keeps the newest summary of a board, counted in its stats, and forgets it with the board', async () => {

@@ -121,9 +121,10 @@ export class PgStorage implements BoardStorage {
   }
 
   async stats(boardIds: readonly string[]): Promise<Map<string, BoardStats>> {
-    const { rows } = await this.pool.query<{ board_id: string; bytes: string; at: string; shapes: number | null; computed_at: string | null }>(
-      `SELECT u.board_id, u.bytes, u.at, s.shapes, s.computed_at
-       FROM (SELECT board_id, SUM(octet_length(data)) AS bytes, MAX(created_at) AS at FROM board_updates WHERE board_id = ANY($1::text[]) GROUP BY board_id) u
+    const { rows } = await this.pool.query<{ board_id: string; bytes: string; at: string; head: string; updates: string; shapes: number | null; computed_at: string | null }>(
+      `SELECT u.board_id, u.bytes, u.at, u.head, u.updates, s.shapes, s.computed_at
+       FROM (SELECT board_id, SUM(octet_length(data)) AS bytes, MAX(created_at) AS at, MAX(id) AS head, COUNT(*) AS updates
+             FROM board_updates WHERE board_id = ANY($1::text[]) GROUP BY board_id) u
        LEFT JOIN board_summaries s ON s.board_id = u.board_id`,
       [boardIds],
     )
@@ -133,6 +134,7 @@ export class PgStorage implements BoardStorage {
         {
           bytes: Number(row.bytes),
           lastActivity: Number(row.at),
+          version: `${row.head}.${row.updates}`,
           ...(row.shapes !== null && { summary: { shapes: row.shapes, at: Number(row.computed_at) } }),
         },
       ]),

@@ -46,8 +46,8 @@ export class SqliteStorage implements BoardStorage {
     this.statements = {
       load: db.prepare<[string], { data: Buffer; created_at: number }>('SELECT data, created_at FROM board_updates WHERE board_id = ? ORDER BY id'),
       append: db.prepare<[string, Uint8Array, number]>('INSERT INTO board_updates (board_id, data, created_at) VALUES (?, ?, ?)'),
-      stats: db.prepare<[string], { bytes: number | null; at: number | null }>(
-        'SELECT SUM(length(data)) AS bytes, MAX(created_at) AS at FROM board_updates WHERE board_id = ?',
+      stats: db.prepare<[string], { bytes: number | null; at: number | null; head: number | null; updates: number }>(
+        'SELECT SUM(length(data)) AS bytes, MAX(created_at) AS at, MAX(id) AS head, COUNT(*) AS updates FROM board_updates WHERE board_id = ?',
       ),
       deleteAll: db.prepare<[string]>('DELETE FROM board_updates WHERE board_id = ?'),
       logSize: db.prepare<[string], { updates: number; bytes: number; at: number }>(
@@ -158,7 +158,12 @@ export class SqliteStorage implements BoardStorage {
       const row = this.statements.stats.get(id)
       if (row?.bytes == null) continue
       const summary = this.statements.summaryCount.get(id)
-      result.set(id, { bytes: row.bytes, lastActivity: row.at ?? 0, ...(summary && { summary: { shapes: summary.shapes, at: summary.computed_at } }) })
+      result.set(id, {
+        bytes: row.bytes,
+        lastActivity: row.at ?? 0,
+        version: `${row.head}.${row.updates}`,
+        ...(summary && { summary: { shapes: summary.shapes, at: summary.computed_at } }),
+      })
     }
     return result
   }

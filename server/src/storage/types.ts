@@ -47,6 +47,13 @@ export interface BoardStats {
   bytes: number
   /** When it last changed, ms since the epoch. */
   lastActivity: number
+  /**
+   * Changes whenever the stored log does (an append, a compaction, from any instance) and never
+   * comes back to an earlier value: what was read from the board is still current while it is equal.
+   * The newest update's id and the number of updates (ids are handed out before transactions commit:
+   * an update committed late under an older id still changes the count).
+   */
+  version: string
   /** The count of its last summary, without the boxes (the console polls this). */
   summary?: { shapes: number; at: number }
 }

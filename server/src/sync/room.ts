@@ -38,6 +38,8 @@ export interface RoomDeps {
   requestAwarenessFlush(room: Room): void
   /** The room dropped a live document of this many Yjs items (it rested or was destroyed). */
   onReleased?(items: number): void
+  /** Called once updates of the board are stored (every write of a room goes through its queue). */
+  onStored?(boardId: string): void
   /** Called when the last peer left, or when the room failed and must be forgotten. */
   onEmpty(room: Room): void
   onFailed(room: Room): void
@@ -618,6 +620,7 @@ export class Room {
       }
       this.deps.metrics.appendSeconds.observe((performance.now() - started) / 1000)
       this.scheduleSummary()
+      this.deps.onStored?.(this.boardId)
       this.updatesInLog += batch.length
       for (const write of batch) this.storedBytes += write.update.byteLength
       for (const write of batch) {

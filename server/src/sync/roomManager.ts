@@ -79,6 +79,7 @@ export class RoomManager {
   /** Relay messages for boards still loading: applied once they are. */
   private readonly heldRelayMessages = new Map<string, RelayMessage[]>()
   private readonly reclaimer: MemoryReclaimer
+  private readonly storedListeners = new Set<(boardId: string) => void>()
 
   constructor(private readonly options: RoomManagerOptions) {
     this.reclaimer = new MemoryReclaimer({
@@ -118,6 +119,9 @@ export class RoomManager {
       summariesWanted: options.summariesWanted,
       requestAwarenessFlush: (room) => this.requestAwarenessFlush(room),
       onReleased: (items) => this.reclaimer.noteReleased(items),
+      onStored: (boardId) => {
+        for (const listener of this.storedListeners) listener(boardId)
+      },
       onEmpty: (room) => this.scheduleUnload(room),
       onFailed: (room) => this.forget(room),
       relay: options.relay,
@@ -140,6 +144,12 @@ export class RoomManager {
 
   get loadedCount(): number {
     return this.loaded.size
+  }
+
+  /** Calls `listener` each time a room here stored updates of its board; returns what stops it. */
+  onStored(listener: (boardId: string) => void): () => void {
+    this.storedListeners.add(listener)
+    return () => this.storedListeners.delete(listener)
   }
 
   /** See MemoryReclaimer.reclaimStartUp: for the entry point, once the server listens. */
