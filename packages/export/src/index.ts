@@ -4,6 +4,7 @@ export { extractProjectSheet } from './extract.ts'
 export { formatDate, slugify } from './labels.ts'
 export { escapeMarkdown, type MarkdownOptions, toMarkdown } from './markdown.ts'
 export { type PdfOptions, toPdf } from './pdf.ts'
+export { mergePdfs } from './pdfMerge.ts'
 export { addToPreview, type BoardPreview, boardPreview, MAX_PREVIEW_BOXES, type PreviewBox, previewSvg } from './preview.ts'
 export { plainText } from './richText.ts'
 export { PROJECT_SHEET_JSON_SCHEMA } from './schema.ts'
@@ -32,6 +33,7 @@ export {
   type SheetFormat,
   sheetEntry,
   sheetOfEntry,
+  sheetsPdf,
   teamFolders,
 } from './zip.ts'
 export { crc32, entryContent, writeZip, type ZipEntry, zipEntry } from './zipWriter.ts'

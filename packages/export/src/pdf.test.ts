@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process'
+import { execFileSync, spawnSync } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { extractProjectSheet } from './extract.ts'
 import { contextFor, SeededBoard } from './fixtures.ts'
 import { toPdf } from './pdf.ts'
+import { mergePdfs } from './pdfMerge.ts'
 import type { ProjectSheet } from './types.ts'
 
 const POPPLER = ['/usr/bin/pdftotext', '/usr/bin/pdftoppm', '/usr/bin/pdfinfo']
@@ -84,8 +85,45 @@ describe('toPdf', () => {
     expect(pages[starts[1]]).toContain('Team: Santé')
     expect(pages[starts[1]]).toContain('Challenge: No challenge chosen')
     expect(pages[starts[1]]).toContain('Rendez-vous médicaux manqués')
-    expect(pages.at(-1)).toContain(`Page ${pages.length} of ${pages.length}`)
-    for (const page of pages.slice(0, starts[1])) expect(page).toContain('Mobilités')
+    // Pages are numbered within each team's sheet.
+    const mobility = starts[1] as number
+    pages.slice(0, mobility).forEach((page, i) => expect(page).toContain(`Page ${i + 1} of ${mobility}`))
+    expect(pages.at(-1)).toContain(`Page ${pages.length - mobility} of ${pages.length - mobility}`)
+  })
+
+  test('the event PDF put together from the teams’ PDFs reads as the one typeset at once, with a bookmark per team', async () => {
+    // A third team whose sheet takes several pages.
+    const long = new SeededBoard()
+    boards.push(long)
+    const frame = long.place('project-sheet')
+    for (let i = 0; i < 90; i++) long.noteInSection(frame, 'project-sheet', 'problem', `Constat ${i} (idée « ${i % 7} ») : un texte qui tient sur une ligne ou deux.`, { slot: i % 5 })
+    const teams = [sheets[0], extractProjectSheet(long.doc, contextFor('Longue équipe')), sheets[1]] as ProjectSheet[]
+    const whole = pagesOf(await writePdf('whole.pdf', toPdf(teams, 'fr')))
+    expect(whole.length).toBeGreaterThan(4)
+    const parts = await Promise.all(teams.map((sheet) => toPdf([sheet], 'fr')))
+    const created = new Date('2026-12-07T17:00:00Z')
+    const merged = mergePdfs(parts, { title: 'Hackathon « Services publics »', locale: 'fr', created })
+    const file = await writePdf('merged.pdf', Promise.resolve(merged))
+
+    // poppler reads it without a complaint (a broken table or reference is reported on stderr), every page renders.
+    const checked = spawnSync('/usr/bin/pdfinfo', [file], { encoding: 'utf8' })
+    expect(checked.stderr).toBe('')
+    const info = checked.stdout
+    expect(info).toMatch(/Title:\s+Hackathon « Services publics »/)
+    expect(info).toMatch(/Page size:\s+595\.\d+ x 841\.\d+ pts \(A4\)/)
+    expect(pageCount(file)).toBe(whole.length)
+    expect(spawnSync('/usr/bin/pdftoppm', ['-r', '20', '-png', file, path.join(dir, 'merged')], { encoding: 'utf8' }).stderr).toBe('')
+    expect(fs.readdirSync(dir).filter((name) => name.startsWith('merged-') && name.endsWith('.png'))).toHaveLength(whole.length)
+
+    expect(pagesOf(file)).toEqual(whole)
+    // One bookmark per team, on its first page, titled as in its own PDF.
+    const text = Buffer.from(merged).toString('latin1')
+    expect(text.match(/\/Dest \[\d+ 0 R \/Fit\]/g)).toHaveLength(3)
+    expect(text).toMatch(/\/Type \/Outlines\n\/First \d+ 0 R\n\/Last \d+ 0 R\n\/Count 3/)
+  })
+
+  test('refuses what pdfkit did not write', () => {
+    expect(() => mergePdfs([new TextEncoder().encode('%PDF-1.7 not really')], { title: 'x', locale: 'fr', created: new Date() })).toThrow('cross-reference')
   })
 
   test('an event without teams still gives a readable PDF', async () => {

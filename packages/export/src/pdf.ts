@@ -49,19 +49,20 @@ export async function toPdf(sheets: readonly ProjectSheet[], locale: Locale, opt
     doc.on('error', reject)
   })
 
-  const footers: string[] = []
+  const footers: Footer[] = []
   if (sheets.length === 0) {
     doc.addPage()
     heading(doc, typeset(title, locale), 20)
     paragraph(doc, typeset(words.noTeams, locale), { font: FONT.italic, color: GREY })
-    footers.push('')
+    footers.push({ owner: '', page: 1, of: 1 })
   }
   for (const sheet of sheets) {
     const firstPage = doc.bufferedPageRange().count
     doc.addPage()
     doc.outline.addItem(`${sheet.title} – ${sheet.team.name}`)
     renderSheet(doc, sheet, locale, options)
-    for (let page = firstPage; page < doc.bufferedPageRange().count; page++) footers.push(sheet.team.name)
+    const pages = doc.bufferedPageRange().count - firstPage
+    for (let page = 1; page <= pages; page++) footers.push({ owner: sheet.team.name, page, of: pages })
   }
   writeFooters(doc, footers, locale)
   doc.end()
@@ -124,8 +125,7 @@ function renderSheet(doc: Doc, sheet: ProjectSheet, locale: Locale, options: Pdf
 function section(doc: Doc, title: string, notes: readonly SheetNote[], locale: Locale): void {
   const words = LABELS[locale]
   // Keep a heading with its first note: never a heading alone at the foot of a page.
-  const first = notes[0] ? noteHeight(doc, notes[0], locale) : 14
-  ensureRoom(doc, 40 + Math.min(first, 120))
+  ensureRoomFor(doc, 40 + MAX_KEPT_TOGETHER, () => 40 + (notes[0] ? noteHeight(doc, notes[0], locale) : 14))
   doc.y += 14
   heading(doc, title, 13)
   doc.y += 4
@@ -134,7 +134,7 @@ function section(doc: Doc, title: string, notes: readonly SheetNote[], locale: L
     return
   }
   for (const note of notes) {
-    ensureRoom(doc, Math.min(noteHeight(doc, note, locale), 120))
+    ensureRoomFor(doc, MAX_KEPT_TOGETHER, () => noteHeight(doc, note, locale))
     bullet(doc, typeset(note.text, locale), details(note, locale))
   }
 }
@@ -153,6 +153,18 @@ function noteHeight(doc: Doc, note: SheetNote, locale: Locale): number {
 
 function ensureRoom(doc: Doc, height: number): void {
   if (doc.y + height > doc.page.height - MARGIN.bottom) doc.addPage()
+}
+
+/** A note taller than this may start at the foot of a page and go on over the next one. */
+const MAX_KEPT_TOGETHER = 120
+
+/**
+ * Starts a new page unless the next `height()` points fit, `height` counting at most `max`. It is
+ * only measured near the foot of a page: measuring wraps the text, which costs as much as writing it.
+ */
+function ensureRoomFor(doc: Doc, max: number, height: () => number): void {
+  if (doc.y + max <= doc.page.height - MARGIN.bottom) return
+  ensureRoom(doc, Math.min(height(), max))
 }
 
 function heading(doc: Doc, text: string, size: number): void {
@@ -195,8 +207,18 @@ function rule(doc: Doc): void {
   doc.y += 4
 }
 
-/** "Team — Page 3 of 12" at the foot of every page, written once the page count is known. */
-function writeFooters(doc: Doc, owners: readonly string[], locale: Locale): void {
+/** Each page's foot: the team, and the page's number among its sheet's pages. */
+interface Footer {
+  owner: string
+  page: number
+  of: number
+}
+
+/**
+ * "Team — Page 2 of 3" at the foot of every page, written once the page count is known. Pages are
+ * numbered within their sheet: the event's PDF (mergePdfs) is its sheets' PDFs one after the other.
+ */
+function writeFooters(doc: Doc, footers: readonly Footer[], locale: Locale): void {
   const { start, count } = doc.bufferedPageRange()
   for (let i = 0; i < count; i++) {
     doc.switchToPage(start + i)
@@ -205,8 +227,9 @@ function writeFooters(doc: Doc, owners: readonly string[], locale: Locale): void
     const y = doc.page.height - FOOTER_OFFSET
     const width = contentWidth(doc)
     doc.font(FONT.regular).fontSize(8).fillColor(GREY)
-    doc.text(toWinAnsi(typeset(owners[i] ?? '', locale)), MARGIN.left, y, { width: width * 0.7, lineBreak: false, ellipsis: true })
-    doc.text(toWinAnsi(LABELS[locale].page(i + 1, count)), MARGIN.left, y, { width, align: 'right', lineBreak: false })
+    const footer = footers[i] ?? { owner: '', page: i + 1, of: count }
+    doc.text(toWinAnsi(typeset(footer.owner, locale)), MARGIN.left, y, { width: width * 0.7, lineBreak: false, ellipsis: true })
+    doc.text(toWinAnsi(LABELS[locale].page(footer.page, footer.of)), MARGIN.left, y, { width, align: 'right', lineBreak: false })
     doc.page.margins.bottom = MARGIN.bottom
   }
 }

@@ -1,8 +1,9 @@
 import type { Locale } from '@fabrique/templates'
 import { notesCsv } from './csv.ts'
-import { slugify } from './labels.ts'
+import { LABELS, slugify } from './labels.ts'
 import { toMarkdown } from './markdown.ts'
 import { toPdf } from './pdf.ts'
+import { mergePdfs } from './pdfMerge.ts'
 import { PROJECT_SHEET_JSON_SCHEMA } from './schema.ts'
 import type { ProjectSheet } from './types.ts'
 import { entryContent, writeZip, type ZipEntry, zipEntry } from './zipWriter.ts'
@@ -64,10 +65,21 @@ export interface EventEntries {
   eventPdf?: ZipEntry
 }
 
-export async function eventEntries(sheets: readonly ProjectSheet[], locale: Locale, options: { pdf: boolean; timeZone?: string }): Promise<EventEntries> {
+/** notes.csv of `sheets`, and event.pdf when their PDFs (`teamPdfs`, in the same order) are given. */
+export async function eventEntries(sheets: readonly ProjectSheet[], locale: Locale, options: { teamPdfs?: readonly ZipEntry[] } = {}): Promise<EventEntries> {
   const notes = zipEntry(notesCsv(sheets, locale))
-  if (!options.pdf) return { notesCsv: notes }
-  return { notesCsv: notes, eventPdf: zipEntry(await toPdf(sheets, locale, { timeZone: options.timeZone }), { store: true }) }
+  if (!options.teamPdfs) return { notesCsv: notes }
+  const created = sheets[0] ? new Date(sheets[0].exportedAt) : new Date()
+  return { notesCsv: notes, eventPdf: zipEntry(await sheetsPdf(options.teamPdfs.map(entryContent), locale, { created }), { store: true }) }
+}
+
+/**
+ * Every team's sheet in one PDF, from each one's PDF (toPdf of that sheet alone): put together, not
+ * typeset again. Titled `title`, "Project sheets" by default.
+ */
+export async function sheetsPdf(teamPdfs: readonly Uint8Array[], locale: Locale, options: { title?: string; created?: Date } = {}): Promise<Uint8Array<ArrayBuffer>> {
+  if (teamPdfs.length === 0) return toPdf([], locale, { title: options.title })
+  return mergePdfs(teamPdfs, { title: options.title ?? LABELS[locale].eventSheets, locale, created: options.created ?? new Date() })
 }
 
 let schemaEntry: ZipEntry | undefined
@@ -122,7 +134,7 @@ export async function eventZip(sheets: readonly ProjectSheet[], options: EventZi
     options.onProgress?.(i + 1, sheets.length + 1)
   }
   options.signal?.throwIfAborted()
-  const root = await eventEntries(sheets, locale, { pdf: formats.includes('pdf'), timeZone: options.timeZone })
+  const root = await eventEntries(sheets, locale, { teamPdfs: formats.includes('pdf') ? teams.map((team) => team.files.pdf as ZipEntry) : undefined })
   options.onProgress?.(sheets.length + 1, sheets.length + 1)
   return writeZip(bundleFiles(teams, root, formats))
 }

@@ -1,4 +1,4 @@
-import type { EventEntries, PdfOptions, SheetContext, ZipEntry } from '@fabrique/export'
+import type { EventEntries, SheetContext, ZipEntry } from '@fabrique/export'
 import type { Locale } from '@fabrique/templates'
 
 /** A team's sheet as ZIP entries: fiche.json (the sheet itself, whatever the language), fiche.md and fiche.pdf per language. */
@@ -15,10 +15,10 @@ export type ExportJob =
    * the fiche.json of an earlier job; with the Markdown and PDF of each language asked for.
    */
   | { op: 'team'; from: { updates: Uint8Array[]; context: SheetContext } | { json: ZipEntry }; md: Locale[]; pdf: Locale[] }
-  /** notes.csv, and event.pdf when `pdf`, of the sheets given as their fiche.json. */
-  | { op: 'event'; sheets: ZipEntry[]; locale: Locale; pdf: boolean }
-  /** The sheets given as their fiche.json in one PDF. */
-  | { op: 'pdf'; sheets: ZipEntry[]; locale: Locale; options: PdfOptions }
+  /** notes.csv of the sheets given as their fiche.json, and event.pdf of their PDFs when given (same order, same language). */
+  | { op: 'event'; sheets: ZipEntry[]; pdfs?: ZipEntry[]; locale: Locale }
+  /** Teams' PDFs (fiche.pdf) as one document titled `title`. */
+  | { op: 'pdf'; pdfs: ZipEntry[]; locale: Locale; title: string }
 
 export type ExportResult<J extends ExportJob> = J['op'] extends 'team' ? TeamEntries : J['op'] extends 'event' ? EventEntries : Uint8Array<ArrayBuffer>
 

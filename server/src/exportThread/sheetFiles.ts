@@ -2,11 +2,9 @@ import { createHash } from 'node:crypto'
 import {
   bundleFiles,
   type EventEntries,
-  type ProjectSheet,
   type SheetContext,
   type SheetFormat,
   type SheetJury,
-  sheetOfEntry,
   writeZip,
   type ZipEntry,
 } from '@fabrique/export'
@@ -119,11 +117,6 @@ export class SheetFiles {
     return entries
   }
 
-  /** Every team's sheet, in the event's team order. */
-  async sheets(sources: readonly TeamSource[], signal?: AbortSignal): Promise<ProjectSheet[]> {
-    return (await this.teamEntries(sources, { md: [], pdf: [] }, signal)).map((entries) => sheetOfEntry(entries.json))
-  }
-
   /** The event's ZIP: a folder per team with its sheet in `formats`, notes.csv, event.pdf with PDFs, the JSON's schema with JSON. */
   async zip(event: EventRecord, sources: readonly TeamSource[], locale: Locale, formats: readonly SheetFormat[], signal?: AbortSignal): Promise<Uint8Array<ArrayBuffer>> {
     this.noteLocale(event.id, locale)
@@ -145,7 +138,8 @@ export class SheetFiles {
 
   /**
    * notes.csv, and event.pdf when `pdf`, of the teams' sheets (`teams`, made by teamEntries for
-   * `sources`); kept per event and language until one of the sheets changes.
+   * `sources`, with their PDFs in `locale` for event.pdf); kept per event and language until one of
+   * the sheets changes.
    */
   async eventEntries(eventId: string, sources: readonly TeamSource[], teams: readonly TeamEntries[], locale: Locale, pdf: boolean, signal?: AbortSignal): Promise<EventEntries> {
     const slot = `event:${eventId}:${locale}`
@@ -157,7 +151,9 @@ export class SheetFiles {
       const kept = this.kept.get(slot) as Made<EventEntries> | undefined
       const current = kept?.version === version ? kept : undefined
       if (current && (!pdf || current.entries.eventPdf)) return this.touch(slot, current).entries
-      const made = await this.thread.run({ op: 'event', sheets: teams.map((entries) => entries.json), locale, pdf }, signal)
+      const pdfs = pdf ? teams.map((entries) => entries.pdf[locale]) : undefined
+      if (pdfs?.some((entry) => !entry)) throw new Error(`event.pdf needs every team's PDF in ${locale}`)
+      const made = await this.thread.run({ op: 'event', sheets: teams.map((entries) => entries.json), pdfs: pdfs as ZipEntry[] | undefined, locale }, signal)
       this.keep(slot, { version, entries: made, bytes: made.notesCsv.data.byteLength + (made.eventPdf?.data.byteLength ?? 0) })
       this.options.logger.debug('event files made', { eventId, teams: sources.length, locale, pdf })
       return made

@@ -5,7 +5,18 @@
 import { readlinkSync } from 'node:fs'
 import { setPriority } from 'node:os'
 import { parentPort } from 'node:worker_threads'
-import { type EventEntries, eventEntries, extractProjectSheet, type ProjectSheet, type SheetContext, sheetEntry, sheetOfEntry, toPdf, type ZipEntry } from '@fabrique/export'
+import {
+  type EventEntries,
+  entryContent,
+  eventEntries,
+  extractProjectSheet,
+  type ProjectSheet,
+  type SheetContext,
+  sheetEntry,
+  sheetOfEntry,
+  sheetsPdf,
+  type ZipEntry,
+} from '@fabrique/export'
 import type { ExportJob, FromExportThread, TeamEntries, ToExportThread } from './jobs.ts'
 import { docOfUpdates } from './storedDoc.ts'
 
@@ -46,9 +57,9 @@ async function run(job: ExportJob, signal: AbortSignal): Promise<TeamEntries | E
       return made
     }
     case 'event':
-      return eventEntries(sheetsOf(job.sheets, signal), job.locale, { pdf: job.pdf })
+      return eventEntries(sheetsOf(job.sheets, signal), job.locale, { teamPdfs: job.pdfs })
     case 'pdf':
-      return toPdf(sheetsOf(job.sheets, signal), job.locale, job.options)
+      return sheetsPdf(job.pdfs.map(entryContent), job.locale, { title: job.title })
   }
 }
 

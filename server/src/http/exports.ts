@@ -1,5 +1,5 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi'
-import { entryContent, SHEET_FORMATS, type SheetFormat, slugify } from '@fabrique/export'
+import { entryContent, SHEET_FORMATS, type SheetFormat, slugify, type ZipEntry } from '@fabrique/export'
 import type { Context } from 'hono'
 import type { TokenSigner } from '../auth/tokens.ts'
 import type { EventRecord, EventStore } from '../events/types.ts'
@@ -199,8 +199,8 @@ export function exportRoutes(options: ExportRoutesOptions): OpenAPIHono {
       const { lang } = c.req.valid('query')
       const event = await loadEvent(c, eventId)
       if (event instanceof Response) return early(event)
-      const entries = await files.teamEntries(await sourcesOf(event), { md: [], pdf: [] })
-      const pdf = await files.thread.run({ op: 'pdf', sheets: entries.map((entry) => entry.json), locale: lang, options: { title: event.title } })
+      const entries = await files.teamEntries(await sourcesOf(event), { md: [], pdf: [lang] })
+      const pdf = await files.thread.run({ op: 'pdf', pdfs: entries.map((entry) => entry.pdf[lang] as ZipEntry), locale: lang, title: event.title })
       return early(c.body(pdf, 200, download(MEDIA.pdf, `${eventSlug(event)}-fiches.pdf`)))
     },
   )
