@@ -372,6 +372,7 @@ function liveAction(scenario: LiveActionScenario, runs: Partial<Record<AnyServer
   } else {
     t.row('**GET /api/events/{id}/export.zip: start → ZIP received**', 'ms', (r) => (Number.isFinite(r.doneMs) ? r.doneMs : `not within ${fmtSeconds(r.actionLimitMs / 1000)}`), checks[0]?.label)
     t.row('ZIP size', 'bytes', (r) => r.exportBytes)
+    t.row('The same export again right after, no board changed (Fabrique keeps the files), load still on', 'ms', (r) => (Number.isFinite(r.exportAgainMs) ? r.exportAgainMs : '–'))
   }
   t.row('Cursor latency p50, baseline (S3a before)', 'ms', (r) => r.baseline.latencyMs.p50)
   t.row('Cursor latency p99, baseline', 'ms', (r) => r.baseline.latencyMs.p99)

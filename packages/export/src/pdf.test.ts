@@ -87,7 +87,7 @@ describe('toPdf', () => {
     expect(pages[starts[1]]).toContain('Rendez-vous médicaux manqués')
     // Pages are numbered within each team's sheet.
     const mobility = starts[1] as number
-    pages.slice(0, mobility).forEach((page, i) => expect(page).toContain(`Page ${i + 1} of ${mobility}`))
+    for (const [i, page] of pages.slice(0, mobility).entries()) expect(page).toContain(`Page ${i + 1} of ${mobility}`)
     expect(pages.at(-1)).toContain(`Page ${pages.length - mobility} of ${pages.length - mobility}`)
   })
 
