@@ -153,10 +153,9 @@ export function exportRoutes(options: ExportRoutesOptions): OpenAPIHono {
       const { lang } = c.req.valid('query')
       const event = await loadEvent(c, eventId)
       if (event instanceof Response) return early(event)
-      const team = await store.getTeam(teamId)
-      if (!team || team.eventId !== event.id) return early(apiError(c, 404, 'unknown_team', 'Équipe introuvable dans cet événement.', 'No such team in this event.'))
-      const source = (await sourcesOf(event)).find((candidate) => candidate.team.id === team.id)
+      const source = (await sourcesOf(event)).find((candidate) => candidate.team.id === teamId)
       if (!source) return early(apiError(c, 404, 'unknown_team', 'Équipe introuvable dans cet événement.', 'No such team in this event.'))
+      const { team } = source
       const format = FILE_FORMATS[requested]
       const [entries] = await files.teamEntries([source], { md: format === 'md' ? [lang] : [], pdf: format === 'pdf' ? [lang] : [] })
       const entry = format === 'json' ? entries?.json : entries?.[format][lang]
