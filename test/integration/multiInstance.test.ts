@@ -5,6 +5,7 @@ import { dropSchema, requirePostgres, TEST_DATABASE_URL, uniqueSchema } from '..
 import { LIVE_MAP, LiveKey } from '@fabrique/protocol'
 import { connectBoardClient } from '../support/boardClient.ts'
 import { connectClient, type TestClient } from '../support/clients.ts'
+import { Participant } from '../support/participant.ts'
 import { OwnRedis, requireRedis, TEST_REDIS_URL } from '../support/redis.ts'
 import { startServer, startServerProcess, storedDoc, syncUrl } from '../support/server.ts'
 import { waitFor } from '../support/wait.ts'
@@ -161,5 +162,35 @@ describe('several instances behind one PostgreSQL and one Redis', () => {
 
     await call('POST', `/api/events/${event.id}/locks`, { locked: false }, facilitator)
     await waitFor(() => watcher.doc.getMap('probe').has('while-locked'), 'Alice’s writes after the unlock')
+  })
+
+  it('exports through one instance what was written through another, never a sheet it kept from before', async () => {
+    const options = cluster()
+    const [a, b] = [await instance(options), await instance(options)]
+    const post = async (path: string, body: unknown, token?: string) =>
+      (
+        await fetch(`${a.url}${path}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+          body: JSON.stringify(body),
+        })
+      ).json()
+    const { event, links } = await post('/api/events', { title: 'Export multi', date: '2026-12-07' })
+    const organiser = links.organiser.split('#token=')[1]
+    const { token } = await post('/api/join', { code: event.joinCode, pseudonym: 'Alice' })
+    const { team } = await post(`/api/events/${event.id}/teams`, { name: 'Équipe' }, token)
+    const markdown = async () => {
+      const res = await fetch(`${a.url}/api/events/${event.id}/teams/${team.id}/sheet.md`, { headers: { authorization: `Bearer ${organiser}` } })
+      return res.text()
+    }
+
+    // Alice writes through B; the sheets are exported through A, which keeps them.
+    const alice = await Participant.open(syncUrl(b), team.boardId, token, 'alice', 'Alice')
+    cleanups.push(() => alice.client.destroy())
+    alice.note('first', 'Première idée', { x: 0, y: 0 })
+    await waitFor(async () => (await markdown()).includes('Première idée'), 'the first note in the sheet made by A')
+    alice.note('second', 'Seconde idée', { x: 300, y: 0 })
+    await waitFor(async () => (await markdown()).includes('Seconde idée'), 'the second note, written through B, in A’s next sheet')
+    expect(await markdown()).toContain('Première idée')
   })
 })
