@@ -113,7 +113,8 @@ function readPdf(bytes: Uint8Array): ParsedPdf {
       const visit = (id: number) => {
         if (seen.has(id) || !objects.has(id)) return
         seen.add(id)
-        renumberReferences(objects.get(id) as string, new Map(), (key, target) => {
+        // Only the dictionary holds references (a stream's bytes are not looked at).
+        renumberReferences(dictionaryOf(objects.get(id) as string), new Map(), (key, target) => {
           if (!skip.has(key)) visit(target)
           return undefined
         })

@@ -17,7 +17,7 @@ export class ExportThread {
   private readonly pending = new Map<number, { resolve: (value: never) => void; reject: (error: Error) => void }>()
   private idleTimer: NodeJS.Timeout | undefined
 
-  /** Runs a job in the thread; `signal` cancels it (a ZIP stops between two teams). */
+  /** Runs a job in the thread; `signal` cancels it (a team's job stops before its next PDF). */
   run<J extends ExportJob>(job: J, signal?: AbortSignal): Promise<ExportResult<J>> {
     signal?.throwIfAborted()
     const worker = this.start()

@@ -65,7 +65,7 @@ const DEFAULT_LOCALES: readonly Locale[] = ['fr']
  * A sheet's `exportedAt` is when it was read from the board, which has not changed since.
  */
 export class SheetFiles {
-  /** Where sheets, PDFs and ZIPs are made, off the event loop that serves the boards. */
+  /** Where sheets and their files are made, off the event loop that serves the boards (the ZIP is only copied together here). */
   readonly thread = new ExportThread()
   /** Kept files by what they are of (a team's board and context, or an event in a language), least recently used first. */
   private readonly kept = new Map<string, Made<TeamEntries | EventEntries>>()

@@ -1,6 +1,6 @@
 /**
  * The export thread's entry (see ExportThread): reads boards into project sheets and renders
- * PDFs and ZIPs, away from the event loop that serves the boards.
+ * their files (JSON, Markdown, PDF, notes.csv), away from the event loop that serves the boards.
  */
 import { readlinkSync } from 'node:fs'
 import { setPriority } from 'node:os'
