@@ -10,21 +10,27 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 /** What SheetsAhead asks of SheetFiles, recorded; each team's files take `jobMs` to make. */
 function recordingFiles(teams: string[], jobMs = 5) {
   const calls: string[] = []
+  /** When each call was made (performance.now()). */
+  const times: number[] = []
+  const record = (call: string) => {
+    calls.push(call)
+    times.push(performance.now())
+  }
   const entries = { json: { method: 8, crc: 0, size: 0, data: new Uint8Array() }, md: {}, pdf: {} } as TeamEntries
   const files = {
     sources: async (event: EventRecord) => teams.map((boardId) => ({ team: { id: `team-${boardId}`, boardId, eventId: event.id }, context: {} }) as unknown as TeamSource),
     localesOf: () => ['fr'],
     teamEntries: async (sources: TeamSource[]) => {
-      calls.push(`team ${sources.map((source) => source.team.boardId).join(',')}`)
+      record(`team ${sources.map((source) => source.team.boardId).join(',')}`)
       await sleep(jobMs)
       return sources.map(() => entries)
     },
     eventEntries: async (eventId: string) => {
-      calls.push(`event ${eventId}`)
+      record(`event ${eventId}`)
       return { notesCsv: entries.json }
     },
   }
-  return { files: files as unknown as SheetFiles, calls }
+  return { files: files as unknown as SheetFiles, calls, times }
 }
 
 const store = {
@@ -41,34 +47,33 @@ afterEach(async () => {
 
 describe('SheetsAhead', () => {
   test('makes every team’s files, then the event’s, once a team board stayed unchanged for the delay', async () => {
-    const { files, calls } = recordingFiles(['team-a', 'team-b'])
-    ahead = new SheetsAhead({ files, store, logger: silentLogger, delayMs: 80 })
+    const { files, calls, times } = recordingFiles(['team-a', 'team-b'])
+    ahead = new SheetsAhead({ files, store, logger: silentLogger, delayMs: 300 })
     ahead.changed('team-a')
-    await sleep(40)
+    await sleep(150)
     // Changed again before the delay: it starts over.
+    const lastChange = performance.now()
     ahead.changed('team-a')
-    await sleep(60)
-    expect(calls).toEqual([])
-    await sleep(1200)
+    while (!calls.includes('event ev')) await sleep(20)
     await ahead.idle()
     expect(calls).toEqual(['team team-a', 'team team-b', 'event ev'])
+    expect(times[0]).toBeGreaterThanOrEqual(lastChange + 300)
   })
 
   test('leaves the event’s files for later while one of its boards is still changing', async () => {
-    const { files, calls } = recordingFiles(['team-a', 'team-b'], 300)
-    ahead = new SheetsAhead({ files, store, logger: silentLogger, delayMs: 800 })
+    const { files, calls, times } = recordingFiles(['team-a', 'team-b'], 300)
+    ahead = new SheetsAhead({ files, store, logger: silentLogger, delayMs: 1500 })
     ahead.changed('team-a')
     while (calls.length === 0) await sleep(5)
     // team-a's files are being made: team-b changes meanwhile.
+    const bChangedAt = performance.now()
     ahead.changed('team-b')
-    while (calls.length < 2) await sleep(5)
-    // team-b's files made (300 ms), the event's left: team-b changed under 800 ms ago.
-    await sleep(400)
-    expect(calls).toEqual(['team team-a', 'team team-b'])
-    // team-b settles: the event is made, its teams' files looked at again first.
-    await sleep(1500)
+    while (!calls.includes('event ev')) await sleep(20)
     await ahead.idle()
-    expect(calls.slice(2)).toEqual(['team team-a', 'team team-b', 'event ev'])
+    // The event's files wait until team-b settled, after its team's files are looked at again.
+    const event = calls.indexOf('event ev')
+    expect(times[event]).toBeGreaterThanOrEqual(bChangedAt + 1500)
+    expect(calls.slice(0, event)).toEqual(['team team-a', 'team team-b', 'team team-a', 'team team-b'])
   })
 
   test('ignores boards outside teams (the plenary board, unknown boards)', async () => {
@@ -85,10 +90,10 @@ describe('SheetsAhead', () => {
     const { files, calls } = recordingFiles(['team-a'])
     ahead = new SheetsAhead({ files, store, logger: silentLogger, delayMs: 20, maxLoopUtilization: 0.5 })
     ahead.changed('team-a')
-    // Busy: the loop is held 45 ms of every 50 for 2.5 s.
+    // Busy: the loop is held 95 ms of every 100 for 2.5 s (still above half with slow timers).
     const busyUntil = Date.now() + 2500
     while (Date.now() < busyUntil) {
-      const spin = Date.now() + 45
+      const spin = Date.now() + 95
       while (Date.now() < spin) {}
       await sleep(5)
     }
