@@ -52,7 +52,7 @@ export class SheetsAhead {
   changed(boardId: string): void {
     if (this.closed) return
     this.changedAt.set(boardId, Date.now())
-    this.timer ??= setTimeout(() => this.sweep(), Math.min(1000, this.options.delayMs)).unref()
+    this.scheduleSweep()
   }
 
   /** Resolves once nothing is being made (for tests and shutdown). */
@@ -74,8 +74,13 @@ export class SheetsAhead {
     const settled: string[] = []
     for (const [boardId, at] of this.changedAt) if (now - at >= this.options.delayMs) settled.push(boardId)
     for (const boardId of settled) this.changedAt.delete(boardId)
-    if (this.changedAt.size > 0) this.timer = setTimeout(() => this.sweep(), Math.min(1000, this.options.delayMs)).unref()
+    if (this.changedAt.size > 0) this.scheduleSweep()
     if (settled.length > 0) void this.queue(settled)
+  }
+
+  /** Boards are looked at every second at most, or every `delayMs` when it is shorter. */
+  private scheduleSweep(): void {
+    this.timer ??= setTimeout(() => this.sweep(), Math.min(1000, this.options.delayMs)).unref()
   }
 
   private async queue(boardIds: readonly string[]): Promise<void> {
