@@ -1,12 +1,14 @@
 import zlib from 'node:zlib'
 import { applyPackedAnswer, encodePackedAnswer, PACKED_SYNC_ANSWER, PackedFormat, readPackedAnswer } from '@fabrique/protocol'
 import * as decoding from 'lib0/decoding'
+import * as encoding from 'lib0/encoding'
 import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { silentLogger } from '../logger.ts'
 import { Metrics } from '../metrics.ts'
 import { SqliteStorage } from '../storage/sqlite.ts'
 import { encodeSyncMessage } from './messages.ts'
+import { CROWDED_FRAME_MS, CROWDED_ROOM_PEERS } from './awarenessRelay.ts'
 import type { Peer } from './peer.ts'
 import { Room, type RoomDeps } from './room.ts'
 import { createSyncMetrics } from './syncMetrics.ts'
@@ -202,6 +204,59 @@ describe('Room', () => {
     await tick()
     expect(a.closedWith).toBe(4504)
     expect(failed).toEqual([room])
+  })
+})
+
+/** A y-websocket awareness message carrying one client's state. */
+function awarenessMessage(clientId: number, clock: number, state: unknown): Uint8Array {
+  const inner = encoding.createEncoder()
+  encoding.writeVarUint(inner, 1)
+  encoding.writeVarUint(inner, clientId)
+  encoding.writeVarUint(inner, clock)
+  encoding.writeVarString(inner, JSON.stringify(state))
+  const outer = encoding.createEncoder()
+  encoding.writeVarUint(outer, 1)
+  encoding.writeVarUint8Array(outer, encoding.toUint8Array(inner))
+  return encoding.toUint8Array(outer)
+}
+
+describe('presence', () => {
+  /** A room whose flush requests are carried out at once, as the room manager does at the end of the turn. */
+  async function presenceRoom(people: number) {
+    const { room } = await makeRoom({ requestAwarenessFlush: (r) => setImmediate(() => r.flushAwareness()) })
+    const peers = Array.from({ length: people }, () => new FakePeer())
+    for (const peer of peers) room.join(peer)
+    const [mover, watcher] = peers as [FakePeer, FakePeer]
+    const received = () => watcher.kinds().filter((kind) => kind === 'awareness').length
+    /** Moves the mover's cursor once per turn, `moves` times, and returns when each went out. */
+    const move = async (moves: number) => {
+      for (let n = 1; n <= moves; n++) {
+        room.handleMessage(mover, awarenessMessage(7, n, { cursor: { x: n } }))
+        await tick()
+      }
+    }
+    return { room, received, move }
+  }
+
+  it("goes out at the end of each turn in a team's room", async () => {
+    const { received, move } = await presenceRoom(CROWDED_ROOM_PEERS)
+    await move(5)
+    expect(received()).toBe(5)
+  })
+
+  it('goes out at most once per frame in a crowded room, the first change at once and the last one within the frame', async () => {
+    const { received, move } = await presenceRoom(CROWDED_ROOM_PEERS + 1)
+    const started = performance.now()
+    await move(5)
+    // The first move went out at the end of its turn; the four others wait for the frame's end.
+    const soon = received()
+    const moveMs = performance.now() - started
+    await waitUntil(() => received() === 2)
+    const lastOutMs = performance.now() - started
+    if (moveMs < CROWDED_FRAME_MS) expect(soon).toBe(1)
+    expect(lastOutMs).toBeGreaterThanOrEqual(CROWDED_FRAME_MS - 1)
+    await sleep(3 * CROWDED_FRAME_MS)
+    expect(received()).toBe(2)
   })
 })
 

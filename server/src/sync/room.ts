@@ -3,7 +3,7 @@ import * as decoding from 'lib0/decoding'
 import * as Y from 'yjs'
 import type { Logger } from '../logger.ts'
 import type { BoardStorage, BoardSummary } from '../storage/types.ts'
-import { AwarenessRefused, AwarenessRelay, RENEWAL_HOLD_MS } from './awarenessRelay.ts'
+import { AwarenessRefused, AwarenessRelay, CROWDED_FRAME_MS, CROWDED_ROOM_PEERS, RENEWAL_HOLD_MS } from './awarenessRelay.ts'
 import { summariseDoc } from './boardSummary.ts'
 import { encodeSyncMessage, ProtocolError } from './messages.ts'
 import { asV1, PACK_ANSWERS_OVER_BYTES, packAnswer, unpackAnswer } from './packedAnswers.ts'
@@ -208,6 +208,10 @@ export class Room {
   private summaryTimer: NodeJS.Timeout | undefined
   /** Renewals of presence waiting for the room's next awareness flush (see RENEWAL_HOLD_MS). */
   private renewalTimer: NodeJS.Timeout | undefined
+  /** A crowded room's next presence flush, once its frame is over (see CROWDED_ROOM_PEERS). */
+  private frameTimer: NodeJS.Timeout | undefined
+  /** When presence last went out (performance.now()). */
+  private lastAwarenessFlushMs = Number.NEGATIVE_INFINITY
   private lastSummaryMs = 0
   /** The summary written last, and when it was taken (performance.now()): current while no change came after. */
   private written: { summary: BoardSummary; takenMs: number } | undefined
@@ -637,10 +641,21 @@ export class Room {
     for (const peer of this.peers) if (peer !== from) peer.send(message)
   }
 
-  /** Changes go out at the end of this turn; renewals alone wait up to RENEWAL_HOLD_MS for company. */
+  /**
+   * Changes go out at the end of this turn, in a crowded room once its frame is over; renewals alone
+   * wait up to RENEWAL_HOLD_MS for company.
+   */
   private scheduleAwarenessFlush(): void {
     if (this.awareness.hasPending) {
-      this.deps.requestAwarenessFlush(this)
+      const wait = this.peers.size > CROWDED_ROOM_PEERS ? this.lastAwarenessFlushMs + CROWDED_FRAME_MS - performance.now() : 0
+      if (wait <= 0) this.deps.requestAwarenessFlush(this)
+      else if (!this.frameTimer) {
+        this.frameTimer = setTimeout(() => {
+          this.frameTimer = undefined
+          this.deps.requestAwarenessFlush(this)
+        }, wait)
+        this.frameTimer.unref()
+      }
     } else if (this.awareness.hasRenewals && !this.renewalTimer) {
       this.renewalTimer = setTimeout(() => {
         this.renewalTimer = undefined
@@ -653,6 +668,7 @@ export class Room {
   flushAwareness(): void {
     const out = this.awareness.flush()
     if (!out) return
+    this.lastAwarenessFlushMs = performance.now()
     for (const peer of this.peers) if (peer !== out.onlyFrom) peer.send(out.message)
     if (out.ownMessage) this.deps.relay?.publish(this.boardId, { kind: 'awareness', payload: out.ownMessage })
   }
@@ -733,6 +749,7 @@ export class Room {
     clearTimeout(this.restTimer)
     clearTimeout(this.summaryTimer)
     clearTimeout(this.renewalTimer)
+    clearTimeout(this.frameTimer)
     this.summaryTimer = undefined
     this.deps.metrics.storageFailures.inc()
     this.deps.logger.error('storage failed; dropping the room', { boardId: this.boardId, error: String(error) })
@@ -748,6 +765,8 @@ export class Room {
     this.restTimer = undefined
     clearTimeout(this.renewalTimer)
     this.renewalTimer = undefined
+    clearTimeout(this.frameTimer)
+    this.frameTimer = undefined
     if (this.live) {
       this.deps.onReleased?.(itemCount(Y.decodeStateVector(Y.encodeStateVector(this.live))))
       this.live.destroy()
