@@ -31,7 +31,7 @@ describe('the board layout, checked by the server', () => {
     expect(await closed).toBe(CloseCode.InvalidUpdate)
 
     fields.write([['shape:a/x', 2]], [])
-    await waitFor(() => new FieldMap(other.doc.getArray(RECORDS_ARRAY)).entries.get('shape:a/x')?.v === 2, 'the next edit at the other client')
+    await waitFor(() => new FieldMap(other.doc.getArray(RECORDS_ARRAY)).get('shape:a/x')?.v === 2, 'the next edit at the other client')
     expect(other.doc.share.has('m')).toBe(false)
     expect((await storedDoc(server, 'board-layout')).share.has('m')).toBe(false)
     for (const client of [writer, other, offender]) client.destroy()

@@ -68,4 +68,22 @@ describe('FieldMap', () => {
       expect(Y.encodeStateAsUpdate(doc)).toEqual(expected)
     }
   })
+
+  test('reads every field of a document with more field names than it shares strings for', () => {
+    const doc = new Y.Doc()
+    const writer = new FieldMap(doc.getArray(RECORDS_ARRAY))
+    const names = Array.from({ length: 1500 }, (_, i) => `meta.f${i}`)
+    writer.write(
+      names.map((name, i) => [fieldKey(`shape:${i % 3}`, name), i]),
+      [],
+    )
+    const reader = new FieldMap(doc.getArray(RECORDS_ARRAY))
+    expect([0, 1, 2].map((n) => reader.fieldsOf(`shape:${n}`)?.size)).toEqual([500, 500, 500])
+    expect(reader.get(fieldKey('shape:2', 'meta.f1499'))?.v).toBe(1499)
+    expect(reader.get(fieldKey('shape:0', 'meta.f1499'))).toBeUndefined()
+    // A key written again replaces its entry, found through the record's fields.
+    writer.write([[fieldKey('shape:2', 'meta.f1499'), 'again']], [])
+    expect(reader.get(fieldKey('shape:2', 'meta.f1499'))?.v).toBe('again')
+    expect(doc.getArray(RECORDS_ARRAY).length).toBe(1500)
+  })
 })

@@ -2,9 +2,8 @@ import * as Y from 'yjs'
 import { appendEntries } from './append.ts'
 import { keyEnd } from './entryBytes.ts'
 
-/** One stored value: `k` is `recordId/field`, `v` a JSON value. */
+/** One field's value (JSON) as the document holds it. */
 export interface FieldEntry {
-  k: string
   v: unknown
 }
 
@@ -16,9 +15,23 @@ interface IndexedEntry extends FieldEntry {
   raw: StoredEntry
   /** The Yjs item holding it, to delete it without searching the array by index. */
   item: Y.Item
-  /** `k` split once (splitKey), as indexing and every change need both parts. */
+  /** Its key (`recordId/field`) split once, as indexing and every change need both parts. */
   recordId: string
   field: string
+}
+
+/**
+ * Field names, one string each: a board holds a few dozen of them, each written once per record
+ * (132,000 entries on a 5,000-shape board). Bounded, as a document may hold anything.
+ */
+const fieldNames = new Map<string, string>()
+const MAX_FIELD_NAMES = 1000
+
+function fieldName(name: string): string {
+  const known = fieldNames.get(name)
+  if (known !== undefined) return known
+  if (fieldNames.size < MAX_FIELD_NAMES) fieldNames.set(name, name)
+  return name
 }
 
 const encoder = new TextEncoder()
@@ -55,7 +68,7 @@ function decode(item: Y.Item, raw: StoredEntry, previous?: IndexedEntry): Indexe
   // is shared instead of sliced again. One string per record instead of one per field, and the maps
   // keyed by record id hash it once (a fresh copy is hashed at each lookup).
   const recordId = previous !== undefined && previous.recordId.length === slash && k.startsWith(previous.recordId) ? previous.recordId : k.slice(0, slash)
-  return { k, v, raw, item, recordId, field: k.slice(slash + 1) }
+  return { v, raw, item, recordId, field: fieldName(k.slice(slash + 1)) }
 }
 
 /** The key of a stored entry, without decoding its value when the entry allows. */
@@ -92,8 +105,10 @@ export interface FieldMapChange {
  * array (YKeyValue scans the array once per key, quadratic when a thousand shapes move at once).
  */
 export class FieldMap {
-  readonly entries = new Map<string, IndexedEntry>()
-  /** record id → field → entry, to rebuild a record without scanning every key. */
+  /**
+   * record id → field → entry: what a record is rebuilt from, and the only index (a second map
+   * keyed by `recordId/field` held a 5,000-shape board's 132,000 keys again, ~100 bytes each).
+   */
   readonly byRecord = new Map<string, Map<string, IndexedEntry>>()
   private readonly listeners = new Set<(change: FieldMapChange) => void>()
 
@@ -107,7 +122,7 @@ export class FieldMap {
     const stale: IndexedEntry[] = []
     for (let i = values.length - 1; i >= 0; i--) {
       const entry = values[i]
-      if (this.entries.has(entry.k)) stale.push(entry)
+      if (this.entryOf(entry.recordId, entry.field)) stale.push(entry)
       else this.index(entry)
     }
     if (stale.length > 0) doc.transact(() => this.deleteEntries(stale))
@@ -123,6 +138,20 @@ export class FieldMap {
     return this.byRecord.get(recordId)
   }
 
+  /** The live entry of a `recordId/field` key. */
+  get(key: string): FieldEntry | undefined {
+    return this.entryAt(key)
+  }
+
+  private entryOf(recordId: string, field: string): IndexedEntry | undefined {
+    return this.byRecord.get(recordId)?.get(field)
+  }
+
+  private entryAt(key: string): IndexedEntry | undefined {
+    const { recordId, field } = splitKey(key)
+    return this.entryOf(recordId, field)
+  }
+
   recordIds(): IterableIterator<string> {
     return this.byRecord.keys()
   }
@@ -135,12 +164,12 @@ export class FieldMap {
     for (const [key, value] of sets) {
       if (seen.has(key)) throw new Error(`FieldMap.write: key ${key} written twice in one batch`)
       seen.add(key)
-      const previous = this.entries.get(key)
+      const previous = this.entryAt(key)
       if (previous) replaced.add(previous)
       appended.push(encodeEntry(key, value))
     }
     for (const key of deletes) {
-      const previous = this.entries.get(key)
+      const previous = this.entryAt(key)
       if (previous && !seen.has(key)) replaced.add(previous)
     }
     if (replaced.size === 0 && appended.length === 0) return
@@ -162,12 +191,10 @@ export class FieldMap {
   }
 
   private index(entry: IndexedEntry): void {
-    this.entries.set(entry.k, entry)
     fieldsOfRecord(this.byRecord, entry.recordId).set(entry.field, entry)
   }
 
   private unindex(entry: IndexedEntry): void {
-    this.entries.delete(entry.k)
     const fields = this.byRecord.get(entry.recordId)
     if (!fields) return
     fields.delete(entry.field)
@@ -198,7 +225,7 @@ export class FieldMap {
     // else, and its structs need not be looked up (a thousand binary searches for a batch of edits).
     if (deletedClocks(transaction) > replaced) {
       for (const raw of this.deletedIn(transaction)) {
-        const entry = this.entries.get(keyOf(raw))
+        const entry = this.entryAt(keyOf(raw))
         if (entry?.raw === raw) {
           this.unindex(entry)
           recordIds.add(entry.recordId)
@@ -263,11 +290,11 @@ export class FieldMap {
     const contested = new Set<string>()
     let replaced = 0
     for (const entry of added) {
-      const current = this.entries.get(entry.k)
+      const current = this.entryOf(entry.recordId, entry.field)
       // Already indexed: this map was built from within the transaction.
       if (current?.raw === entry.raw) continue
       if (current && !current.item.deleted) {
-        contested.add(entry.k)
+        contested.add(fieldKey(entry.recordId, entry.field))
         continue
       }
       if (current) replaced++
@@ -302,9 +329,9 @@ export class FieldMap {
       const range = addedOf.get(item.id.client)
       const raw = item.content.content
       const newEntry = range && item.id.clock >= range.before ? range.entries[item.id.clock - range.before] : undefined
-      const key = newEntry ? newEntry.k : keyOf(raw)
+      const key = newEntry ? fieldKey(newEntry.recordId, newEntry.field) : keyOf(raw)
       if (!contested.delete(key)) continue
-      const current = this.entries.get(key)
+      const current = this.entryAt(key)
       if (current?.raw === raw) continue
       if (current) losers.add(current)
       const entry = newEntry ?? decode(item, raw)
@@ -312,7 +339,7 @@ export class FieldMap {
       recordIds.add(entry.recordId)
     }
     for (const entry of added) {
-      if (this.entries.get(entry.k)?.raw !== entry.raw) losers.add(entry)
+      if (this.entryOf(entry.recordId, entry.field)?.raw !== entry.raw) losers.add(entry)
     }
     if (losers.size > 0) this.doc.transact(() => this.deleteEntries(losers))
   }
