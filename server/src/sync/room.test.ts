@@ -228,6 +228,17 @@ describe('presence', () => {
     for (const peer of peers) room.join(peer)
     const [mover, watcher] = peers as [FakePeer, FakePeer]
     const received = () => watcher.kinds().filter((kind) => kind === 'awareness').length
+    /** The mover's cursor in the last presence message the watcher got. */
+    const lastX = () => {
+      const message = watcher.sent.findLast((_, i) => watcher.kinds()[i] === 'awareness') as Uint8Array
+      const outer = decoding.createDecoder(message)
+      decoding.readVarUint(outer)
+      const inner = decoding.createDecoder(decoding.readVarUint8Array(outer))
+      decoding.readVarUint(inner)
+      decoding.readVarUint(inner)
+      decoding.readVarUint(inner)
+      return (JSON.parse(decoding.readVarString(inner)) as { cursor: { x: number } }).cursor.x
+    }
     /** Moves the mover's cursor once per turn, `moves` times, and returns when each went out. */
     const move = async (moves: number) => {
       for (let n = 1; n <= moves; n++) {
@@ -235,7 +246,7 @@ describe('presence', () => {
         await tick()
       }
     }
-    return { room, received, move }
+    return { room, received, lastX, move }
   }
 
   it("goes out at the end of each turn in a team's room", async () => {
@@ -244,19 +255,22 @@ describe('presence', () => {
     expect(received()).toBe(5)
   })
 
-  it('goes out at most once per frame in a crowded room, the first change at once and the last one within the frame', async () => {
-    const { received, move } = await presenceRoom(CROWDED_ROOM_PEERS + 1)
+  it('goes out at most once per frame in a crowded room, the first change at once and the latest within the frame', async () => {
+    const { received, lastX, move } = await presenceRoom(CROWDED_ROOM_PEERS + 1)
     const started = performance.now()
     await move(5)
-    // The first move went out at the end of its turn; the four others wait for the frame's end.
-    const soon = received()
     const moveMs = performance.now() - started
-    await waitUntil(() => received() === 2)
-    const lastOutMs = performance.now() - started
-    if (moveMs < CROWDED_FRAME_MS) expect(soon).toBe(1)
-    expect(lastOutMs).toBeGreaterThanOrEqual(CROWDED_FRAME_MS - 1)
+    const soon = received()
     await sleep(3 * CROWDED_FRAME_MS)
-    expect(received()).toBe(2)
+    expect(lastX()).toBe(5)
+    if (moveMs < CROWDED_FRAME_MS) {
+      // The first move went out at the end of its turn, the four others together once the frame was over.
+      expect(soon).toBe(1)
+      expect(received()).toBe(2)
+    } else {
+      // A machine so slow that the moves spanned frames: still at most one message per frame.
+      expect(received()).toBeLessThanOrEqual(2 + Math.floor(moveMs / CROWDED_FRAME_MS))
+    }
   })
 })
 
