@@ -366,7 +366,7 @@ function lastItem(entry: IndexedEntry): Y.Item {
 const BATCHED_TOMBSTONE_RANGES = 32
 
 interface TombstoneBatching {
-  /** The FieldMap arrays of the document: only their items are deferred. */
+  /** The FieldMap arrays of the document: tombstones are batched while it has one. */
   arrays: Set<unknown>
 }
 
@@ -379,53 +379,47 @@ const tombstoneBatching = new WeakMap<Y.Doc, TombstoneBatching>()
  * A thousand shapes moved at once delete their `x` and `y` entries, written side by side, so a
  * thousand merges, each moving the whole array: most of the time a peer took to apply the batch.
  *
- * For a transaction deleting many ranges, the `gcFilter` holds the FieldMap entries back from
- * Yjs's pass (an entry that keeps its binary content never merges, so Yjs splices nothing for it),
- * and once Yjs's cleanup is done (`afterTransactionCleanup`, before the `update` event is encoded)
- * the same tombstones are made and merged with the same neighbours as Yjs would, the merged
- * structs dropped from the struct array in a single pass. The document is the same as Yjs makes:
- * nothing of the layout changes, and peers without this do the same work the slow way.
+ * For a transaction deleting many ranges, Yjs's own pass is switched off (`doc.gc` is false
+ * while the transaction is cleaned up: a deleted item that keeps its content never merges, so Yjs
+ * splices nothing, and its search of the struct array for each range is not made), and once Yjs's
+ * cleanup is done (`afterTransactionCleanup`, before the `update` event is encoded) the same
+ * tombstones are made, with the same `gcFilter`, and merged with the same neighbours as Yjs would,
+ * the merged structs dropped from the struct array in a single pass. The document is the same as
+ * Yjs makes: nothing of the layout changes, and peers without this do the same work the slow way.
  */
 function batchTombstones(doc: Y.Doc): TombstoneBatching {
   const existing = tombstoneBatching.get(doc)
   if (existing) return existing
   const state: TombstoneBatching = { arrays: new Set() }
   tombstoneBatching.set(doc, state)
-  const keep = doc.gcFilter
   let batching: Y.Transaction | null = null
-  let deferred: Y.Item[] = []
-  doc.gcFilter = (item) => {
-    if (batching && state.arrays.has(item.parent)) {
-      deferred.push(item)
-      return false
-    }
-    return keep(item)
-  }
+  /** Whether the document collects deleted content (`doc.gc`) outside of a batch. */
+  let collects = doc.gc
   doc.on('beforeObserverCalls', (transaction: Y.Transaction) => {
     let ranges = 0
     for (const deletes of transaction.deleteSet.clients.values()) ranges += deletes.length
     batching = ranges >= BATCHED_TOMBSTONE_RANGES && state.arrays.size > 0 ? transaction : null
-    deferred = []
+    if (!batching) return
+    collects = doc.gc
+    doc.gc = false
   })
   doc.on('afterTransactionCleanup', (transaction: Y.Transaction) => {
     if (batching !== transaction) return
     batching = null
-    const items = deferred
-    deferred = []
-    if (items.length === 0) return
-    // What Yjs's tryGcDeleteSet would have done to them.
-    for (const item of items) if (item.deleted && !item.keep && keep(item)) item.gc(doc.store, false)
-    mergeDeleted(doc, transaction.deleteSet)
+    doc.gc = collects
+    mergeDeleted(doc, transaction.deleteSet, collects ? doc.gcFilter : undefined)
   })
   return state
 }
 
 /**
- * Yjs's tryMergeDeleteSet in one pass per client: each struct of a deleted range, and the one right
- * after it, is merged into its left neighbour when they can merge (Yjs's own rule: same kind, both
- * deleted or not, `mergeWith`), and the struct array is compacted once instead of spliced per merge.
+ * Yjs's tryGcDeleteSet and tryMergeDeleteSet in one pass per client: each deleted item the
+ * `gcFilter` lets go is made a tombstone (when the document collects, `gcFilter` given), then each
+ * struct of a deleted range, and the one right after it, is merged into its left neighbour when they
+ * can merge (Yjs's own rule: same kind, both deleted or not, `mergeWith`), and the struct array is
+ * compacted once instead of spliced per merge.
  */
-function mergeDeleted(doc: Y.Doc, deleteSet: Y.Transaction['deleteSet']): void {
+function mergeDeleted(doc: Y.Doc, deleteSet: Y.Transaction['deleteSet'], gcFilter?: (item: Y.Item) => boolean): void {
   for (const [client, deletes] of deleteSet.clients) {
     const structs = doc.store.clients.get(client) as Array<Y.Item | Y.GC> | undefined
     if (!structs || deletes.length === 0) continue
@@ -437,6 +431,12 @@ function mergeDeleted(doc: Y.Doc, deleteSet: Y.Transaction['deleteSet']): void {
       if ((structs[cursor] as Y.Item | Y.GC).id.clock > clock) cursor = 0
       const found = indexOfClock(structs, clock, cursor)
       cursor = indexOfClock(structs, clock + len - 1, found)
+      if (gcFilter) {
+        for (let i = found; i <= cursor; i++) {
+          const struct = structs[i]
+          if (struct instanceof Y.Item && struct.deleted && !struct.keep && gcFilter(struct)) struct.gc(doc.store, false)
+        }
+      }
       const first = Math.max(1, found)
       const last = Math.min(structs.length - 1, 1 + cursor)
       if (first > last) continue
