@@ -4,7 +4,7 @@
  * hides when messages arrive, whereas here every receipt must be timed and a lost socket counted.
  */
 import zlib from 'node:zlib'
-import { PACKED_SYNC_ANSWER, PackedFormat, readPackedAnswer } from '@fabrique/protocol'
+import { applyEntryColumns, entryColumnsToV1, PACKED_SYNC_ANSWER, PackedFormat, readPackedAnswer } from '@fabrique/protocol'
 import * as decoding from 'lib0/decoding'
 import * as encoding from 'lib0/encoding'
 import { WebSocket } from 'ws'
@@ -18,13 +18,32 @@ const MESSAGE_AWARENESS = 1
 /** Origin of every change that came from the server, to tell it from our own. */
 const REMOTE = Symbol('remote')
 
+/** A sync answer's update and its encoding. */
+export interface SyncAnswer {
+  update: Uint8Array
+  format: PackedFormat
+}
+
 /**
- * A packed sync answer (Fabrique's, to clients whose address says `pack=deflate-raw`), read after
- * its message type: the update and whether it is in Yjs's second format.
+ * A packed sync answer (Fabrique's, to clients whose address says `pack=columns`), read after its
+ * message type: the update, inflated, and its format.
  */
-export function unpackSyncAnswer(decoder: decoding.Decoder): { update: Uint8Array; v2: boolean } {
+export function unpackSyncAnswer(decoder: decoding.Decoder): SyncAnswer {
   const answer = readPackedAnswer(decoder)
-  return { update: zlib.inflateRawSync(answer.deflated), v2: answer.format === PackedFormat.V2 }
+  return { update: zlib.inflateRawSync(answer.deflated), format: answer.format }
+}
+
+/** Applies a sync answer as our client does. */
+export function applySyncAnswer(doc: Y.Doc, answer: SyncAnswer, origin?: unknown): void {
+  if (answer.format === PackedFormat.EntryColumns) applyEntryColumns(doc, answer.update, origin)
+  else if (answer.format === PackedFormat.V2) Y.applyUpdateV2(doc, answer.update, origin)
+  else Y.applyUpdate(doc, answer.update, origin)
+}
+
+/** A sync answer's update in Yjs's first format. */
+export function syncAnswerAsV1(answer: SyncAnswer): Uint8Array {
+  if (answer.format === PackedFormat.EntryColumns) return entryColumnsToV1(answer.update)
+  return answer.format === PackedFormat.V2 ? Y.convertUpdateFormatV2ToV1(answer.update) : answer.update
 }
 
 /** Epoch milliseconds with sub-millisecond precision, comparable between processes of one machine. */
@@ -202,9 +221,7 @@ export class BenchClient {
       return subtype === syncProtocol.messageYjsSyncStep2
     }
     if (type === PACKED_SYNC_ANSWER) {
-      const { update, v2 } = unpackSyncAnswer(decoder)
-      if (v2) Y.applyUpdateV2(this.doc, update, REMOTE)
-      else Y.applyUpdate(this.doc, update, REMOTE)
+      applySyncAnswer(this.doc, unpackSyncAnswer(decoder), REMOTE)
       return true
     }
     if (type === MESSAGE_AWARENESS) {

@@ -11,8 +11,8 @@ import * as decoding from 'lib0/decoding'
 import * as encoding from 'lib0/encoding'
 import { WebSocket } from 'ws'
 import * as Y from 'yjs'
-import { PACKED_SYNC_ANSWER } from '@fabrique/protocol'
-import { now, type Stamp, unpackSyncAnswer } from './client.ts'
+import { PACKED_SYNC_ANSWER, PackedFormat } from '@fabrique/protocol'
+import { applySyncAnswer, now, type Stamp, type SyncAnswer, syncAnswerAsV1, unpackSyncAnswer } from './client.ts'
 import type { WireProtocol } from './servers.ts'
 
 const MESSAGE_SYNC = 0
@@ -257,7 +257,7 @@ export class ThinClient {
         return
       }
       if (subtype === SYNC_STEP2) {
-        this.readSyncAnswer(data, receivedAt, markSynced, { update: payload, v2: false })
+        this.readSyncAnswer(data, receivedAt, markSynced, { update: payload, format: PackedFormat.V1 })
         return
       }
       if (subtype === SYNC_UPDATE && this.options.sink) this.readUpdate(payload, receivedAt)
@@ -274,11 +274,11 @@ export class ThinClient {
   }
 
   /** A sync answer, plain or packed: the first one makes the client synced. */
-  private readSyncAnswer(data: Buffer, receivedAt: number, markSynced: () => void, answer: { update: Uint8Array; v2: boolean }): void {
+  private readSyncAnswer(data: Buffer, receivedAt: number, markSynced: () => void, answer: SyncAnswer): void {
     if (this.pendingSyncAnswer) {
       const resolve = this.pendingSyncAnswer
       this.pendingSyncAnswer = undefined
-      resolve(answer.v2 ? Y.convertUpdateFormatV2ToV1(answer.update) : answer.update)
+      resolve(syncAnswerAsV1(answer))
       return
     }
     if (this.syncedOnce) return
@@ -286,8 +286,7 @@ export class ThinClient {
     this.syncReceivedAt = receivedAt
     this.syncBytes = data.byteLength
     if (this.doc) {
-      if (answer.v2) Y.applyUpdateV2(this.doc, answer.update)
-      else Y.applyUpdate(this.doc, answer.update)
+      applySyncAnswer(this.doc, answer)
       this.syncAppliedAt = now()
       this.syncedEntries = this.doc.getArray('records').length
     }

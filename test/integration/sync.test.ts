@@ -1,3 +1,4 @@
+import { PACK_COLUMNS, PACK_DEFLATE_RAW } from '@fabrique/protocol'
 import { afterEach, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { RENEWAL_HOLD_MS } from '../../server/src/sync/awarenessRelay.ts'
@@ -173,30 +174,42 @@ describe('sync between real y-websocket clients', () => {
     const s = await server({ sync: { restAfterMs: 300 } })
     const writer = client(s, 'board-packed')
     await writer.synced
+    // Notes in a map, and fields as the board stores them: binary entries, which go out in columns.
+    const entry = (i: number, field: string, value: unknown) => new TextEncoder().encode(JSON.stringify([`shape:${i}/${field}`, value]))
     writer.doc.transact(() => {
       for (let i = 0; i < 3000; i++) notes(writer).set(`note-${i}`, `Idée ${i} : ouvrir les données du défi ${i % 7}`)
+      for (let i = 0; i < 1000; i++) writer.doc.getArray('records').push([entry(i, 'x', i * 240), entry(i, 'props.color', 'yellow'), entry(i, 'typeName', 'shape')])
     })
     await waitFor(async () => (await storedDoc(s, 'board-packed')).getMap('notes').size === 3000, 'the notes stored')
     const plainBytes = Y.encodeStateAsUpdate(writer.doc).byteLength
+    const records = (c: TestClient) => c.doc.getArray<Uint8Array>('records').toArray()
 
     const received = (c: TestClient) => (c.provider.ws as unknown as { _socket: { bytesRead: number } })._socket.bytesRead
-    const packedLive = connectClient(syncUrl(s), 'board-packed', { packs: true })
+    const packedLive = connectClient(syncUrl(s), 'board-packed', { pack: PACK_COLUMNS })
     cleanups.push(() => packedLive.destroy())
     // An edit racing the packed answer: whatever arrives first, both end up with everything.
     packedLive.provider.once('status', () => notes(writer).set('racing', 'written while the newcomer joins'))
     await packedLive.synced
     await waitFor(() => notes(packedLive).size === 3001, 'the racing edit on the newcomer')
     expect(notes(packedLive).toJSON()).toEqual(notes(writer).toJSON())
+    expect(records(packedLive)).toEqual(records(writer))
     expect(received(packedLive)).toBeLessThan(plainBytes / 4)
 
+    // At rest the board is held in columns: a client of before them gets Yjs's second format.
     await waitFor(() => s.sync.rooms.restingCount === 1, 'the board resting')
-    const packedResting = connectClient(syncUrl(s), 'board-packed', { packs: true })
+    const packedResting = connectClient(syncUrl(s), 'board-packed', { pack: PACK_COLUMNS })
     cleanups.push(() => packedResting.destroy())
+    const earlier = connectClient(syncUrl(s), 'board-packed', { pack: PACK_DEFLATE_RAW })
+    cleanups.push(() => earlier.destroy())
     const plain = client(s, 'board-packed')
-    await Promise.all([packedResting.synced, plain.synced])
+    await Promise.all([packedResting.synced, earlier.synced, plain.synced])
     expect(received(packedResting)).toBeLessThan(plainBytes / 4)
-    expect(notes(packedResting).toJSON()).toEqual(notes(writer).toJSON())
-    expect(notes(plain).toJSON()).toEqual(notes(writer).toJSON())
+    expect(received(earlier)).toBeLessThan(plainBytes / 4)
+    for (const c of [packedResting, earlier, plain]) {
+      expect(notes(c).toJSON()).toEqual(notes(writer).toJSON())
+      expect(records(c)).toEqual(records(writer))
+    }
+    expect(s.sync.rooms.restingCount).toBe(1)
 
     notes(packedResting).set('from-packed', 'a packed client writes like any other')
     await waitFor(() => notes(plain).get('from-packed') !== undefined && notes(writer).get('from-packed') !== undefined, 'its edit everywhere')

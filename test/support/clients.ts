@@ -1,4 +1,4 @@
-import { acceptPackedAnswers, PACK_DEFLATE_RAW, PACK_PARAM } from '@fabrique/protocol'
+import { acceptPackedAnswers, type PACK_COLUMNS, type PACK_DEFLATE_RAW, PACK_PARAM } from '@fabrique/protocol'
 import { WebSocket } from 'ws'
 import { WebsocketProvider } from 'y-websocket'
 import * as Y from 'yjs'
@@ -13,19 +13,23 @@ export interface TestClient {
 }
 
 /**
- * A stock y-websocket client, exactly as browsers use it, on Node's `ws`; with `packs`, it also reads
- * packed answers, as our own client does.
+ * A stock y-websocket client, exactly as browsers use it, on Node's `ws`; with `pack`, it also reads
+ * packed answers, as our own client does (`columns`) or as earlier ones did (`deflate-raw`).
  */
-export function connectClient(syncUrl: string, boardId: string, options: { params?: Record<string, string>; packs?: boolean } = {}): TestClient {
+export function connectClient(
+  syncUrl: string,
+  boardId: string,
+  options: { params?: Record<string, string>; pack?: typeof PACK_COLUMNS | typeof PACK_DEFLATE_RAW } = {},
+): TestClient {
   const doc = new Y.Doc()
   const provider = new WebsocketProvider(syncUrl, boardId, doc, {
     WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
-    params: { ...options.params, ...(options.packs ? { [PACK_PARAM]: PACK_DEFLATE_RAW } : {}) },
+    params: { ...options.params, ...(options.pack ? { [PACK_PARAM]: options.pack } : {}) },
     maxBackoffTime: 200,
     // Providers of one room in one process would otherwise sync over BroadcastChannel, bypassing the server.
     disableBc: true,
   })
-  if (options.packs) {
+  if (options.pack) {
     acceptPackedAnswers(provider, (error) => {
       throw error
     })

@@ -1,4 +1,4 @@
-import { acceptPackedAnswers, isFinalCloseCode, PACK_DEFLATE_RAW, PACK_PARAM, PROTOCOL_VERSION } from '@fabrique/protocol'
+import { acceptPackedAnswers, isFinalCloseCode, PACK_COLUMNS, PACK_PARAM, PROTOCOL_VERSION } from '@fabrique/protocol'
 import { WebsocketProvider } from 'y-websocket'
 import * as Y from 'yjs'
 import { syncServerUrl } from '../config.ts'
@@ -34,7 +34,7 @@ export function readBoardCopy({ boardId, token, signal, timeoutMs = 30_000 }: Re
     const provider = new WebsocketProvider(syncServerUrl(), boardId, remote, {
       connect: false,
       disableBc: true,
-      params: { v: String(PROTOCOL_VERSION), [PACK_PARAM]: PACK_DEFLATE_RAW, token },
+      params: { v: String(PROTOCOL_VERSION), [PACK_PARAM]: PACK_COLUMNS, token },
     })
     acceptPackedAnswers(provider, (error) => finish({ error }))
     provider.awareness.setLocalState(null)

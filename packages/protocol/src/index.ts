@@ -27,6 +27,7 @@ export {
   applyPackedAnswer,
   encodePackedAnswer,
   inflateRaw,
+  PACK_COLUMNS,
   PACK_DEFLATE_RAW,
   PACK_PARAM,
   type PackedAnswer,
@@ -34,4 +35,6 @@ export {
   PACKED_SYNC_ANSWER,
   type PackingProvider,
   readPackedAnswer,
+  wholeStateFormat,
 } from './packedState.ts'
+export { applyEntryColumns, diffEntryColumns, encodeStateAsEntryColumns, entryColumnsToV1, entryColumnsToV2 } from './entryColumns.ts'

@@ -3,6 +3,7 @@ import * as decoding from 'lib0/decoding'
 import * as encoding from 'lib0/encoding'
 import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
+import { encodeStateAsEntryColumns } from './entryColumns.ts'
 import { acceptPackedAnswers, encodePackedAnswer, PACKED_SYNC_ANSWER, PackedFormat, type PackingProvider } from './packedState.ts'
 
 /** The part of y-websocket's provider that packed answers touch, and its way of reading a frame. */
@@ -26,22 +27,29 @@ function fakeProvider() {
 function boardOf(notes: number): Y.Doc {
   const doc = new Y.Doc()
   for (let i = 0; i < notes; i++) doc.getMap('notes').set(`n${i}`, `note ${i}`)
+  doc.getArray('records').push([new TextEncoder().encode(JSON.stringify(['shape:a/x', notes]))])
   return doc
 }
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 50))
 
 describe('packed answers in a provider', () => {
-  it('are applied in either format and make the provider synced', async () => {
+  it('are applied in any of their formats and make the provider synced', async () => {
     const board = boardOf(500)
-    for (const format of [PackedFormat.V1, PackedFormat.V2]) {
-      const update = format === PackedFormat.V2 ? Y.encodeStateAsUpdateV2(board) : Y.encodeStateAsUpdate(board)
+    const encodings = {
+      [PackedFormat.V1]: Y.encodeStateAsUpdate(board),
+      [PackedFormat.V2]: Y.encodeStateAsUpdateV2(board),
+      [PackedFormat.EntryColumns]: encodeStateAsEntryColumns(board),
+    }
+    for (const format of [PackedFormat.V1, PackedFormat.V2, PackedFormat.EntryColumns]) {
+      const update = encodings[format]
       const provider = fakeProvider()
       provider.receive(encodePackedAnswer(format, zlib.deflateRawSync(update)))
       await settle()
       expect(provider.errors).toEqual([])
       expect(provider.synced).toBe(true)
       expect(provider.doc.getMap('notes').toJSON()).toEqual(board.getMap('notes').toJSON())
+      expect(provider.doc.getArray('records').toJSON()).toEqual(board.getArray('records').toJSON())
     }
   })
 

@@ -5,24 +5,37 @@
  * newcomer, so a herd of joiners costs one compression, not one each (permessage-deflate would
  * compress every copy again, and keep a zlib context per socket).
  *
- * Only clients that ask for it with `?pack=deflate-raw` get it; every other y-websocket client gets
- * plain sync answers. Frame: [PACKED_SYNC_ANSWER][format][varUint8Array(deflate-raw(update))],
- * where format says which Yjs update encoding was compressed. It stands for a sync step 2.
+ * Only clients that ask for it get it; every other y-websocket client gets plain sync answers. With
+ * `?pack=columns` (Fabrique's client), a whole state comes with the board's entries in columns
+ * (entryColumns.ts: a 5,000-shape board 0.2 MB instead of 0.7); with `?pack=deflate-raw` (earlier
+ * clients) in Yjs's second format. Frame: [PACKED_SYNC_ANSWER][format][varUint8Array(deflate-raw(update))],
+ * where format says which update encoding was compressed. It stands for a sync step 2.
  */
 import * as decoding from 'lib0/decoding'
 import * as encoding from 'lib0/encoding'
 import * as Y from 'yjs'
+import { applyEntryColumns } from './entryColumns.ts'
 
 /** The message type (first varuint), far from y-websocket's 0-3. */
 export const PACKED_SYNC_ANSWER = 100
 
-/** The query parameter a client sends to receive packed answers, and the one value understood. */
+/** The query parameter a client sends to receive packed answers, and its values. */
 export const PACK_PARAM = 'pack'
+/** Reads packed answers in Yjs's first and second formats. */
 export const PACK_DEFLATE_RAW = 'deflate-raw'
+/** Reads them in entry columns too. */
+export const PACK_COLUMNS = 'columns'
 
-/** Which Yjs update encoding a packed answer holds. */
-export const PackedFormat = { V1: 1, V2: 2 } as const
+/** Which update encoding a packed answer holds: Yjs's first or second format, or entry columns. */
+export const PackedFormat = { V1: 1, V2: 2, EntryColumns: 3 } as const
 export type PackedFormat = (typeof PackedFormat)[keyof typeof PackedFormat]
+
+/** The format of the whole states a client asking with `pack` gets; undefined: it gets no packed answer. */
+export function wholeStateFormat(pack: string | undefined): PackedFormat | undefined {
+  if (pack === PACK_COLUMNS) return PackedFormat.EntryColumns
+  if (pack === PACK_DEFLATE_RAW) return PackedFormat.V2
+  return undefined
+}
 
 export interface PackedAnswer {
   format: PackedFormat
@@ -42,7 +55,7 @@ export function encodePackedAnswer(format: PackedFormat, deflated: Uint8Array): 
 /** Reads a packed answer after its message type; throws on anything else. */
 export function readPackedAnswer(decoder: decoding.Decoder): PackedAnswer {
   const format = decoding.readVarUint(decoder)
-  if (format !== PackedFormat.V1 && format !== PackedFormat.V2) throw new Error(`unknown packed update format ${format}`)
+  if (format !== PackedFormat.V1 && format !== PackedFormat.V2 && format !== PackedFormat.EntryColumns) throw new Error(`unknown packed update format ${format}`)
   return { format, deflated: decoding.readVarUint8Array(decoder) }
 }
 
@@ -55,7 +68,8 @@ export async function inflateRaw(deflated: Uint8Array): Promise<Uint8Array> {
 /** Decompresses a packed answer and applies it to `doc` with `origin` (as a sync step 2 would be). */
 export async function applyPackedAnswer(doc: Y.Doc, answer: PackedAnswer, origin: unknown): Promise<void> {
   const update = await inflateRaw(answer.deflated)
-  if (answer.format === PackedFormat.V2) Y.applyUpdateV2(doc, update, origin)
+  if (answer.format === PackedFormat.EntryColumns) applyEntryColumns(doc, update, origin)
+  else if (answer.format === PackedFormat.V2) Y.applyUpdateV2(doc, update, origin)
   else Y.applyUpdate(doc, update, origin)
 }
 
@@ -68,8 +82,8 @@ export interface PackingProvider {
 }
 
 /**
- * Teaches a WebsocketProvider to read packed answers (the provider must also send `pack=deflate-raw`
- * in its params). Decompression is asynchronous: messages that arrive meanwhile are applied first;
+ * Teaches a WebsocketProvider to read packed answers (the provider must also send `pack=columns`
+ * or `pack=deflate-raw` in its params). Decompression is asynchronous: messages that arrive meanwhile are applied first;
  * Yjs keeps an update whose base has not arrived aside and applies it with the base. The provider
  * counts as synced once the answer is applied, and only if it is still on the socket it came by;
  * an answer that cannot be read goes to `onError` and the provider stays unsynced.

@@ -1,4 +1,4 @@
-import { CloseCode } from '@fabrique/protocol'
+import { CloseCode, type PackedFormat } from '@fabrique/protocol'
 import type { WebSocket } from 'ws'
 import type { Logger } from '../logger.ts'
 import { ProtocolError } from './messages.ts'
@@ -66,8 +66,8 @@ export class Connection implements Peer {
   private sent = false
   /** A ping went out at the last tick. */
   private pinged = false
-  /** The client reads packed sync answers (see @fabrique/protocol's packedState). */
-  packs = false
+  /** The client reads packed sync answers, whole states in this format (see @fabrique/protocol's packedState). */
+  packing: PackedFormat | undefined
   private room: Room | undefined
   private held: Uint8Array[] | undefined = []
   private closed = false

@@ -1,11 +1,15 @@
+import type { PackedFormat } from '@fabrique/protocol'
 import type { AwarenessPeer } from './awarenessRelay.ts'
 
 /** One client of a room, as the room sees it: the transport stays outside. */
 export interface Peer extends AwarenessPeer {
   /** Viewers, jury and locked boards: their document updates are dropped by the server. */
   readonly readOnly: boolean
-  /** Reads packed sync answers (our own client asks with `?pack=deflate-raw`). */
-  readonly packs?: boolean
+  /**
+   * Reads packed sync answers, and gets a whole state in this format (our own client asks with
+   * `?pack=columns`: entry columns); undefined, plain sync answers.
+   */
+  readonly packing?: PackedFormat | undefined
   send(message: Uint8Array): void
   close(code: number, reason: string): void
 }

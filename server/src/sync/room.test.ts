@@ -19,7 +19,7 @@ class FakePeer implements Peer {
   closedWith: number | undefined
   constructor(
     readonly readOnly = false,
-    readonly packs = false,
+    readonly packing: PackedFormat | undefined = undefined,
   ) {}
   send(message: Uint8Array): void {
     this.sent.push(message)
@@ -422,7 +422,7 @@ describe('a resting board', () => {
       expect(seen.getMap('m').toJSON()).toEqual({ b: '2', c: '3', d: '4' })
 
       // Newcomers get the resting state, then the changes; tabs get what they lack of each.
-      const [packer, plain, returning, upToDate, holdsAll] = [new FakePeer(false, true), new FakePeer(), new FakePeer(), new FakePeer(), new FakePeer()]
+      const [packer, plain, returning, upToDate, holdsAll] = [new FakePeer(false, PackedFormat.V2), new FakePeer(), new FakePeer(), new FakePeer(), new FakePeer()]
       room.handleMessage(packer, encodeSyncMessage(0, new Uint8Array([0])))
       room.handleMessage(plain, encodeSyncMessage(0, new Uint8Array([0])))
       room.handleMessage(returning, encodeSyncMessage(0, svBeforeB))
@@ -443,6 +443,15 @@ describe('a resting board', () => {
       room.join(greeted)
       expect(Y.decodeStateVector(payload(greeted.sent[0]))).toEqual(Y.decodeStateVector(Y.encodeStateVector(seen)))
       expect(room.isResting).toBe(true)
+
+      // Woken (by a read), newcomers get the changes with the state, not the state as it rested.
+      room.wake()
+      expect(room.isResting).toBe(false)
+      const [packerAfter, plainAfter] = [new FakePeer(false, PackedFormat.EntryColumns), new FakePeer()]
+      room.handleMessage(packerAfter, encodeSyncMessage(0, new Uint8Array([0])))
+      room.handleMessage(plainAfter, encodeSyncMessage(0, new Uint8Array([0])))
+      expect((await unpacked(packerAfter.sent[0])).map).toEqual({ b: '2', c: '3', d: '4' })
+      expect(mapOf(...plainAfter.sent.map(payload))).toEqual({ b: '2', c: '3', d: '4' })
 
       // Woken by a write, the board is its resting state, the changes and the write.
       room.handleMessage(watcher, updateMessage('e', '5'))
@@ -501,21 +510,32 @@ describe('packed answers', () => {
     const { room } = await makeRoom()
     const author = new FakePeer()
     room.handleMessage(author, updateMessage('k', 'v'))
-    const [packer, packer2, plain] = [new FakePeer(false, true), new FakePeer(false, true), new FakePeer()]
-    room.handleMessage(packer, EMPTY)
-    room.handleMessage(packer2, EMPTY)
-    room.handleMessage(plain, EMPTY)
+    const [packer, packer2, columns, columns2, plain] = [
+      new FakePeer(false, PackedFormat.V2),
+      new FakePeer(false, PackedFormat.V2),
+      new FakePeer(false, PackedFormat.EntryColumns),
+      new FakePeer(false, PackedFormat.EntryColumns),
+      new FakePeer(),
+    ]
+    for (const peer of [packer, packer2, columns, columns2, plain]) room.handleMessage(peer, EMPTY)
     expect(packer.kinds()).toEqual([`packed:${PackedFormat.V2}`])
     expect(packer2.sent[0]).toBe(packer.sent[0])
+    expect(columns.kinds()).toEqual([`packed:${PackedFormat.EntryColumns}`])
+    expect(columns2.sent[0]).toBe(columns.sent[0])
     expect(plain.kinds()).toEqual(['sync:1'])
-    const first = await unpacked(packer.sent[0])
-    expect(first.map).toEqual({ k: 'v' })
-    expect(Y.encodeStateAsUpdate(first.doc)).toEqual(payload(plain.sent[0]))
+    for (const peer of [packer, columns]) {
+      const first = await unpacked(peer.sent[0])
+      expect(first.map).toEqual({ k: 'v' })
+      expect(Y.encodeStateAsUpdate(first.doc)).toEqual(payload(plain.sent[0]))
+    }
 
     room.handleMessage(author, updateMessage('k2', 'v2'))
     room.handleMessage(packer, EMPTY)
+    room.handleMessage(columns, EMPTY)
     expect(packer.sent[1]).not.toBe(packer.sent[0])
+    expect(columns.sent[1]).not.toBe(columns.sent[0])
     expect((await unpacked(packer.sent[1])).map).toEqual({ k: 'v', k2: 'v2' })
+    expect((await unpacked(columns.sent[1])).map).toEqual({ k: 'v', k2: 'v2' })
   })
 
   it('only go from the server: a client sending one is refused, the others are served', async () => {
@@ -523,8 +543,8 @@ describe('packed answers', () => {
     const author = new FakePeer()
     room.handleMessage(author, updateMessage('k', 'v'))
     const forged = encodePackedAnswer(PackedFormat.V1, zlib.deflateRawSync(Y.encodeStateAsUpdate(new Y.Doc())))
-    expect(() => room.handleMessage(new FakePeer(false, true), forged)).toThrow(/unknown message type 100/)
-    const packer = new FakePeer(false, true)
+    expect(() => room.handleMessage(new FakePeer(false, PackedFormat.V2), forged)).toThrow(/unknown message type 100/)
+    const packer = new FakePeer(false, PackedFormat.V2)
     room.handleMessage(packer, EMPTY)
     expect((await unpacked(packer.sent[0])).map).toEqual({ k: 'v' })
   })
@@ -541,14 +561,14 @@ describe('packed answers', () => {
     big.getMap('m').set('big', 'y'.repeat(100_000))
     room.handleMessage(author, encodeSyncMessage(2, Y.encodeStateAsUpdate(big, svAfterFirst)))
 
-    const behind = new FakePeer(false, true)
+    const behind = new FakePeer(false, PackedFormat.V2)
     room.handleMessage(behind, encodeSyncMessage(0, svAfterFirst))
     expect(behind.kinds()).toEqual([`packed:${PackedFormat.V1}`])
     expect(behind.sent[0]?.byteLength).toBeLessThan(10_000)
     const caughtUp = await unpacked(behind.sent[0])
     expect(caughtUp.map).toEqual({ big: 'y'.repeat(100_000) })
 
-    const upToDate = new FakePeer(false, true)
+    const upToDate = new FakePeer(false, PackedFormat.V2)
     room.handleMessage(upToDate, encodeSyncMessage(0, Y.encodeStateVector(big)))
     expect(upToDate.kinds()).toEqual(['sync:1'])
   })
@@ -567,11 +587,22 @@ describe('packed answers', () => {
     await sleep(REST_MS * 4)
     expect(room.isResting).toBe(true)
 
-    const [packer, plain, returning, upToDate] = [new FakePeer(false, true), new FakePeer(), new FakePeer(), new FakePeer()]
-    room.handleMessage(packer, EMPTY)
-    room.handleMessage(plain, EMPTY)
+    const [packer, columns, columns2, plain, returning, upToDate] = [
+      new FakePeer(false, PackedFormat.V2),
+      new FakePeer(false, PackedFormat.EntryColumns),
+      new FakePeer(false, PackedFormat.EntryColumns),
+      new FakePeer(),
+      new FakePeer(),
+      new FakePeer(),
+    ]
+    for (const peer of [packer, columns, columns2, plain]) room.handleMessage(peer, EMPTY)
     room.handleMessage(returning, encodeSyncMessage(0, svBeforeB))
     room.handleMessage(upToDate, encodeSyncMessage(0, Y.encodeStateVector(doc)))
+    // Held in entry columns: those who read them get the bytes held; an earlier client, the second format.
+    expect(columns2.sent[0]).toBe(columns.sent[0])
+    const inColumns = await unpacked(columns.sent[0])
+    expect(inColumns.format).toBe(PackedFormat.EntryColumns)
+    expect(inColumns.map).toEqual({ b: '2' })
     const packed = await unpacked(packer.sent[0])
     expect(packed.format).toBe(PackedFormat.V2)
     expect(packed.map).toEqual({ b: '2' })

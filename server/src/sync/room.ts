@@ -1,4 +1,4 @@
-import { CloseCode, MessageType, PackedFormat, SyncStep } from '@fabrique/protocol'
+import { applyEntryColumns, CloseCode, encodeStateAsEntryColumns, MessageType, PackedFormat, SyncStep } from '@fabrique/protocol'
 import * as decoding from 'lib0/decoding'
 import * as Y from 'yjs'
 import type { Logger } from '../logger.ts'
@@ -6,7 +6,7 @@ import type { BoardStorage, BoardSummary } from '../storage/types.ts'
 import { AwarenessRefused, AwarenessRelay, CROWDED_FRAME_MS, CROWDED_ROOM_PEERS, RENEWAL_HOLD_MS } from './awarenessRelay.ts'
 import { summariseDoc } from './boardSummary.ts'
 import { encodeSyncMessage, ProtocolError } from './messages.ts'
-import { asV1, PACK_ANSWERS_OVER_BYTES, packAnswer, unpackAnswer } from './packedAnswers.ts'
+import { asV1, diffAsV1, PACK_ANSWERS_OVER_BYTES, packAnswer, unpackAnswer, withoutColumns } from './packedAnswers.ts'
 import type { AwarenessPeer } from './awarenessRelay.ts'
 import type { Peer } from './peer.ts'
 import type { Relay, RelayMessage } from './relay.ts'
@@ -100,7 +100,7 @@ const EMPTY_STATE_VECTOR = 0
 const REST_RETRY_MS = 1000
 
 interface RestingState {
-  /** The whole state as a packed answer: what packing clients get as is. */
+  /** The whole state as a packed answer (entry columns, or Yjs's first format when it rested from storage). */
   packedMessage: Uint8Array
   /** Of the packed state and the changes made at rest. */
   stateVector: Uint8Array
@@ -200,8 +200,8 @@ export class Room {
   private compacting: Promise<void> | undefined
   /** Sync step 2 for a client with an empty document, encoded once until the document changes. */
   private fullStateMessage: Uint8Array | undefined
-  /** The same as a packed answer (for our own clients), made once until the document changes. */
-  private packedStateMessage: Uint8Array | undefined
+  /** The same as packed answers (for our own clients), by format, made once until the document changes. */
+  private readonly packedStateMessages = new Map<PackedFormat, Uint8Array>()
   private failed = false
   private destroyed = false
   /** Set once a stored change is not in the saved summary yet. */
@@ -249,7 +249,8 @@ export class Room {
     doc.transact(() => {
       for (const { update, format } of updates) {
         try {
-          if (format === PackedFormat.V2) Y.applyUpdateV2(doc, update)
+          if (format === PackedFormat.EntryColumns) applyEntryColumns(doc, update)
+          else if (format === PackedFormat.V2) Y.applyUpdateV2(doc, update)
           else Y.applyUpdate(doc, update)
         } catch {
           skipped++
@@ -273,8 +274,8 @@ export class Room {
       return false
     }
     // Held packed (a tenth of the size): a plain client's first join inflates it again (~1 ms a MB).
-    this.packedStateMessage = packAnswer(PackedFormat.V1, update)
-    this.rested = { packedMessage: this.packedStateMessage, stateVector, clocks: Y.decodeStateVector(stateVector), changes: [], changeBytes: 0 }
+    const packedMessage = packAnswer(PackedFormat.V1, update)
+    this.rested = { packedMessage, stateVector, clocks: Y.decodeStateVector(stateVector), changes: [], changeBytes: 0 }
     return true
   }
 
@@ -290,6 +291,9 @@ export class Room {
     const { rested } = this
     const doc = this.replay(rested ? [unpackAnswer(rested.packedMessage), ...rested.changes.map((update) => ({ update }))] : [])
     this.rested = undefined
+    // Made at rest, they lack the changes made at rest, which newcomers got after them.
+    this.fullStateMessage = undefined
+    this.packedStateMessages.clear()
     this.deps.metrics.wakeSeconds.observe((performance.now() - started) / 1000)
     return doc
   }
@@ -321,7 +325,8 @@ export class Room {
       this.scheduleRest(Math.min(REST_RETRY_MS, this.deps.restAfterMs))
       return
     }
-    const packedMessage = this.packedStateSyncMessage()
+    // In entry columns: a third of the size in the second format, and what our clients read.
+    const packedMessage = this.packedStateSyncMessage(PackedFormat.EntryColumns)
     const stateVector = Y.encodeStateVector(doc)
     const deletions = Y.encodeStateAsUpdate(doc, stateVector)
     const summary = this.written && this.written.takenMs > this.lastChangeMs ? this.written.summary : undefined
@@ -329,6 +334,7 @@ export class Room {
     this.live = undefined
     // The plain encoding is ten times the packed one: a plain client's join makes it again.
     this.fullStateMessage = undefined
+    this.packedStateMessages.clear()
     doc.destroy()
     this.deps.onReleased?.(itemCount(this.rested.clocks))
     this.deps.logger.debug('board resting', { boardId: this.boardId, bytes: packedMessage.byteLength })
@@ -384,10 +390,28 @@ export class Room {
     return this.fullStateMessage
   }
 
-  /** The same as a packed answer: Yjs's second format (15% smaller), deflated (a tenth of the plain size). */
-  private packedStateSyncMessage(): Uint8Array {
-    this.packedStateMessage ??= this.rested?.packedMessage ?? packAnswer(PackedFormat.V2, Y.encodeStateAsUpdateV2(this.doc))
-    return this.packedStateMessage
+  /**
+   * The same as a packed answer, for a client that gets whole states in `format`: entry columns
+   * (a thirtieth of the plain size once deflated) or Yjs's second format (a tenth). At rest: the
+   * resting state as it is held when the client reads it, else in Yjs's second format.
+   */
+  private packedStateSyncMessage(format: PackedFormat): Uint8Array {
+    let message = this.packedStateMessages.get(format)
+    if (message) return message
+    const { rested } = this
+    if (rested) {
+      const resting = unpackAnswer(rested.packedMessage)
+      const readable = format === PackedFormat.EntryColumns || resting.format !== PackedFormat.EntryColumns
+      if (readable) return rested.packedMessage
+      const plain = withoutColumns(resting.format, resting.update)
+      message = packAnswer(plain.format, plain.update)
+    } else if (format === PackedFormat.EntryColumns) {
+      message = packAnswer(format, encodeStateAsEntryColumns(this.doc))
+    } else {
+      message = packAnswer(PackedFormat.V2, Y.encodeStateAsUpdateV2(this.doc))
+    }
+    this.packedStateMessages.set(format, message)
+    return message
   }
 
   /** The board's whole state, changes made at rest included. */
@@ -421,7 +445,7 @@ export class Room {
     const holdsEverything = covers(Y.decodeStateVector(stateVector), rested.clocks)
     if (holdsEverything && rested.deletions) return rested.deletions
     const { format, update } = unpackAnswer(rested.packedMessage)
-    const diff = asV1(format, format === PackedFormat.V2 ? Y.diffUpdateV2(update, stateVector) : Y.diffUpdate(update, stateVector))
+    const diff = diffAsV1(format, update, stateVector)
     if (holdsEverything) rested.deletions = diff
     return diff
   }
@@ -485,7 +509,7 @@ export class Room {
     const subtype = decoding.readVarUint(decoder)
     const payload = decoding.readVarUint8Array(decoder)
     if (subtype === SyncStep.Step1) {
-      for (const message of this.syncStep2For(payload, peer.packs === true)) peer.send(message)
+      for (const message of this.syncStep2For(payload, peer.packing)) peer.send(message)
       return
     }
     if (subtype !== SyncStep.Step2 && subtype !== SyncStep.Update) throw new ProtocolError(`unknown sync message ${subtype}`)
@@ -520,11 +544,11 @@ export class Room {
    * The answer to a sync step 1: packed when the peer reads packed answers and it is worth it. At
    * rest, the changes made at rest follow as updates, as the peers that were there received them.
    */
-  private syncStep2For(stateVector: Uint8Array, packs: boolean): Uint8Array[] {
+  private syncStep2For(stateVector: Uint8Array, packing: PackedFormat | undefined): Uint8Array[] {
     const isEmpty = stateVector.length === 1 && stateVector[0] === EMPTY_STATE_VECTOR
     if (isEmpty) {
       const changes = (this.rested?.changes ?? []).map((update) => encodeSyncMessage(SyncStep.Update, update))
-      return [packs ? this.packedStateSyncMessage() : this.fullStateSyncMessage(), ...changes]
+      return [packing ? this.packedStateSyncMessage(packing) : this.fullStateSyncMessage(), ...changes]
     }
     let missing: Uint8Array[]
     try {
@@ -534,14 +558,14 @@ export class Room {
     }
     const [ofState, ...ofChanges] = missing as [Uint8Array, ...Uint8Array[]]
     // A tab back after a long while (its copy from IndexedDB far behind) may lack megabytes.
-    const answer = packs && ofState.byteLength > PACK_ANSWERS_OVER_BYTES ? packAnswer(PackedFormat.V1, ofState) : encodeSyncMessage(SyncStep.Step2, ofState)
+    const answer = packing && ofState.byteLength > PACK_ANSWERS_OVER_BYTES ? packAnswer(PackedFormat.V1, ofState) : encodeSyncMessage(SyncStep.Step2, ofState)
     return [answer, ...ofChanges.filter((update) => !isEmptyUpdate(update)).map((update) => encodeSyncMessage(SyncStep.Update, update))]
   }
 
   /** Only what actually changed the document reaches here: duplicates are dropped by Yjs. */
   private onDocUpdate(update: Uint8Array, origin: unknown): void {
     this.fullStateMessage = undefined
-    this.packedStateMessage = undefined
+    this.packedStateMessages.clear()
     this.lastChangeMs = performance.now()
     if (origin === RELAYED) {
       this.broadcastUpdate(update, undefined)

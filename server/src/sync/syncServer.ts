@@ -1,4 +1,4 @@
-import { CloseCode, isValidBoardId, PACK_DEFLATE_RAW, PROTOCOL_VERSION } from '@fabrique/protocol'
+import { CloseCode, isValidBoardId, PROTOCOL_VERSION, wholeStateFormat } from '@fabrique/protocol'
 import type { WebSocket } from 'ws'
 import type * as Y from 'yjs'
 import type { Logger } from '../logger.ts'
@@ -111,7 +111,7 @@ export class SyncServer {
     }
     const connection = new Connection(ws, boardId, limits, metrics, logger)
     connection.recheck = accept.recheck
-    connection.packs = accept.packing === PACK_DEFLATE_RAW
+    connection.packing = wholeStateFormat(accept.packing)
     this.connections.add(connection)
     count(this.perAddress, accept.address, +1)
     ws.on('close', () => {
