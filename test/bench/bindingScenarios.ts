@@ -200,7 +200,15 @@ function timeApply(pair: Pair, update: Uint8Array): Omit<BatchSample, 'writerMs'
  * receives it (one update, as a newcomer's sync brings it); then the writer moves and recolours
  * `changed` shapes picked at random in one store transaction, and the reader applies that update.
  */
-export function runBindingBatch(scenario: BindingBatchScenario, kind: ServerKind): BindingBatchResult {
+/**
+ * Between runs, longer than a frame: tldraw's store schedules its listeners for the next animation
+ * frame, and a pair's pending frames hold on to its stores and documents. In a synchronous loop
+ * they never ran, every pair stayed reachable, and the heap grew ~12 MB a run: the later applies
+ * ran with V8 marking a large heap (a run took 26 ms on a clean heap, up to 99 ms ten runs later).
+ */
+const BETWEEN_RUNS_MS = 50
+
+export async function runBindingBatch(scenario: BindingBatchScenario, kind: ServerKind): Promise<BindingBatchResult> {
   const samples: BatchSample[] = []
   let docBytes = 0
   for (let run = 0; run < scenario.warmups + scenario.repeats; run++) {
@@ -234,6 +242,7 @@ export function runBindingBatch(scenario: BindingBatchScenario, kind: ServerKind
     } finally {
       pair.dispose()
     }
+    await new Promise((resolve) => setTimeout(resolve, BETWEEN_RUNS_MS))
   }
   const med = (get: (sample: BatchSample) => number) => median(samples.map(get))
   return {
