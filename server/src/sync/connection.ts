@@ -17,7 +17,47 @@ export interface ConnectionLimits {
 const BURST_SECONDS = 5
 
 /** The TCP socket under a `ws` WebSocket (a private field of ws, hence the guard where it is read). */
-type RawSocket = { cork(): void; uncork(): void }
+type RawSocket = { cork(): void; uncork(): void; write(chunk: Uint8Array): boolean }
+
+function rawSocketOf(ws: WebSocket): RawSocket | undefined {
+  const socket = (ws as unknown as { _socket?: Partial<RawSocket> })._socket
+  if (!socket || typeof socket.cork !== 'function' || typeof socket.uncork !== 'function' || typeof socket.write !== 'function') return undefined
+  return socket as RawSocket
+}
+
+/** Payloads up to this size are copied behind their frame header (one chunk to write); longer ones follow it. */
+const JOINED_FRAME_BYTES = 16 * 1024
+
+/**
+ * The last message framed and its WebSocket frame (an unmasked binary frame, as a server sends
+ * it): a room hands one message to each of its peers in a row, and ws would frame it again for
+ * each (a header, an options object, two writes). Framed once, every socket writes the same bytes.
+ */
+let framedMessage: Uint8Array | undefined
+let frameChunks: Uint8Array[] = []
+
+function frameOf(message: Uint8Array): Uint8Array[] {
+  if (message === framedMessage) return frameChunks
+  const length = message.byteLength
+  const headerBytes = length < 126 ? 2 : length < 0x10000 ? 4 : 10
+  const joined = length <= JOINED_FRAME_BYTES
+  const header = Buffer.allocUnsafe(headerBytes + (joined ? length : 0))
+  header[0] = 0x82 // FIN, binary
+  if (length < 126) {
+    header[1] = length
+  } else if (length < 0x10000) {
+    header[1] = 126
+    header.writeUInt16BE(length, 2)
+  } else {
+    header[1] = 127
+    header.writeUInt32BE(Math.floor(length / 0x1_0000_0000), 2)
+    header.writeUInt32BE(length >>> 0, 6)
+  }
+  if (joined) header.set(message, headerBytes)
+  framedMessage = message
+  frameChunks = joined ? [header] : [header, message]
+  return frameChunks
+}
 
 /**
  * Sockets corked during this turn of the event loop, uncorked together once its I/O is handled.
@@ -37,13 +77,11 @@ export function uncorkAll(): void {
   corked.clear()
 }
 
-function corkForThisTurn(ws: WebSocket): void {
-  const socket = (ws as unknown as { _socket?: Partial<RawSocket> })._socket
-  if (!socket || typeof socket.cork !== 'function' || typeof socket.uncork !== 'function') return
-  if (corked.has(socket as RawSocket)) return
+function corkForThisTurn(socket: RawSocket): void {
+  if (corked.has(socket)) return
   if (corked.size === 0) setImmediate(uncorkAll)
   socket.cork()
-  corked.add(socket as RawSocket)
+  corked.add(socket)
 }
 
 /**
@@ -69,6 +107,9 @@ export class Connection implements Peer {
   /** The client reads packed sync answers, whole states in this format (see @fabrique/protocol's packedState). */
   packing: PackedFormat | undefined
   private room: Room | undefined
+  /** The TCP socket under the WebSocket, and whether frames are written to it directly (see frameOf). */
+  private readonly socket: RawSocket | undefined
+  private readonly framesItself: boolean
   private held: Uint8Array[] | undefined = []
   private closed = false
   private tokens: number
@@ -82,6 +123,9 @@ export class Connection implements Peer {
     private readonly logger: Logger,
   ) {
     this.tokens = limits.maxMessagesPerSecond * BURST_SECONDS
+    this.socket = rawSocketOf(ws)
+    // ws frames with its own sender when an extension (compression) was negotiated.
+    this.framesItself = this.socket !== undefined && ws.extensions === ''
     ws.on('message', (data, isBinary) => this.onMessage(data as Buffer, isBinary))
     ws.on('pong', () => {
       this.heard = true
@@ -123,8 +167,13 @@ export class Connection implements Peer {
       this.ws.terminate()
       return
     }
-    corkForThisTurn(this.ws)
-    this.ws.send(message, { binary: true })
+    const { socket } = this
+    if (socket) corkForThisTurn(socket)
+    if (socket && this.framesItself) {
+      for (const chunk of frameOf(message)) socket.write(chunk)
+    } else {
+      this.ws.send(message, { binary: true })
+    }
     this.sent = true
     this.metrics.messagesOut.inc()
     this.metrics.bytesOut.inc(message.byteLength)
