@@ -63,9 +63,10 @@ describe('ExportThread', () => {
     const sheets = await Promise.all(teams.map((team) => sheetEntry(team, 'json', 'fr')))
     const pdfs = await Promise.all(teams.map((team) => sheetEntry(team, 'pdf', 'fr')))
     const { result, stallMs, ms } = await longestStall(async () => {
-      // Typesetting the Markdown and PDF of 30 teams in two languages: the thread's work.
-      const made = await Promise.all(sheets.slice(0, 30).map((json) => thread.run({ op: 'team', from: { json }, md: ['fr', 'en'], pdf: ['fr', 'en'] })))
-      return { made: made[29] as (typeof made)[number], event: await thread.run({ op: 'event', sheets, pdfs, locale: 'fr' }) }
+      // Typesetting the Markdown and PDF of 60 teams in two languages: the thread's work (enough of
+      // it to exceed the bound below on a fast machine too: 30 teams took 294 ms on one).
+      const made = await Promise.all(sheets.slice(0, 60).map((json) => thread.run({ op: 'team', from: { json }, md: ['fr', 'en'], pdf: ['fr', 'en'] })))
+      return { made: made[59] as (typeof made)[number], event: await thread.run({ op: 'event', sheets, pdfs, locale: 'fr' }) }
     })
     expect(text(result.event.notesCsv).match(/Équipe 79/g)).toHaveLength(9)
     expect(text(result.made.pdf.en).startsWith('%PDF-')).toBe(true)
