@@ -11,29 +11,29 @@ function entry(key: string, value: unknown): Uint8Array {
   return utf8.encode(JSON.stringify([key, value]))
 }
 
-/** Deterministic pseudo-random numbers (mulberry32). */
-function seeded(seed: number): () => number {
+const ID_ALPHABET = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-'
+
+/** Ids as random as tldraw's (21 characters of 64), the same every run: a linear congruential sequence's top bits. */
+function idMaker(seed: number): () => string {
   let state = seed >>> 0
   return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+    let id = 'shape:'
+    for (let c = 0; c < 21; c++) {
+      state = (Math.imul(state, 1103515245) + 12345) >>> 0
+      id += ID_ALPHABET[state >>> 26]
+    }
+    return id
   }
 }
 
-const ID_ALPHABET = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-'
-
 /** Records laid out as the board lays them out: one entry per field, random ids, notes on a grid. */
 function boardDoc(records: number, seed = 1): Y.Doc {
-  const random = seeded(seed)
+  const nextId = idMaker(seed)
   const doc = new Y.Doc()
   const array = doc.getArray<Uint8Array>('records')
   doc.transact(() => {
     for (let i = 0; i < records; i++) {
-      let id = 'shape:'
-      for (let c = 0; c < 21; c++) id += ID_ALPHABET[Math.floor(random() * ID_ALPHABET.length)]
+      const id = nextId()
       array.push([
         entry(`${id}/typeName`, 'shape'),
         entry(`${id}/id`, id),
