@@ -32,6 +32,7 @@ const JOINED_FRAME_BYTES = 16 * 1024
  * The last message framed and its WebSocket frame (an unmasked binary frame, as a server sends
  * it): a room hands one message to each of its peers in a row, and ws would frame it again for
  * each (a header, an options object, two writes). Framed once, every socket writes the same bytes.
+ * Messages are never changed once handed to send, so the same object is the same message.
  */
 let framedMessage: Uint8Array | undefined
 let frameChunks: Uint8Array[] = []

@@ -44,9 +44,16 @@ export function asV1(format: PackedFormat, update: Uint8Array): Uint8Array {
   return format === PackedFormat.V2 ? Y.convertUpdateFormatV2ToV1(update) : update
 }
 
-/** The same in Yjs's first or second format, for a client that does not read entry columns. */
-export function withoutColumns(format: PackedFormat, update: Uint8Array): { format: PackedFormat; update: Uint8Array } {
-  return format === PackedFormat.EntryColumns ? { format: PackedFormat.V2, update: entryColumnsToV2(update) } : { format, update }
+/** The format of a packed answer, read from its header without inflating it. */
+export function packedFormatOf(message: Uint8Array): PackedFormat {
+  const decoder = decoding.createDecoder(message)
+  decoding.readVarUint(decoder)
+  return decoding.readVarUint(decoder) as PackedFormat
+}
+
+/** A packed answer in entry columns as one in Yjs's second format, for a client that does not read columns. */
+export function packedWithoutColumns(message: Uint8Array): Uint8Array {
+  return packAnswer(PackedFormat.V2, entryColumnsToV2(unpackAnswer(message).update))
 }
 
 /** What a peer holding `stateVector` lacks of `update`, in Yjs's first format. */

@@ -6,7 +6,7 @@ import type { BoardStorage, BoardSummary } from '../storage/types.ts'
 import { AwarenessRefused, AwarenessRelay, CROWDED_FRAME_MS, CROWDED_ROOM_PEERS, RENEWAL_HOLD_MS } from './awarenessRelay.ts'
 import { summariseDoc } from './boardSummary.ts'
 import { encodeSyncMessage, ProtocolError } from './messages.ts'
-import { asV1, diffAsV1, PACK_ANSWERS_OVER_BYTES, packAnswer, unpackAnswer, withoutColumns } from './packedAnswers.ts'
+import { asV1, diffAsV1, PACK_ANSWERS_OVER_BYTES, packAnswer, packedFormatOf, packedWithoutColumns, unpackAnswer } from './packedAnswers.ts'
 import type { AwarenessPeer } from './awarenessRelay.ts'
 import type { Peer } from './peer.ts'
 import type { Relay, RelayMessage } from './relay.ts'
@@ -400,11 +400,8 @@ export class Room {
     if (message) return message
     const { rested } = this
     if (rested) {
-      const resting = unpackAnswer(rested.packedMessage)
-      const readable = format === PackedFormat.EntryColumns || resting.format !== PackedFormat.EntryColumns
-      if (readable) return rested.packedMessage
-      const plain = withoutColumns(resting.format, resting.update)
-      message = packAnswer(plain.format, plain.update)
+      if (format === PackedFormat.EntryColumns || packedFormatOf(rested.packedMessage) !== PackedFormat.EntryColumns) return rested.packedMessage
+      message = packedWithoutColumns(rested.packedMessage)
     } else if (format === PackedFormat.EntryColumns) {
       message = packAnswer(format, encodeStateAsEntryColumns(this.doc))
     } else {
