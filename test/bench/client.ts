@@ -4,7 +4,7 @@
  * hides when messages arrive, whereas here every receipt must be timed and a lost socket counted.
  */
 import zlib from 'node:zlib'
-import { applyEntryColumns, entryColumnsToV1, PACKED_SYNC_ANSWER, PackedFormat, readPackedAnswer } from '@fabrique/protocol'
+import { applyUpdateIn, PACKED_SYNC_ANSWER, type PackedFormat, readPackedAnswer } from '@fabrique/protocol'
 import * as decoding from 'lib0/decoding'
 import * as encoding from 'lib0/encoding'
 import { WebSocket } from 'ws'
@@ -35,15 +35,7 @@ export function unpackSyncAnswer(decoder: decoding.Decoder): SyncAnswer {
 
 /** Applies a sync answer as our client does. */
 export function applySyncAnswer(doc: Y.Doc, answer: SyncAnswer, origin?: unknown): void {
-  if (answer.format === PackedFormat.EntryColumns) applyEntryColumns(doc, answer.update, origin)
-  else if (answer.format === PackedFormat.V2) Y.applyUpdateV2(doc, answer.update, origin)
-  else Y.applyUpdate(doc, answer.update, origin)
-}
-
-/** A sync answer's update in Yjs's first format. */
-export function syncAnswerAsV1(answer: SyncAnswer): Uint8Array {
-  if (answer.format === PackedFormat.EntryColumns) return entryColumnsToV1(answer.update)
-  return answer.format === PackedFormat.V2 ? Y.convertUpdateFormatV2ToV1(answer.update) : answer.update
+  applyUpdateIn(answer.format, doc, answer.update, origin)
 }
 
 /** Epoch milliseconds with sub-millisecond precision, comparable between processes of one machine. */

@@ -12,7 +12,8 @@ import * as encoding from 'lib0/encoding'
 import { WebSocket } from 'ws'
 import * as Y from 'yjs'
 import { PACKED_SYNC_ANSWER, PackedFormat } from '@fabrique/protocol'
-import { applySyncAnswer, now, type Stamp, type SyncAnswer, syncAnswerAsV1, unpackSyncAnswer } from './client.ts'
+import { asV1 } from '../../server/src/sync/packedAnswers.ts'
+import { applySyncAnswer, now, type Stamp, type SyncAnswer, unpackSyncAnswer } from './client.ts'
 import type { WireProtocol } from './servers.ts'
 
 const MESSAGE_SYNC = 0
@@ -278,7 +279,7 @@ export class ThinClient {
     if (this.pendingSyncAnswer) {
       const resolve = this.pendingSyncAnswer
       this.pendingSyncAnswer = undefined
-      resolve(syncAnswerAsV1(answer))
+      resolve(asV1(answer.format, answer.update))
       return
     }
     if (this.syncedOnce) return

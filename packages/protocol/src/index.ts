@@ -25,6 +25,7 @@ export {
 export {
   acceptPackedAnswers,
   applyPackedAnswer,
+  applyUpdateIn,
   encodePackedAnswer,
   inflateRaw,
   PACK_COLUMNS,

@@ -65,12 +65,16 @@ export async function inflateRaw(deflated: Uint8Array): Promise<Uint8Array> {
   return new Uint8Array(await new Response(stream).arrayBuffer())
 }
 
+/** Applies an update in `format` (a packed answer's, inflated) to `doc` with `origin`. */
+export function applyUpdateIn(format: PackedFormat, doc: Y.Doc, update: Uint8Array, origin?: unknown): void {
+  if (format === PackedFormat.EntryColumns) applyEntryColumns(doc, update, origin)
+  else if (format === PackedFormat.V2) Y.applyUpdateV2(doc, update, origin)
+  else Y.applyUpdate(doc, update, origin)
+}
+
 /** Decompresses a packed answer and applies it to `doc` with `origin` (as a sync step 2 would be). */
 export async function applyPackedAnswer(doc: Y.Doc, answer: PackedAnswer, origin: unknown): Promise<void> {
-  const update = await inflateRaw(answer.deflated)
-  if (answer.format === PackedFormat.EntryColumns) applyEntryColumns(doc, update, origin)
-  else if (answer.format === PackedFormat.V2) Y.applyUpdateV2(doc, update, origin)
-  else Y.applyUpdate(doc, update, origin)
+  applyUpdateIn(answer.format, doc, await inflateRaw(answer.deflated), origin)
 }
 
 /** What acceptPackedAnswers needs of y-websocket's WebsocketProvider. */

@@ -1,4 +1,4 @@
-import { applyEntryColumns, CloseCode, encodeStateAsEntryColumns, MessageType, PackedFormat, SyncStep } from '@fabrique/protocol'
+import { applyUpdateIn, CloseCode, encodeStateAsEntryColumns, MessageType, PackedFormat, SyncStep } from '@fabrique/protocol'
 import * as decoding from 'lib0/decoding'
 import * as Y from 'yjs'
 import type { Logger } from '../logger.ts'
@@ -249,9 +249,7 @@ export class Room {
     doc.transact(() => {
       for (const { update, format } of updates) {
         try {
-          if (format === PackedFormat.EntryColumns) applyEntryColumns(doc, update)
-          else if (format === PackedFormat.V2) Y.applyUpdateV2(doc, update)
-          else Y.applyUpdate(doc, update)
+          applyUpdateIn(format ?? PackedFormat.V1, doc, update)
         } catch {
           skipped++
         }
