@@ -19,6 +19,8 @@ export class RedisRelay implements Relay {
   /** Set when either connection dropped after having been up; cleared by the resync. */
   private outage = false
   private publishFailuresLogged = false
+  /** Published during this turn, sent together at its end: [channel, frame]. */
+  private unsent: Array<[string, Buffer]> = []
 
   constructor(
     url: string,
@@ -28,8 +30,10 @@ export class RedisRelay implements Relay {
     const retryStrategy = (times: number) => Math.min(times * 100, 2000)
     // Publishes made while Redis is down fail at once rather than pile up in memory: the resync
     // after the outage recovers them. Subscriptions do wait, and ioredis restores them itself.
-    // The publishes of one event-loop turn (every board's updates and cursors) go out in one write.
-    this.pub = new Redis(url, { retryStrategy, maxRetriesPerRequest: null, enableOfflineQueue: false, enableAutoPipelining: true })
+    // The publishes of one event-loop turn go out in one write (see flush), not through ioredis's
+    // auto-pipelining: it defers to setImmediate, which from the turn's end (where cursors are
+    // flushed) is the next turn, after all of its I/O.
+    this.pub = new Redis(url, { retryStrategy, maxRetriesPerRequest: null, enableOfflineQueue: false })
     this.sub = new Redis(url, { retryStrategy, maxRetriesPerRequest: null, enableOfflineQueue: true })
     for (const [name, client] of [['publisher', this.pub], ['subscriber', this.sub]] as const) {
       client.on('error', (error: Error) => this.logger.warn(`redis ${name} error`, { error: error.message }))
@@ -76,11 +80,24 @@ export class RedisRelay implements Relay {
     this.instanceId.copy(frame, 0)
     frame[ID_BYTES] = kinds.indexOf(message.kind)
     frame.set(message.payload, ID_BYTES + 1)
-    this.pub.publish(this.channel(boardId), frame).catch((error: Error) => {
+    this.unsent.push([this.channel(boardId), frame])
+    if (this.unsent.length === 1) setImmediate(() => this.flush())
+  }
+
+  flush(): void {
+    if (this.unsent.length === 0) return
+    const pipeline = this.pub.pipeline()
+    for (const [channel, frame] of this.unsent) pipeline.publish(channel, frame)
+    this.unsent = []
+    const failed = (error: Error) => {
       if (this.publishFailuresLogged) return
       this.publishFailuresLogged = true
-      this.logger.warn('redis publish failed; boards resync when it is back', { boardId, error: error.message })
-    })
+      this.logger.warn('redis publish failed; boards resync when it is back', { error: error.message })
+    }
+    pipeline.exec().then((results) => {
+      const error = results?.find(([commandError]) => commandError)?.[0]
+      if (error) failed(error)
+    }, failed)
   }
 
   onMessage(handler: (boardId: string, message: RelayMessage) => void): void {

@@ -22,6 +22,12 @@ export interface Relay {
   subscribe(boardId: string): Promise<void>
   unsubscribe(boardId: string): Promise<void>
   publish(boardId: string, message: RelayMessage): void
+  /**
+   * Sends what was published so far now. Publishes go out together at the end of the turn; the
+   * awareness flush, itself a callback of the turn's end, calls this so that its cursors do not
+   * wait for the next turn.
+   */
+  flush?(): void
   /** Messages from other instances (never this one's own). */
   onMessage(handler: (boardId: string, message: RelayMessage) => void): void
   /** Called after a lost connection to the broker came back: messages may have been missed. */

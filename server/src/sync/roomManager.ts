@@ -291,6 +291,7 @@ export class RoomManager {
       const rooms = [...this.awarenessDirty]
       this.awarenessDirty.clear()
       for (const r of rooms) r.flushAwareness()
+      this.options.relay?.flush?.()
       uncorkAll()
     })
   }
