@@ -109,6 +109,8 @@ export class RedisRelay implements Relay {
   }
 
   async close(): Promise<void> {
+    // What this turn published leaves before the connection closes.
+    this.flush()
     await Promise.allSettled([this.sub.quit(), this.pub.quit()])
   }
 }
