@@ -311,18 +311,19 @@ export function v2ToEntryColumns(update: Uint8Array): Uint8Array {
   return Y.diffUpdateV2(update, EMPTY_STATE_VECTOR, Y.UpdateDecoderV2, EntryColumnsEncoder)
 }
 
-/** An update in entry columns in Yjs's second format, or its first. */
+/** An update in entry columns in Yjs's second format. */
 export function entryColumnsToV2(update: Uint8Array): Uint8Array {
   return Y.diffUpdateV2(update, EMPTY_STATE_VECTOR, EntryColumnsDecoder, Y.UpdateEncoderV2)
-}
-
-export function entryColumnsToV1(update: Uint8Array): Uint8Array {
-  return Y.diffUpdateV2(update, EMPTY_STATE_VECTOR, EntryColumnsDecoder, Y.UpdateEncoderV1)
 }
 
 /** What a peer holding `stateVector` lacks of an update in entry columns, in Yjs's first format. */
 export function diffEntryColumns(update: Uint8Array, stateVector: Uint8Array): Uint8Array {
   return Y.diffUpdateV2(update, stateVector, EntryColumnsDecoder, Y.UpdateEncoderV1)
+}
+
+/** An update in entry columns in Yjs's first format: all of it, to a peer holding nothing. */
+export function entryColumnsToV1(update: Uint8Array): Uint8Array {
+  return diffEntryColumns(update, EMPTY_STATE_VECTOR)
 }
 
 export function applyEntryColumns(doc: Y.Doc, update: Uint8Array, origin?: unknown): void {
