@@ -35,7 +35,7 @@ import { RedisRelay } from './sync/redisRelay.ts'
 import { SyncServer } from './sync/syncServer.ts'
 import { SheetFiles } from './exportThread/sheetFiles.ts'
 import { SheetsAhead } from './exportThread/sheetsAhead.ts'
-import { pushGroundOf } from '@fabrique/templates'
+import { followOutline, pushGroundOf } from '@fabrique/templates'
 
 export interface FabriqueServer {
   app: Hono
@@ -98,6 +98,12 @@ async function openDatabases(config: Config, logger: Logger): Promise<Databases>
   }
 }
 
+/**
+ * Records-array entries of a board loaded with more than this are not read for its outline at
+ * load (~2 ms for 300 shapes), but at its first push, in turns (prepareOutline).
+ */
+const FOLLOW_OUTLINE_MAX_ITEMS = 8192
+
 /** A Fabrique server listening on config.port (0 picks a free port). */
 export async function createServer(config: Config, overrides: ServerOverrides = {}): Promise<FabriqueServer> {
   const logger = overrides.logger ?? createLogger(config.logLevel)
@@ -122,6 +128,9 @@ export async function createServer(config: Config, overrides: ServerOverrides = 
     restAfterMs: config.sync.restAfterMs,
     // A push to a resting board places its template from this, without decoding the board.
     describeAtRest: pushGroundOf,
+    // A push then finds the board's outline ready (see followOutline): from their first entry for
+    // the boards of an event, which start empty; a larger board woken from rest at its first push.
+    onLive: (doc) => followOutline(doc, FOLLOW_OUTLINE_MAX_ITEMS),
     reclaimMemory: config.sync.reclaimMemory,
     compactAfterUpdates: config.sync.compactAfterUpdates,
     heartbeatMs: config.sync.heartbeatMs,

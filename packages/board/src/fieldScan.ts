@@ -38,79 +38,101 @@ function sameRecordId(a: Uint8Array, aEnd: number, b: Uint8Array, bEnd: number):
  * entry with TextDecoder and JSON.parse (18-34 ms against 32-50, alternating runs, Node 20).
  */
 export function readSomeFields(doc: Y.Doc, wanted: ReadonlySet<string>): Map<string, Map<string, unknown>> {
-  const scan = scanSomeFields(doc, wanted, Number.POSITIVE_INFINITY)
-  for (let step = scan.next(); ; step = scan.next()) if (step.done) return step.value
+  const records = new Map<string, Map<string, unknown>>()
+  // The last record's fields, found again without a lookup while its entries follow one another.
+  let lastId: string | undefined
+  let lastFields: Map<string, unknown> | undefined
+  const scan = visitSomeFields(doc, wanted, Number.POSITIVE_INFINITY, (recordId, field, value) => {
+    if (recordId !== lastId || lastFields === undefined) {
+      lastFields = fieldsOfRecord(records, recordId)
+      lastId = recordId
+    }
+    // Later entries win: what a FieldMap keeps of a key written twice at once.
+    lastFields.set(field, value)
+  })
+  while (!scan.next().done);
+  return records
 }
 
+/** What an EntryReader hands over of each entry of a wanted field. */
+export type VisitEntry = (recordId: string, field: string, value: unknown, item: Y.Item) => void
+
 /**
- * readSomeFields over several turns of the event loop, `itemsPerTurn` items of the array at a time
- * (the outline of a 2,000-shape board took 50-90 ms in one go while the server's code was still
- * cold). Between turns `changed()` is asked: a change to the array may have unlinked the item the
- * scan stands on (merged tombstones), so a changed array ends the scan, and the answer is undefined.
+ * Reads entries of the records array for some of their fields, picked by their bytes. The same
+ * record id is handed over as the same string while a record's entries follow one another (compared
+ * by their bytes, decoded once): a record's fields are appended together.
  */
-export async function readSomeFieldsInTurns(
-  doc: Y.Doc,
-  wanted: ReadonlySet<string>,
-  options: { itemsPerTurn: number; changed: () => boolean; nextTurn?: () => Promise<unknown> },
-): Promise<Map<string, Map<string, unknown>> | undefined> {
-  const nextTurn = options.nextTurn ?? (() => new Promise((resolve) => setImmediate(resolve)))
-  const scan = scanSomeFields(doc, wanted, options.itemsPerTurn)
-  for (let step = scan.next(); ; step = scan.next()) {
-    if (step.done) return step.value
-    await nextTurn()
-    if (options.changed()) return undefined
+export class EntryReader {
+  private readonly names: readonly string[]
+  private readonly bytes: readonly Uint8Array[]
+  // The last record id decoded on the fast path: the entry it came from, where its id ends.
+  private lastRaw: Uint8Array | undefined
+  private lastSlash = 0
+  private lastId = ''
+
+  constructor(private readonly wanted: ReadonlySet<string>) {
+    this.names = [...wanted]
+    this.bytes = this.names.map((field) => encoder.encode(field))
+  }
+
+  /**
+   * Hands `visit` the entry `raw` (the content of `item`) if it is one of a wanted field. Whether
+   * the item is deleted is the caller's to check (a deleted item's content is still there while its
+   * transaction ends).
+   */
+  read(raw: Uint8Array, item: Y.Item, visit: VisitEntry): void {
+    const key = keyBounds(raw)
+    if (key === undefined) {
+      // An escaped or non-ASCII key: parse the entry whole.
+      const [whole, value] = JSON.parse(decoder.decode(raw)) as [string, unknown]
+      const { recordId, field } = splitKey(whole)
+      if (this.wanted.has(field)) visit(recordId, field, value, item)
+      return
+    }
+    const slash = key >>> 16
+    const end = key & 0xffff
+    const f = fieldSpelled(raw, slash + 1, end, this.bytes)
+    if (f < 0) return
+    if (this.lastRaw === undefined || !sameRecordId(this.lastRaw, this.lastSlash, raw, slash)) {
+      this.lastId = textOf(raw, 2, slash)
+      this.lastRaw = raw
+      this.lastSlash = slash
+    }
+    visit(this.lastId, this.names[f] as string, parseValue(raw, end + 2, raw.length - 1), item)
   }
 }
 
-/** The scan of readSomeFields, pausing (yielding) after every `itemsPerStep` items. */
-function* scanSomeFields(doc: Y.Doc, wanted: ReadonlySet<string>, itemsPerStep: number): Generator<void, Map<string, Map<string, unknown>>> {
-  const fieldNames = [...wanted]
-  const fieldBytes = fieldNames.map((field) => encoder.encode(field))
-  const records = new Map<string, Map<string, unknown>>()
-  // The last record id decoded on the fast path: the entry it came from, where its id ends, its fields.
-  let lastRaw: Uint8Array | undefined
-  let lastSlash = 0
-  let lastFields: Map<string, unknown> | undefined
+/**
+ * Hands `visit` every live entry of the array (left to right) whose field is one of `wanted`,
+ * pausing after every `itemsPerStep` items.
+ */
+export function* visitSomeFields(doc: Y.Doc, wanted: ReadonlySet<string>, itemsPerStep: number, visit: VisitEntry): Generator<void, void> {
+  const reader = new EntryReader(wanted)
   let untilPause = itemsPerStep
   for (let item = doc.getArray<Uint8Array>(RECORDS_ARRAY)._start; item !== null; item = item.right) {
     if (--untilPause <= 0) {
       yield
       untilPause = itemsPerStep
     }
-    if (item.deleted || !(item.content instanceof Y.ContentBinary)) continue
-    const raw = item.content.content
-    // One pass over the key: where it ends (its closing quote) and its last slash.
-    let end: number | undefined
-    let slash = 0
-    if (raw[0] === OPEN_BRACKET && raw[1] === QUOTE && raw[raw.length - 1] === CLOSE_BRACKET) {
-      for (let i = 2; i < raw.length; i++) {
-        const byte = raw[i] as number
-        if (byte === QUOTE) {
-          if (raw[i + 1] === COMMA) end = i
-          break
-        }
-        if (byte === SLASH) slash = i
-        else if (byte === BACKSLASH || byte >= 0x80) break
-      }
-    }
-    if (end === undefined || slash === 0) {
-      // An escaped or non-ASCII key: parse the entry whole.
-      const [key, value] = JSON.parse(decoder.decode(raw)) as [string, unknown]
-      const { recordId, field } = splitKey(key)
-      // Later entries win: what a FieldMap keeps of a key written twice at once.
-      if (wanted.has(field)) fieldsOfRecord(records, recordId).set(field, value)
-      continue
-    }
-    const f = fieldSpelled(raw, slash + 1, end, fieldBytes)
-    if (f < 0) continue
-    if (lastFields === undefined || lastRaw === undefined || !sameRecordId(lastRaw, lastSlash, raw, slash)) {
-      lastFields = fieldsOfRecord(records, textOf(raw, 2, slash))
-      lastRaw = raw
-      lastSlash = slash
-    }
-    lastFields.set(fieldNames[f] as string, parseValue(raw, end + 2, raw.length - 1))
+    if (!item.deleted && item.content instanceof Y.ContentBinary) reader.read(item.content.content, item, visit)
   }
-  return records
+}
+
+/**
+ * Where an entry's key ends (its closing quote) and its last slash, in one pass over the key, as
+ * `slash << 16 | end` (no object per entry); undefined for an escaped or non-ASCII key, one without
+ * a slash, or one too long to say so, which is parsed whole.
+ */
+function keyBounds(raw: Uint8Array): number | undefined {
+  if (raw[0] !== OPEN_BRACKET || raw[1] !== QUOTE || raw[raw.length - 1] !== CLOSE_BRACKET) return undefined
+  let slash = 0
+  for (let i = 2; i < raw.length && i < 0xffff; i++) {
+    const byte = raw[i] as number
+    if (byte === QUOTE) return raw[i + 1] === COMMA && slash > 0 ? slash * 0x10000 + i : undefined
+    if (byte === SLASH) slash = i
+    else if (byte === BACKSLASH || byte >= 0x80) return undefined
+  }
+  return undefined
 }
 
 /**

@@ -17,7 +17,7 @@ const BACKWARD_COST = 2
 
 /** A box free space can be found around: finite, not negative. */
 export function isUsable(box: Rect): boolean {
-  return [box.x, box.y, box.w, box.h].every(Number.isFinite) && box.w >= 0 && box.h >= 0
+  return Number.isFinite(box.x) && Number.isFinite(box.y) && Number.isFinite(box.w) && Number.isFinite(box.h) && box.w >= 0 && box.h >= 0
 }
 
 /** The box around `boxes` (at least one). */

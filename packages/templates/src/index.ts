@@ -46,6 +46,7 @@ export {
   placeTemplate,
   placeTemplateAtRest,
   prepareOutline,
+  followOutline,
   pushGroundOf,
   type WithdrawResult,
   withdrawPush,

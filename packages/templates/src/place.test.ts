@@ -4,7 +4,7 @@ import { describe, expect, test } from 'vitest'
 import * as Y from 'yjs'
 import { getTemplate } from './catalog.ts'
 import type { TemplateId } from './types.ts'
-import { PUSHES_MAP, type PushEntry, placeTemplate, placeTemplateAtRest, prepareOutline, pushGroundOf, withdrawPush } from './place.ts'
+import { followOutline, PUSHES_MAP, type PushEntry, placeTemplate, placeTemplateAtRest, prepareOutline, pushGroundOf, withdrawPush } from './place.ts'
 
 /** A participant's view of the board: a real store bound to the document. */
 function participant(doc: Y.Doc): TLStore {
@@ -100,6 +100,35 @@ describe('placeTemplate', () => {
     expect(frame?.index).toBe(getIndexAbove('a1' as IndexKey))
   })
 
+  test('a board followed from its first entry places a push where a fresh read of it would', () => {
+    const followed = new Y.Doc()
+    followOutline(followed)
+    const store = drawingParticipant(followed)
+    const small = { w: 40, h: 30 }
+    // The team draws, moves its widest shape away, deletes the topmost: the box and the top shrink.
+    store.put([geo(store, 'wide', 0, 'a5', { w: 3000, h: 100 }), geo(store, 'top', 50, 'a9', small), ...Array.from({ length: 5 }, (_, i) => geo(store, `n-${i}`, i * 60, 'a1', small))])
+    store._flushHistory()
+    store.update(createShapeId('wide'), (shape) => ({ ...shape, x: -200, props: { ...shape.props, w: 100 } }) as TLShape)
+    store.remove([createShapeId('top')])
+    store._flushHistory()
+    // The same board, never followed: its outline is read at the push.
+    const fresh = new Y.Doc()
+    Y.applyUpdate(fresh, Y.encodeStateAsUpdate(followed))
+    const ids = () => {
+      let n = 0
+      return () => `same-${n++}`
+    }
+    const frameOf = (doc: Y.Doc) => {
+      placeTemplate(doc, { template: getTemplate('lean-canvas'), locale: 'fr', pushId: 'followed', createId: ids(), now: () => 1 })
+      return shapesOf(participant(doc)).find((shape) => shape.type === 'frame')
+    }
+    const placed = frameOf(followed)
+    expect(placed).toEqual(frameOf(fresh))
+    // Right of the moved shape's new box (100 wide), not of its old one (3,000 wide).
+    expect(placed?.x).toBeLessThan(3000)
+    expect(placed?.index).toBe(getIndexAbove('a5' as IndexKey))
+  })
+
   test('pushes to one board at once read its outline once', async () => {
     const board = () => {
       const doc = new Y.Doc()
@@ -121,21 +150,26 @@ describe('placeTemplate', () => {
     expect(await turnsOf(board(), 5)).toBe(alone)
   })
 
-  test('pushes in a row stay clear of each other and of what the team draws or moves in between', () => {
+  test.each([
+    ['read at each push', false],
+    ['followed, each push in a transaction of its own (a room\'s)', true],
+  ])('pushes in a row stay clear of each other and of what the team draws or moves in between (%s)', (_, followed) => {
     const doc = new Y.Doc()
+    if (followed) followOutline(doc)
+    const place = (options: Parameters<typeof placeTemplate>[1]) => (followed ? doc.transact(() => placeTemplate(doc, options)) : placeTemplate(doc, options))
     const store = participant(doc)
     const frames = () => shapesOf(store).filter((shape): shape is TLShape & { props: { w: number; h: number } } => shape.type === 'frame')
     const overlap = (a: { x: number; y: number; props: { w: number; h: number } }, b: typeof a) =>
       a.x < b.x + b.props.w && b.x < a.x + a.props.w && a.y < b.y + b.props.h && b.y < a.y + a.props.h
-    placeTemplate(doc, { template: getTemplate('lean-canvas'), locale: 'fr', pushId: 'row-1' })
-    placeTemplate(doc, { template: getTemplate('problem-tree'), locale: 'fr', pushId: 'row-2' })
+    place({ template: getTemplate('lean-canvas'), locale: 'fr', pushId: 'row-1' })
+    place({ template: getTemplate('problem-tree'), locale: 'fr', pushId: 'row-2' })
     const [first, second] = frames()
     expect(second && first && overlap(first, second)).toBe(false)
 
     // The team drags the first frame just right of the second, where the next push would go.
     store.update(first?.id as TLShape['id'], (shape) => ({ ...shape, x: (second?.x ?? 0) + (second?.props.w ?? 0) + 100, y: second?.y ?? 0 }))
     store._flushHistory()
-    placeTemplate(doc, { template: getTemplate('five-whys'), locale: 'fr', pushId: 'row-3' })
+    place({ template: getTemplate('five-whys'), locale: 'fr', pushId: 'row-3' })
     const all = frames()
     expect(all).toHaveLength(3)
     for (const a of all) for (const b of all) if (a !== b) expect(overlap(a, b)).toBe(false)

@@ -1,4 +1,4 @@
-import { appendNewFields, fieldKey, PRESENCE_FIELD, RECORDS_ARRAY, readSomeFields, readSomeFieldsInTurns, recordsOf, recordToFields, SCHEMA_KEY, SCHEMA_MAP, sharedFieldMap } from '@fabrique/board'
+import { appendNewFields, FieldWatch, fieldKey, PRESENCE_FIELD, RECORDS_ARRAY, recordsOf, recordToFields, SCHEMA_KEY, SCHEMA_MAP, sharedFieldMap, type WatchedEntry } from '@fabrique/board'
 // tldraw's light packages, not 'tldraw' itself (editor, UI, React): the server writes templates
 // with this module, and importing 'tldraw' would cost it some 130 MB and 3 s at start.
 import { createTLSchema, DocumentRecordType, PageRecordType, type TLPageId, type TLRecord } from '@tldraw/tlschema'
@@ -46,12 +46,15 @@ export function placeTemplate(doc: Y.Doc, options: PlaceOptions): PlaceResult {
   const previous = doc.getMap<PushEntry>(PUSHES_MAP).get(options.pushId)
   if (previous) return { status: 'already', shapeIds: previous.shapeIds }
   const placement = plan(outlineFor(doc), options)
+  let own: Y.Transaction | undefined
   doc.transact((transaction) => {
-    ownWrites.add(transaction)
+    own = transaction
     write(doc, placement)
   })
-  // The outline stays good for the next push: what this one wrote is all that changed.
-  outlines.set(doc, placement.outline)
+  // The outline after this write is the one the placement worked out: kept for the next push, once
+  // the watch has read the write (when its transaction ends, maybe after this returns: the room's).
+  const watch = watches.get(doc)
+  if (watch?.following) outlines.set(watch, { version: watch.version, outline: placement.outline, by: own })
   return { status: 'placed', shapeIds: placement.entry.shapeIds }
 }
 
@@ -85,7 +88,8 @@ function plan(outline: BoardOutline, { template, locale, pushId, createId, now =
   const added: Rect[] = []
   for (const shape of pushed) {
     if (shape.typeName !== 'shape' || shape.parentId !== page.id) continue
-    added.push(boundsOf(recordToFields(shape)))
+    const fields = recordToFields(shape)
+    added.push(boundsOf((field) => fields.get(field)))
     if (!top || shape.index > top) top = shape.index
   }
   return { pushId, records: [...setup, ...shapes], entry, outline: { page, hasDocument: true, top, content: around(outline.content, added) } }
@@ -288,20 +292,35 @@ function around(box: Rect | undefined, rects: readonly Rect[]): Rect | undefined
 
 /** Items of the records array read per turn of the event loop by prepareOutline. */
 const OUTLINE_ITEMS_PER_TURN = 16_384
-/** Scans started again because the board changed under them, before giving up (placeTemplate then reads it). */
+/** Reads started again because the board changed under them, before giving up (placeTemplate then reads it). */
 const OUTLINE_ATTEMPTS = 3
 
 /**
- * Reads the board's outline ahead of placeTemplate, over several turns of the event loop (a
- * 2,000-shape board's 53,000 entries in four), and keeps it for placeTemplate, which then only
- * writes: a server pushing to every board of an event never holds its loop for a whole board's
- * read (50-90 ms while its code is still cold, ~20 ms after). If the board's records change during
- * the read, it starts again; after a few attempts placeTemplate reads the outline itself. Pushes
- * to the same board at once (a facilitator sends several templates) share one read.
+ * Follows a board's outline from now on (a FieldWatch of the fields outlineOf reads), so that a
+ * push finds it ready instead of reading a 2,000-shape board's 53,000 entries (15-20 ms each, for
+ * fifty boards at once). The server calls it for every board it loads: a new board (every board of
+ * an event starts empty) is followed from its first entry, at the cost of each change's own
+ * entries; one loaded with more than `maxItems` entries in its records array is read at its first
+ * push instead (prepareOutline), not at every load.
+ */
+export function followOutline(doc: Y.Doc, maxItems = Number.POSITIVE_INFINITY): void {
+  if (watches.get(doc)?.following) return
+  if (doc.getArray(RECORDS_ARRAY)._length > maxItems) return
+  watches.set(doc, FieldWatch.read(doc, OUTLINE_FIELDS))
+}
+
+/**
+ * Reads the board's outline ahead of placeTemplate when it is not followed yet, over several turns
+ * of the event loop (a 2,000-shape board's 53,000 entries in four), and follows it from there:
+ * placeTemplate then only writes, and a server pushing to every board of an event never holds its
+ * loop for a whole board's read (50-90 ms while its code is still cold, ~20 ms after). If the board's
+ * records change during the read, it starts again; after a few attempts placeTemplate reads the
+ * outline itself. Pushes to the same board at once (a facilitator sends several templates) share one
+ * read.
  */
 export function prepareOutline(doc: Y.Doc, pushId?: string, options: ReadAheadOptions = {}): Promise<void> {
   // A push already placed here is answered without the outline.
-  if (outlines.has(doc) || (pushId !== undefined && doc.getMap(PUSHES_MAP).has(pushId))) return Promise.resolve()
+  if (watches.get(doc)?.following || (pushId !== undefined && doc.getMap(PUSHES_MAP).has(pushId))) return Promise.resolve()
   let read = readsAhead.get(doc)
   if (!read) {
     read = readAhead(doc, options).finally(() => readsAhead.delete(doc))
@@ -319,48 +338,43 @@ interface ReadAheadOptions {
 const readsAhead = new WeakMap<Y.Doc, Promise<void>>()
 
 async function readAhead(doc: Y.Doc, { itemsPerTurn = OUTLINE_ITEMS_PER_TURN, nextTurn }: ReadAheadOptions): Promise<void> {
-  for (let attempt = 0; attempt < OUTLINE_ATTEMPTS && !outlines.has(doc); attempt++) {
-    watch(doc)
-    const generation = generations.get(doc) ?? 0
-    const changed = () => (generations.get(doc) ?? 0) !== generation
-    const records = await readSomeFieldsInTurns(doc, OUTLINE_FIELDS, { itemsPerTurn, changed, nextTurn })
-    if (records && !changed()) {
-      outlines.set(doc, outlineOf(records))
-      return
-    }
+  for (let attempt = 0; attempt < OUTLINE_ATTEMPTS && !watches.get(doc)?.following; attempt++) {
+    const watch = await FieldWatch.readInTurns(doc, OUTLINE_FIELDS, { itemsPerTurn, nextTurn })
+    // A push may have read the board meanwhile (placeTemplate after the last attempt).
+    if (watch && !watches.get(doc)?.following) watches.set(doc, watch)
+    else watch?.dispose()
   }
 }
 
-/** Each board's outline, kept while only pushes write its records (see outlineFor). */
-const outlines = new WeakMap<Y.Doc, BoardOutline>()
-/** Transactions of placeTemplate's writes, which update the outline themselves. */
-const ownWrites = new WeakSet<Y.Transaction>()
-/** How many transactions changed each watched document's records (own writes included). */
-const generations = new WeakMap<Y.Doc, number>()
-
-/** Follows the changes to the document's records: the kept outline goes when anything but a push changes them. */
-function watch(doc: Y.Doc): void {
-  if (generations.has(doc)) return
-  generations.set(doc, 0)
-  const records = doc.getArray(RECORDS_ARRAY) as unknown as Y.AbstractType<Y.YEvent<Y.Array<unknown>>>
-  doc.on('afterTransaction', (transaction: Y.Transaction) => {
-    if (!transaction.changed.has(records)) return
-    generations.set(doc, (generations.get(doc) ?? 0) + 1)
-    if (!ownWrites.has(transaction)) outlines.delete(doc)
-  })
-}
+/** The boards whose outline fields are followed. */
+const watches = new WeakMap<Y.Doc, FieldWatch>()
+/**
+ * The outline last worked out from each watch, and the watch's version it was worked out at; or, for
+ * a placement's, the transaction that wrote it: the watch's version after that transaction is the
+ * outline's too (the server writes nothing else in a push's transaction).
+ */
+const outlines = new WeakMap<FieldWatch, { version: number; outline: BoardOutline; by?: Y.Transaction }>()
 
 /**
- * A board's outline, read once and kept until anything but a push changes the board's records: a
- * facilitator pushes several templates in a row to every board of the event, and reading a
- * 2,000-shape board's outline costs several times writing a template into it.
+ * A board's outline, from the fields the board's watch follows (read now when nobody follows them:
+ * a facilitator pushes several templates in a row to every board of the event, and each push after
+ * the first finds them followed).
  */
 function outlineFor(doc: Y.Doc): BoardOutline {
-  const kept = outlines.get(doc)
-  if (kept) return kept
-  watch(doc)
-  const outline = outlineOf(readSomeFields(doc, OUTLINE_FIELDS))
-  outlines.set(doc, outline)
+  let watch = watches.get(doc)
+  if (!watch?.following) {
+    watch = FieldWatch.read(doc, OUTLINE_FIELDS)
+    watches.set(doc, watch)
+  }
+  const kept = outlines.get(watch)
+  if (kept && kept.version !== watch.version && kept.by !== undefined && watch.lastChange === kept.by) {
+    // The watch has since read the placement's own write, and nothing after it.
+    kept.version = watch.version
+    kept.by = undefined
+  }
+  if (kept?.version === watch.version) return kept.outline
+  const outline = outlineOf(watch.records)
+  outlines.set(watch, { version: watch.version, outline })
   return outline
 }
 
@@ -368,74 +382,106 @@ function outlineFor(doc: Y.Doc): BoardOutline {
 const OUTLINE_FIELDS: ReadonlySet<string> = new Set([PRESENCE_FIELD, 'id', 'parentId', 'index', 'x', 'y', 'props.w', 'props.h', 'props.scale', 'props.growY'])
 
 /**
- * The board's pages and shapes from some of their fields (readSomeFields): a push goes to every
+ * The board's pages and shapes from the fields a FieldWatch follows: a push goes to every
  * board of an event, and decoding all of a 2,000-shape board, or keeping it indexed in a FieldMap,
  * cost several times the rest of the push. Records are those recordsOf would give: with their
  * presence field and id.
  */
-function outlineOf(records: ReadonlyMap<string, ReadonlyMap<string, unknown>>): BoardOutline {
-  const pages: Array<{ id: TLPageId; index: IndexKey }> = []
-  const shapes: Array<ReadonlyMap<string, unknown>> = []
+function outlineOf(records: ReadonlyMap<string, ReadonlyMap<string, WatchedEntry>>): BoardOutline {
+  let page: { id: TLPageId; index: IndexKey } | undefined
   let hasDocument = false
-  for (const record of records.values()) {
-    if (!record.has(PRESENCE_FIELD) || !record.has('id')) continue
-    switch (record.get(PRESENCE_FIELD)) {
-      case 'page':
-        pages.push({ id: record.get('id') as TLPageId, index: record.get('index') as IndexKey })
-        break
-      case 'document':
-        hasDocument = true
-        break
-      case 'shape':
-        shapes.push(record)
-        break
+  for (const fields of records.values()) {
+    if (!fields.has('id')) continue
+    const typeName = fields.get(PRESENCE_FIELD)?.value
+    if (typeName === 'page') {
+      const index = fields.get('index')?.value as IndexKey
+      // The first page in index order (the earliest read of equal ones).
+      if (!page || index < page.index) page = { id: fields.get('id')?.value as TLPageId, index }
+    } else if (typeName === 'document') {
+      hasDocument = true
     }
   }
-  const page = pages.sort((a, b) => (a.index < b.index ? -1 : a.index > b.index ? 1 : 0))[0]
   const pageId = page?.id ?? DEFAULT_PAGE_ID
-  const onPage = shapes.filter((shape) => shape.get('parentId') === pageId)
   let top: IndexKey | undefined
-  for (const shape of onPage) {
-    const index = shape.get('index') as IndexKey
+  // The box around the page's shapes, as its edges (union's, without a box per shape).
+  let left = Number.POSITIVE_INFINITY
+  let upper = Number.POSITIVE_INFINITY
+  let right = Number.NEGATIVE_INFINITY
+  let lower = Number.NEGATIVE_INFINITY
+  const get = (fields: ReadonlyMap<string, WatchedEntry>) => (field: string) => fields.get(field)?.value
+  for (const fields of records.values()) {
+    if (fields.get(PRESENCE_FIELD)?.value !== 'shape' || !fields.has('id') || fields.get('parentId')?.value !== pageId) continue
+    const index = fields.get('index')?.value as IndexKey
     if (!top || index > top) top = index
+    const box = boundsOf(get(fields))
+    if (!isUsable(box)) continue
+    left = Math.min(left, box.x)
+    upper = Math.min(upper, box.y)
+    right = Math.max(right, box.x + box.w)
+    lower = Math.max(lower, box.y + box.h)
   }
-  return { page, hasDocument, top, content: around(undefined, onPage.map(boundsOf)) }
+  const content = left <= right ? { x: left, y: upper, w: right - left, h: lower - upper } : undefined
+  return { page, hasDocument, top, content }
 }
 
-/** Page bounds of a top-level shape, close enough to keep a template clear of it. */
-function boundsOf(record: ReadonlyMap<string, unknown>): Rect {
-  const scale = numberIn(record, 'props.scale') ?? 1
-  const w = numberIn(record, 'props.w') ?? NOTE_SIZE
-  const h = (numberIn(record, 'props.h') ?? NOTE_SIZE) + (numberIn(record, 'props.growY') ?? 0)
-  return { x: numberIn(record, 'x') ?? 0, y: numberIn(record, 'y') ?? 0, w: w * scale, h: h * scale }
+/** Page bounds of a top-level shape (its fields read through `get`), close enough to keep a template clear of it. */
+function boundsOf(get: (field: string) => unknown): Rect {
+  const scale = numberIn(get('props.scale')) ?? 1
+  const w = numberIn(get('props.w')) ?? NOTE_SIZE
+  const h = (numberIn(get('props.h')) ?? NOTE_SIZE) + (numberIn(get('props.growY')) ?? 0)
+  return { x: numberIn(get('x')) ?? 0, y: numberIn(get('y')) ?? 0, w: w * scale, h: h * scale }
 }
 
-function numberIn(record: ReadonlyMap<string, unknown>, field: string): number | undefined {
-  const value = record.get(field)
+function numberIn(value: unknown): number | undefined {
   return typeof value === 'number' ? value : undefined
 }
 
-/** FNV-1a over the records' canonical JSON (keys sorted): equal records, equal fingerprint. */
+/**
+ * FNV-1a over the records' canonical JSON (keys sorted), and that text's length: equal records,
+ * equal fingerprint. Pushes stored earlier hold fingerprints of this exact text; it is hashed as it
+ * is walked, without building it (a push to fifty boards made fifty copies of it).
+ */
 function fingerprint(records: readonly TLRecord[]): string {
-  const text = canonicalJson([...records].sort((a, b) => (a.id < b.id ? -1 : 1)))
-  // Kept a 32-bit integer throughout (`>>> 0` in the loop made a heap number of every step).
-  let hash = 0x811c9dc5 | 0
-  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193)
-  return `${(hash >>> 0).toString(16)}:${text.length}`
+  const hasher = new CanonicalHasher()
+  hasher.value([...records].sort((a, b) => (a.id < b.id ? -1 : 1)))
+  return `${(hasher.hash >>> 0).toString(16)}:${hasher.length}`
 }
 
-/** JSON with every object's keys sorted. Pushes stored earlier hold fingerprints of this exact text. */
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) {
-    let text = '['
-    for (let i = 0; i < value.length; i++) text += (i > 0 ? ',' : '') + canonicalJson(value[i])
-    return `${text}]`
+/** Feeds JSON with every object's keys sorted to FNV-1a, a piece at a time. */
+class CanonicalHasher {
+  // Kept a 32-bit integer throughout (`>>> 0` in the loop made a heap number of every step).
+  hash = 0x811c9dc5 | 0
+  length = 0
+
+  value(value: unknown): void {
+    if (Array.isArray(value)) {
+      this.text('[')
+      for (let i = 0; i < value.length; i++) {
+        if (i > 0) this.text(',')
+        this.value(value[i])
+      }
+      this.text(']')
+    } else if (value && typeof value === 'object') {
+      const object = value as Record<string, unknown>
+      this.text('{')
+      let first = true
+      for (const key of Object.keys(object).sort()) {
+        if (!first) this.text(',')
+        first = false
+        this.text(JSON.stringify(key))
+        this.text(':')
+        this.value(object[key])
+      }
+      this.text('}')
+    } else {
+      this.text(JSON.stringify(value) ?? 'null')
+    }
   }
-  if (value && typeof value === 'object') {
-    const object = value as Record<string, unknown>
-    let text = '{'
-    for (const key of Object.keys(object).sort()) text += `${text.length > 1 ? ',' : ''}${JSON.stringify(key)}:${canonicalJson(object[key])}`
-    return `${text}}`
+
+  private text(text: string): void {
+    let hash = this.hash
+    for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193)
+    this.hash = hash
+    this.length += text.length
   }
-  return JSON.stringify(value) ?? 'null'
 }

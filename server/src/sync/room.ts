@@ -34,6 +34,12 @@ export interface RoomDeps {
    * ground): handed to the changes made at rest (see Room.changeAtRest). Throwing keeps nothing.
    */
   describeAtRest?(doc: Y.Doc): unknown
+  /**
+   * The board's document became live (loaded, or woken from rest), its stored updates applied: what
+   * follows a board's changes from the server side starts here (a push's outline). Throwing changes
+   * nothing for the board.
+   */
+  onLive?(doc: Y.Doc): void
   /** Asks for flushAwareness() to be called once the current event-loop turn is over. */
   requestAwarenessFlush(room: Room): void
   /** The room dropped a live document of this many Yjs items (it rested or was destroyed). */
@@ -258,6 +264,11 @@ export class Room {
     if (skipped > 0) this.deps.logger.error('skipped unreadable stored updates', { boardId: this.boardId, skipped })
     doc.on('update', (update: Uint8Array, origin: unknown) => this.onDocUpdate(update, origin))
     this.live = doc
+    try {
+      this.deps.onLive?.(doc)
+    } catch (error) {
+      this.deps.logger.warn('could not follow a board as it became live', { boardId: this.boardId, error: String(error) })
+    }
     this.lastChangeMs = performance.now()
     this.scheduleRest(this.deps.restAfterMs)
     return doc

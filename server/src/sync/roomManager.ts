@@ -19,6 +19,8 @@ export interface RoomManagerOptions {
   restAfterMs: number
   /** What is kept of a board's document while it rests, for changes made at rest (see RoomDeps). */
   describeAtRest?: (doc: Y.Doc) => unknown
+  /** Called with each board's document as it becomes live (loaded or woken), see RoomDeps. */
+  onLive?: (doc: Y.Doc) => void
   /** Run a full garbage collection once boards rested or unloaded (see memoryReclaimer.ts). */
   reclaimMemory: boolean
   compactAfterUpdates: number
@@ -115,6 +117,7 @@ export class RoomManager {
       layout: options.layout,
       restAfterMs: options.restAfterMs,
       describeAtRest: options.describeAtRest,
+      onLive: options.onLive,
       summaryDelayMs: options.summaryDelayMs,
       summariesWanted: options.summariesWanted,
       requestAwarenessFlush: (room) => this.requestAwarenessFlush(room),

@@ -20,6 +20,8 @@ export interface SyncServerOptions {
   restAfterMs: number
   /** What is kept of a board's document while it rests, for changes made at rest (see RoomDeps). */
   describeAtRest?: (doc: Y.Doc) => unknown
+  /** Called with each board's document as it becomes live (loaded or woken), see RoomDeps. */
+  onLive?: (doc: Y.Doc) => void
   /** Full garbage collection after boards rest or unload (see memoryReclaimer.ts). */
   reclaimMemory?: boolean
   compactAfterUpdates: number
@@ -66,6 +68,7 @@ export class SyncServer {
       roomIdleMs: options.roomIdleMs,
       restAfterMs: options.restAfterMs,
       describeAtRest: options.describeAtRest,
+      onLive: options.onLive,
       reclaimMemory: options.reclaimMemory ?? false,
       compactAfterUpdates: options.compactAfterUpdates,
       maxAwarenessStateBytes: options.limits.maxAwarenessStateBytes,
