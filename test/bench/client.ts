@@ -4,7 +4,7 @@
  * hides when messages arrive, whereas here every receipt must be timed and a lost socket counted.
  */
 import zlib from 'node:zlib'
-import { applyUpdateIn, PACKED_SYNC_ANSWER, type PackedFormat, readPackedAnswer } from '@fabrique/protocol'
+import { applyUpdateIn, PACKED_SYNC_ANSWER, PACKED_UPDATE, type PackedFormat, readPackedAnswer } from '@fabrique/protocol'
 import * as decoding from 'lib0/decoding'
 import * as encoding from 'lib0/encoding'
 import { WebSocket } from 'ws'
@@ -25,8 +25,8 @@ export interface SyncAnswer {
 }
 
 /**
- * A packed sync answer (Fabrique's, to clients whose address says `pack=columns`), read after its
- * message type: the update, inflated, and its format.
+ * A packed sync answer or update (Fabrique's, to clients whose address says `pack=columns-updates`),
+ * read after its message type: the update, inflated, and its format.
  */
 export function unpackSyncAnswer(decoder: decoding.Decoder): SyncAnswer {
   const answer = readPackedAnswer(decoder)
@@ -215,6 +215,10 @@ export class BenchClient {
     if (type === PACKED_SYNC_ANSWER) {
       applySyncAnswer(this.doc, unpackSyncAnswer(decoder), REMOTE)
       return true
+    }
+    if (type === PACKED_UPDATE) {
+      applySyncAnswer(this.doc, unpackSyncAnswer(decoder), REMOTE)
+      return false
     }
     if (type === MESSAGE_AWARENESS) {
       awarenessProtocol.applyAwarenessUpdate(this.awareness, decoding.readVarUint8Array(decoder), REMOTE)

@@ -9,7 +9,7 @@ import os from 'node:os'
 import path from 'node:path'
 import readline from 'node:readline'
 import { fileURLToPath } from 'node:url'
-import { PACK_COLUMNS, PACK_PARAM } from '@fabrique/protocol'
+import { PACK_COLUMNS_UPDATES, PACK_PARAM } from '@fabrique/protocol'
 import { COMMAND_PREFIX, REPLY_PREFIX } from './benchCommands.ts'
 import { type LoopDelay, PROBE_PREFIX } from './loopDelay.ts'
 import { removeTempDir, stopProcess, track, trackTempDir } from './processes.ts'
@@ -148,7 +148,7 @@ export async function startServer(kind: AnyServer, options: StartOptions = {}): 
     removeTempDir(dataDir)
   }
   try {
-    return { ...(await attach(kind, child, (url) => `${url.replace(/^http/, 'ws')}/sync/{board}?v=1&${PACK_PARAM}=${PACK_COLUMNS}`, stop)), dataDir }
+    return { ...(await attach(kind, child, (url) => `${url.replace(/^http/, 'ws')}/sync/{board}?v=1&${PACK_PARAM}=${PACK_COLUMNS_UPDATES}`, stop)), dataDir }
   } catch (error) {
     await stop()
     throw error

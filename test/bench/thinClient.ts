@@ -11,7 +11,7 @@ import * as decoding from 'lib0/decoding'
 import * as encoding from 'lib0/encoding'
 import { WebSocket } from 'ws'
 import * as Y from 'yjs'
-import { PACKED_SYNC_ANSWER, PackedFormat } from '@fabrique/protocol'
+import { PACKED_SYNC_ANSWER, PACKED_UPDATE, PackedFormat } from '@fabrique/protocol'
 import { asV1 } from '../../server/src/sync/packedAnswers.ts'
 import { applySyncAnswer, now, type Stamp, type SyncAnswer, unpackSyncAnswer } from './client.ts'
 import type { WireProtocol } from './servers.ts'
@@ -243,6 +243,11 @@ export class ThinClient {
     const type = decoding.readVarUint(decoder)
     if (type === PACKED_SYNC_ANSWER && !this.prefix) {
       this.readSyncAnswer(data, receivedAt, markSynced, unpackSyncAnswer(decoder))
+      return
+    }
+    if (type === PACKED_UPDATE && !this.prefix) {
+      // A large update (a pushed template), deflated, as Fabrique sends it to our client.
+      if (this.options.sink) this.readUpdate(unpackSyncAnswer(decoder).update, receivedAt)
       return
     }
     if (type === MESSAGE_SYNC) {

@@ -1,4 +1,4 @@
-import { PACK_COLUMNS, PACK_DEFLATE_RAW } from '@fabrique/protocol'
+import { PACK_COLUMNS, PACK_COLUMNS_UPDATES, PACK_DEFLATE_RAW, PACKED_UPDATE } from '@fabrique/protocol'
 import { afterEach, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { RENEWAL_HOLD_MS } from '../../server/src/sync/awarenessRelay.ts'
@@ -213,6 +213,40 @@ describe('sync between real y-websocket clients', () => {
 
     notes(packedResting).set('from-packed', 'a packed client writes like any other')
     await waitFor(() => notes(plain).get('from-packed') !== undefined && notes(writer).get('from-packed') !== undefined, 'its edit everywhere')
+  })
+
+  it('sends a large update packed to the clients that read packed updates, plain to the others', async () => {
+    const s = await server()
+    const writer = client(s, 'board-large-update')
+    const reading = connectClient(syncUrl(s), 'board-large-update', { pack: PACK_COLUMNS_UPDATES })
+    const earlier = connectClient(syncUrl(s), 'board-large-update', { pack: PACK_COLUMNS })
+    const plain = client(s, 'board-large-update')
+    for (const c of [reading, earlier]) cleanups.push(() => c.destroy())
+    const readers = [reading, earlier, plain]
+    await Promise.all([writer, ...readers].map((c) => c.synced))
+    /** The type (first byte) of every message each reader receives from now on. */
+    const types = readers.map((c) => {
+      const seen: number[] = []
+      ;(c.provider.ws as unknown as WebSocket).addEventListener('message', (event: MessageEvent) => seen.push(new Uint8Array(event.data as ArrayBuffer)[0] as number))
+      return seen
+    })
+    const received = (c: TestClient) => (c.provider.ws as unknown as { _socket: { bytesRead: number } })._socket.bytesRead
+    const before = readers.map(received)
+    // A small edit, then a large one (a pasted board: 2,000 entries, ~80 KB), then a small one.
+    notes(writer).set('first', 'a note')
+    writer.doc.transact(() => {
+      for (let i = 0; i < 2000; i++) writer.doc.getArray('records').push([new TextEncoder().encode(JSON.stringify([`shape:${i}/x`, i * 240]))])
+    })
+    notes(writer).set('last', 'another note')
+    await waitFor(() => readers.every((c) => notes(c).get('last') !== undefined && c.doc.getArray('records').length === 2000), 'everything on every reader')
+    for (const c of readers) expect(c.doc.getArray('records').toArray()).toEqual(writer.doc.getArray('records').toArray())
+    // The packed one among plain sync updates (type 0) for the reader that reads them; none for the others.
+    expect(types[0]?.filter((type) => type === PACKED_UPDATE)).toHaveLength(1)
+    expect(types[0]?.filter((type) => type === 0).length).toBeGreaterThanOrEqual(2)
+    expect(types[1]).not.toContain(PACKED_UPDATE)
+    expect(types[2]).not.toContain(PACKED_UPDATE)
+    const bytes = readers.map((c, i) => received(c) - (before[i] as number))
+    expect(bytes[0]).toBeLessThan((bytes[1] as number) / 3)
   })
 
   it('keeps a room that someone rejoins before the idle delay', async () => {

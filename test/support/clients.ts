@@ -1,4 +1,4 @@
-import { acceptPackedAnswers, type PACK_COLUMNS, type PACK_DEFLATE_RAW, PACK_PARAM } from '@fabrique/protocol'
+import { acceptPackedAnswers, type PACK_COLUMNS, type PACK_COLUMNS_UPDATES, type PACK_DEFLATE_RAW, PACK_PARAM } from '@fabrique/protocol'
 import { WebSocket } from 'ws'
 import { WebsocketProvider } from 'y-websocket'
 import * as Y from 'yjs'
@@ -14,12 +14,13 @@ export interface TestClient {
 
 /**
  * A stock y-websocket client, exactly as browsers use it, on Node's `ws`; with `pack`, it also reads
- * packed answers, as our own client does (`columns`) or as earlier ones did (`deflate-raw`).
+ * packed answers (and updates), as our own client does (`columns-updates`) or as earlier ones did
+ * (`columns`, `deflate-raw`).
  */
 export function connectClient(
   syncUrl: string,
   boardId: string,
-  options: { params?: Record<string, string>; pack?: typeof PACK_COLUMNS | typeof PACK_DEFLATE_RAW } = {},
+  options: { params?: Record<string, string>; pack?: typeof PACK_COLUMNS_UPDATES | typeof PACK_COLUMNS | typeof PACK_DEFLATE_RAW } = {},
 ): TestClient {
   const doc = new Y.Doc()
   const provider = new WebsocketProvider(syncUrl, boardId, doc, {

@@ -83,10 +83,10 @@ export class BoardConnection {
       // The socket the page opened before the app had loaded, when there is one (earlySocket.ts).
       WebSocketPolyfill: EarlyWebSocket as unknown as typeof WebSocket,
     })
-    // A board arrives packed (a tenth of the bytes); should this browser fail to read it, it asks
-    // again for the plain answer.
+    // A board, and a large change (a pushed template), arrive packed (a tenth of the bytes); should
+    // this browser fail to read one, it asks again for everything plain.
     acceptPackedAnswers(this.provider, (error) => {
-      console.error('could not read the packed board, asking for it unpacked', error)
+      console.error('could not read a packed message, asking for the board unpacked', error)
       delete this.provider.params[PACK_PARAM]
       this.provider.disconnect()
       this.provider.connect()

@@ -11,7 +11,7 @@
   if (!match || typeof WebSocket !== 'function') return
   const token = new URLSearchParams(location.hash.slice(1)).get('token')
   const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:'
-  const url = `${scheme}//${location.host}/sync/${match[1]}?v=1&pack=columns${token ? `&token=${encodeURIComponent(token)}` : ''}`
+  const url = `${scheme}//${location.host}/sync/${match[1]}?v=1&pack=columns-updates${token ? `&token=${encodeURIComponent(token)}` : ''}`
   const socket = new WebSocket(url)
   socket.binaryType = 'arraybuffer'
   // What the socket saw before the app took it: delivered to the app, in order, when it does.

@@ -4,14 +4,14 @@
  * downloads while the browser compiles tldraw instead of after it.
  */
 
-import { PACK_COLUMNS, PACK_PARAM, PROTOCOL_VERSION } from '@fabrique/protocol'
+import { PACK_COLUMNS_UPDATES, PACK_PARAM, PROTOCOL_VERSION } from '@fabrique/protocol'
 
 /**
- * The query of a board's sync socket: this client's protocol version, packed answers, the access
- * token if any. The boot script repeats it (it cannot import this module).
+ * The query of a board's sync socket: this client's protocol version, packed answers and updates,
+ * the access token if any. The boot script repeats it (it cannot import this module).
  */
 export function boardSocketParams(token: string | undefined): Record<string, string> {
-  return { v: String(PROTOCOL_VERSION), [PACK_PARAM]: PACK_COLUMNS, ...(token ? { token } : {}) }
+  return { v: String(PROTOCOL_VERSION), [PACK_PARAM]: PACK_COLUMNS_UPDATES, ...(token ? { token } : {}) }
 }
 
 /** What the boot script leaves on `window` (see earlySocket.boot.js). */

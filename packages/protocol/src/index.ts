@@ -29,13 +29,16 @@ export {
   encodePackedAnswer,
   inflateRaw,
   PACK_COLUMNS,
+  PACK_COLUMNS_UPDATES,
   PACK_DEFLATE_RAW,
   PACK_PARAM,
   type PackedAnswer,
   PackedFormat,
   PACKED_SYNC_ANSWER,
+  PACKED_UPDATE,
   type PackingProvider,
   readPackedAnswer,
+  readsPackedUpdates,
   wholeStateFormat,
 } from './packedState.ts'
 export { applyEntryColumns, diffEntryColumns, encodeStateAsEntryColumns, entryColumnsToV1, entryColumnsToV2 } from './entryColumns.ts'

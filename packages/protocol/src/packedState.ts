@@ -10,6 +10,12 @@
  * (entryColumns.ts: a 5,000-shape board 0.2 MB instead of 0.7); with `?pack=deflate-raw` (earlier
  * clients) in Yjs's second format. Frame: [PACKED_SYNC_ANSWER][format][varUint8Array(deflate-raw(update))],
  * where format says which update encoding was compressed. It stands for a sync step 2.
+ *
+ * With `?pack=columns-updates`, a client also reads large updates packed the same way
+ * ([PACKED_UPDATE][format][varUint8Array(deflate-raw(update))], standing for a sync update): a
+ * template pushed into a board is ~60 KB in Yjs's first format, ~11 KB deflated, sent to each of the
+ * board's clients. Clients asking only `pack=columns` or `pack=deflate-raw` (built before) get them
+ * plain, as they cannot read them.
  */
 import * as decoding from 'lib0/decoding'
 import * as encoding from 'lib0/encoding'
@@ -18,6 +24,8 @@ import { applyEntryColumns } from './entryColumns.ts'
 
 /** The message type (first varuint), far from y-websocket's 0-3. */
 export const PACKED_SYNC_ANSWER = 100
+/** A packed update (a sync update, not an answer): see the top of this file. */
+export const PACKED_UPDATE = 101
 
 /** The query parameter a client sends to receive packed answers, and its values. */
 export const PACK_PARAM = 'pack'
@@ -25,6 +33,8 @@ export const PACK_PARAM = 'pack'
 export const PACK_DEFLATE_RAW = 'deflate-raw'
 /** Reads them in entry columns too. */
 export const PACK_COLUMNS = 'columns'
+/** Reads them in entry columns, and large updates packed too (PACKED_UPDATE). */
+export const PACK_COLUMNS_UPDATES = 'columns-updates'
 
 /** Which update encoding a packed answer holds: Yjs's first or second format, or entry columns. */
 export const PackedFormat = { V1: 1, V2: 2, EntryColumns: 3 } as const
@@ -32,9 +42,14 @@ export type PackedFormat = (typeof PackedFormat)[keyof typeof PackedFormat]
 
 /** The format of the whole states a client asking with `pack` gets; undefined: it gets no packed answer. */
 export function wholeStateFormat(pack: string | undefined): PackedFormat | undefined {
-  if (pack === PACK_COLUMNS) return PackedFormat.EntryColumns
+  if (pack === PACK_COLUMNS || pack === PACK_COLUMNS_UPDATES) return PackedFormat.EntryColumns
   if (pack === PACK_DEFLATE_RAW) return PackedFormat.V2
   return undefined
+}
+
+/** Whether a client asking with `pack` reads packed updates. */
+export function readsPackedUpdates(pack: string | undefined): boolean {
+  return pack === PACK_COLUMNS_UPDATES
 }
 
 export interface PackedAnswer {
@@ -43,16 +58,16 @@ export interface PackedAnswer {
   deflated: Uint8Array
 }
 
-/** The frame for an update already compressed with raw deflate. */
-export function encodePackedAnswer(format: PackedFormat, deflated: Uint8Array): Uint8Array {
+/** The frame of a packed answer (or, with `type` PACKED_UPDATE, a packed update) already compressed with raw deflate. */
+export function encodePackedAnswer(format: PackedFormat, deflated: Uint8Array, type: typeof PACKED_SYNC_ANSWER | typeof PACKED_UPDATE = PACKED_SYNC_ANSWER): Uint8Array {
   const encoder = encoding.createEncoder()
-  encoding.writeVarUint(encoder, PACKED_SYNC_ANSWER)
+  encoding.writeVarUint(encoder, type)
   encoding.writeVarUint(encoder, format)
   encoding.writeVarUint8Array(encoder, deflated)
   return encoding.toUint8Array(encoder)
 }
 
-/** Reads a packed answer after its message type; throws on anything else. */
+/** Reads a packed answer (or update) after its message type; throws on anything else. */
 export function readPackedAnswer(decoder: decoding.Decoder): PackedAnswer {
   const format = decoding.readVarUint(decoder)
   if (format !== PackedFormat.V1 && format !== PackedFormat.V2 && format !== PackedFormat.EntryColumns) throw new Error(`unknown packed update format ${format}`)
@@ -86,11 +101,12 @@ export interface PackingProvider {
 }
 
 /**
- * Teaches a WebsocketProvider to read packed answers (the provider must also send `pack=columns`
- * or `pack=deflate-raw` in its params). Decompression is asynchronous: messages that arrive meanwhile are applied first;
- * Yjs keeps an update whose base has not arrived aside and applies it with the base. The provider
- * counts as synced once the answer is applied, and only if it is still on the socket it came by;
- * an answer that cannot be read goes to `onError` and the provider stays unsynced.
+ * Teaches a WebsocketProvider to read packed answers and packed updates (the provider must also send
+ * `pack=columns-updates`, or `pack=columns` / `pack=deflate-raw` for answers only, in its params).
+ * Decompression is asynchronous: messages that arrive meanwhile are applied first; Yjs keeps an
+ * update whose base has not arrived aside and applies it with the base. The provider counts as
+ * synced once the answer is applied, and only if it is still on the socket it came by; an answer or
+ * update that cannot be read goes to `onError` and the provider stays unsynced.
  */
 export function acceptPackedAnswers(provider: PackingProvider, onError: (error: Error) => void): void {
   provider.messageHandlers[PACKED_SYNC_ANSWER] = (_encoder, decoder, _provider, emitSynced) => {
@@ -102,5 +118,8 @@ export function acceptPackedAnswers(provider: PackingProvider, onError: (error: 
       },
       (error: unknown) => onError(error instanceof Error ? error : new Error(String(error))),
     )
+  }
+  provider.messageHandlers[PACKED_UPDATE] = (_encoder, decoder) => {
+    applyPackedAnswer(provider.doc, readPackedAnswer(decoder), provider).catch((error: unknown) => onError(error instanceof Error ? error : new Error(String(error))))
   }
 }

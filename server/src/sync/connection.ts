@@ -107,6 +107,8 @@ export class Connection implements Peer {
   private pinged = false
   /** The client reads packed sync answers, whole states in this format (see @fabrique/protocol's packedState). */
   packing: PackedFormat | undefined
+  /** The client reads packed updates (`pack=columns-updates`). */
+  packedUpdates = false
   private room: Room | undefined
   /** The TCP socket under the WebSocket, and whether frames are written to it directly (see frameOf). */
   private readonly socket: RawSocket | undefined

@@ -10,6 +10,8 @@ export interface Peer extends AwarenessPeer {
    * `?pack=columns`: entry columns); undefined, plain sync answers.
    */
   readonly packing?: PackedFormat | undefined
+  /** Reads packed updates (our client asks with `?pack=columns-updates`): large ones come packed. */
+  readonly packedUpdates?: boolean
   send(message: Uint8Array): void
   close(code: number, reason: string): void
 }

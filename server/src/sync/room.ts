@@ -6,7 +6,7 @@ import type { BoardStorage, BoardSummary } from '../storage/types.ts'
 import { AwarenessRefused, AwarenessRelay, CROWDED_FRAME_MS, CROWDED_ROOM_PEERS, RENEWAL_HOLD_MS } from './awarenessRelay.ts'
 import { summariseDoc } from './boardSummary.ts'
 import { encodeSyncMessage, ProtocolError } from './messages.ts'
-import { asV1, diffAsV1, PACK_ANSWERS_OVER_BYTES, packAnswer, packedFormatOf, packedWithoutColumns, unpackAnswer } from './packedAnswers.ts'
+import { asV1, diffAsV1, PACK_ANSWERS_OVER_BYTES, PACK_UPDATES_OVER_BYTES, packAnswer, packedFormatOf, packedWithoutColumns, packUpdate, unpackAnswer } from './packedAnswers.ts'
 import type { AwarenessPeer } from './awarenessRelay.ts'
 import type { Peer } from './peer.ts'
 import type { Relay, RelayMessage } from './relay.ts'
@@ -666,9 +666,24 @@ export class Room {
     if (this.updatesInLog >= this.deps.compactAfterUpdates) this.compact()
   }
 
+  /**
+   * Sends an update to every peer but its author: plain, or packed once for all the peers that read
+   * packed updates when it is large (a pushed template, a pasted board).
+   */
   private broadcastUpdate(update: Uint8Array, from: PendingWrite['from']): void {
-    const message = encodeSyncMessage(SyncStep.Update, update)
-    for (const peer of this.peers) if (peer !== from) peer.send(message)
+    let plain: Uint8Array | undefined
+    let packed: Uint8Array | undefined
+    const large = update.byteLength > PACK_UPDATES_OVER_BYTES
+    for (const peer of this.peers) {
+      if (peer === from) continue
+      if (large && peer.packedUpdates) {
+        packed ??= packUpdate(update)
+        peer.send(packed)
+      } else {
+        plain ??= encodeSyncMessage(SyncStep.Update, update)
+        peer.send(plain)
+      }
+    }
   }
 
   /**

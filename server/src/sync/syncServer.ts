@@ -1,4 +1,4 @@
-import { CloseCode, isValidBoardId, PROTOCOL_VERSION, wholeStateFormat } from '@fabrique/protocol'
+import { CloseCode, isValidBoardId, PROTOCOL_VERSION, readsPackedUpdates, wholeStateFormat } from '@fabrique/protocol'
 import type { WebSocket } from 'ws'
 import type * as Y from 'yjs'
 import type { Logger } from '../logger.ts'
@@ -115,6 +115,7 @@ export class SyncServer {
     const connection = new Connection(ws, boardId, limits, metrics, logger)
     connection.recheck = accept.recheck
     connection.packing = wholeStateFormat(accept.packing)
+    connection.packedUpdates = readsPackedUpdates(accept.packing)
     this.connections.add(connection)
     count(this.perAddress, accept.address, +1)
     ws.on('close', () => {
