@@ -27,15 +27,13 @@ function sameRecordId(a: Uint8Array, aEnd: number, b: Uint8Array, bEnd: number):
 
 /**
  * Some fields of every record, as the document holds them (the rightmost entry of each key, as a
- * FieldMap resolves them), decoding only the entries of the fields asked for, picked by their bytes:
- * a server writing a template into a board needs pages, parents, positions and sizes, some ten
- * fields of a shape's twenty-odd, and decoding all of a 2,000-shape board (50,000 entries) took
- * longer than the write. Nothing is indexed, observed or kept.
+ * FieldMap resolves them), read once: nothing is indexed, observed or kept. The read a FieldWatch
+ * starts from (the server's pushes follow a board's outline with one), and what its tests compare
+ * it with.
  *
- * A record's fields are appended together, so an entry's record id is compared by its bytes with
- * the previous entry's and decoded only when it differs, and plain values are read from their bytes
- * (entryBytes.ts): a 2,000-shape board's outline 1.5-1.7 times faster than decoding each wanted
- * entry with TextDecoder and JSON.parse (18-34 ms against 32-50, alternating runs, Node 20).
+ * Only the entries of the fields asked for are decoded, picked by their bytes (EntryReader): a
+ * 2,000-shape board's outline 1.5-1.7 times faster than decoding each wanted entry with TextDecoder
+ * and JSON.parse (18-34 ms against 32-50, alternating runs, Node 20).
  */
 export function readSomeFields(doc: Y.Doc, wanted: ReadonlySet<string>): Map<string, Map<string, unknown>> {
   const records = new Map<string, Map<string, unknown>>()
