@@ -16,6 +16,8 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts', 'test/fuzz/**/*.test.ts'],
+          // Builds server/dist, which the tests that start the server as a process run.
+          globalSetup: ['test/support/buildServer.ts'],
           testTimeout: 60_000,
           hookTimeout: 60_000,
         },

@@ -3,13 +3,14 @@
  * from /proc without the load generators' share mixed in: Fabrique (its real entry point), the
  * reference @y/websocket-server, Hocuspocus 4 and a bare ws relay (the floor).
  */
-import { type ChildProcess, spawn } from 'node:child_process'
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import readline from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import { PACK_COLUMNS_UPDATES, PACK_PARAM } from '@fabrique/protocol'
+import * as esbuild from 'esbuild'
 import { COMMAND_PREFIX, REPLY_PREFIX } from './benchCommands.ts'
 import { type LoopDelay, PROBE_PREFIX } from './loopDelay.ts'
 import { removeTempDir, stopProcess, track, trackTempDir } from './processes.ts'
@@ -117,14 +118,15 @@ export async function startServer(kind: AnyServer, options: StartOptions = {}): 
   // server stalled by the benchmark's last request would only make every run wait for it.
   const graceMs = options.cpuProfileDir ? 60_000 : 2000
   if (kind !== 'fabrique') {
-    const child = launch(path.join(here, PEER_ENTRIES[kind]), path.join(repoRoot, 'test'), { PORT: '0', HOST: '127.0.0.1' }, profile)
+    const child = launch(compiledEntry(path.join(here, PEER_ENTRIES[kind])), path.join(repoRoot, 'test'), { PORT: '0', HOST: '127.0.0.1' }, profile)
     // Hocuspocus routes by the document name in each message; the path only names the board for people.
     return attach(kind, child, (url) => `${url.replace(/^http/, 'ws')}/{board}`, () => stopProcess(child, graceMs))
   }
   // The real entry point, configured so that no limit throttles the benchmark's load.
   const dataDir = trackTempDir(fs.mkdtempSync(path.join(os.tmpdir(), 'fabrique-bench-')))
+  const fabrique = fabriqueEntry(Boolean(options.cpuProfileDir))
   const child = launch(
-    path.join(fabriqueRoot, 'server/src/main.ts'),
+    fabrique.entry,
     path.join(fabriqueRoot, 'server'),
     {
       PORT: '0',
@@ -141,7 +143,7 @@ export async function startServer(kind: AnyServer, options: StartOptions = {}): 
       BOARD_LAYOUT_ONLY: 'false',
       ...options.env,
     },
-    [...FABRIQUE_NODE_FLAGS, ...profile],
+    [...FABRIQUE_NODE_FLAGS, ...fabrique.flags, ...profile],
   )
   const stop = async () => {
     await stopProcess(child, graceMs)
@@ -155,10 +157,47 @@ export async function startServer(kind: AnyServer, options: StartOptions = {}): 
   }
 }
 
+/**
+ * Where the bench's own entries (the probe, the peers' servers) are compiled to JavaScript, once per
+ * run: run through tsx, each server would carry its loader, a thread of its own that holds ~25-40 MB
+ * (an idle reference server: ~80 MB against ~45 MB), and the memory figures would be tsx's as much
+ * as the servers'. Inside the test package, so that their npm packages resolve from its node_modules.
+ */
+const buildDir = path.join(repoRoot, 'test/bench-results/.build')
+const compiled = new Map<string, string>()
+
+function compiledEntry(entry: string): string {
+  let out = compiled.get(entry)
+  if (!out) {
+    out = path.join(buildDir, `${path.basename(entry, '.ts')}.mjs`)
+    esbuild.buildSync({ entryPoints: [entry], outfile: out, bundle: true, packages: 'external', platform: 'node', format: 'esm', target: 'node20', logLevel: 'warning' })
+    compiled.set(entry, out)
+  }
+  return out
+}
+
+let fabriqueBuilt = false
+
+/**
+ * Fabrique as `pnpm start` runs it: its build (`server/dist/main.js`, made here once per run from
+ * the checkout's sources). Two exceptions run its TypeScript sources through tsx: a CPU profile,
+ * whose summary attributes time to each package and source folder (a bundle would fold them all
+ * into one file), and an older checkout (BENCH_FABRIQUE_DIR) from before the server had a build.
+ */
+function fabriqueEntry(profiled: boolean): { entry: string; flags: string[] } {
+  const serverDir = path.join(fabriqueRoot, 'server')
+  if (profiled || !fs.existsSync(path.join(serverDir, 'build.ts'))) return { entry: path.join(serverDir, 'src/main.ts'), flags: ['--import', 'tsx'] }
+  if (!fabriqueBuilt) {
+    execFileSync(process.execPath, ['--import', 'tsx', 'build.ts'], { cwd: serverDir, stdio: ['ignore', 'ignore', 'inherit'] })
+    fabriqueBuilt = true
+  }
+  return { entry: path.join(serverDir, 'dist/main.js'), flags: [] }
+}
+
 /** node itself is the child (no shell, no npx), so the pid is the server's. */
 function launch(entry: string, cwd: string, env: Record<string, string>, nodeFlags: string[] = []): ChildProcess {
   return track(
-    spawn(process.execPath, [...nodeFlags, '--import', 'tsx', '--import', path.join(here, 'serverProbe.ts'), entry], {
+    spawn(process.execPath, [...nodeFlags, '--import', compiledEntry(path.join(here, 'serverProbe.ts')), entry], {
       cwd,
       env: { ...process.env, ...env },
       // stdin stays open: the probe reads commands from it and exits the server when it closes.

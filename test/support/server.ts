@@ -61,9 +61,12 @@ export interface ServerProcess {
   exited: Promise<number | null>
 }
 
-/** The real entry point (`server/src/main.ts`) in a child process, e.g. to kill it with SIGKILL. */
+/**
+ * The server as `pnpm start` runs it (its build, `server/dist/main.js`, made by the integration
+ * tests' global setup) in a child process, e.g. to kill it with SIGKILL.
+ */
 export async function startServerProcess(dataDir: string, env: Record<string, string> = {}): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'server/src/main.ts')], {
+  const child = spawn(process.execPath, [path.join(repoRoot, 'server/dist/main.js')], {
     cwd: path.join(repoRoot, 'server'),
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'info', CLIENT_DIR: '', BOARD_LAYOUT_ONLY: 'false', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -7,12 +7,14 @@ interface NativeMemory {
   reduceV8Heap(): boolean
 }
 
-/** Where `pnpm install` builds the addon (see build.mjs). */
-export const ADDON_PATH = new URL('../build/Release/native_memory.node', import.meta.url).pathname
+/** Where `pnpm install` builds the addon (see build.mjs), in this package. */
+export const ADDON_PATH = 'packages/native-memory/build/Release/native_memory.node'
 
 function load(): { addon: NativeMemory } | { error: string } {
   try {
-    const addon = createRequire(import.meta.url)(ADDON_PATH) as NativeMemory
+    // Through the package's own exports ("./addon"), so that the same line finds it from this
+    // source and from the server's bundle (server/dist), which depends on this package.
+    const addon = createRequire(import.meta.url)('@fabrique/native-memory/addon') as NativeMemory
     return addon.hasTrim() ? { addon } : { error: 'this C library has no malloc_trim (not glibc)' }
   } catch (error) {
     return { error: `the addon is not built (${error instanceof Error ? error.message.split('\n')[0] : String(error)})` }

@@ -56,7 +56,9 @@ export class ExportThread {
 
   private start(): Worker {
     if (this.worker) return this.worker
-    const worker = new Worker(BOOTSTRAP, { eval: true, workerData: { tsxApi: tsxApiUrl(), entry: new URL('./worker.ts', import.meta.url).href } })
+    const worker = BUILT
+      ? new Worker(new URL('./exportWorker.js', import.meta.url))
+      : new Worker(BOOTSTRAP, { eval: true, workerData: { tsxApi: tsxApiUrl(), entry: new URL('./worker.ts', import.meta.url).href } })
     // An export in progress does not keep a stopping server alive, nor does an idle thread.
     worker.unref()
     worker.on('message', (reply: FromExportThread) => this.settle(reply))
@@ -90,8 +92,15 @@ export class ExportThread {
 }
 
 /**
- * The worker is TypeScript, like the rest of the server: it registers tsx's loader (a dependency of
- * the server, which starts with it) before importing its entry. Worker threads take no `--import`.
+ * Running from the server's build (`server/dist/main.js`, see server/build.ts), this module is
+ * JavaScript and the worker's entry is built beside it as `exportWorker.js`.
+ */
+const BUILT = import.meta.url.endsWith('.js')
+
+/**
+ * From source, the worker is TypeScript, like the rest of the server: it registers tsx's loader (a
+ * dependency of the server, which `pnpm dev` and the tests start with) before importing its entry.
+ * Worker threads take no `--import`.
  */
 const BOOTSTRAP = `
 const { workerData } = require('node:worker_threads')
