@@ -28,8 +28,8 @@ function sameRecordId(a: Uint8Array, aEnd: number, b: Uint8Array, bEnd: number):
 /**
  * Some fields of every record, as the document holds them (the rightmost entry of each key, as a
  * FieldMap resolves them), read once: nothing is indexed, observed or kept. The read a FieldWatch
- * starts from (the server's pushes follow a board's outline with one), and what its tests compare
- * it with.
+ * starts from (the server's pushes follow a board's outline with one), what its tests compare it
+ * with, and how an export reads a stored board (the fields a project sheet shows).
  *
  * Only the entries of the fields asked for are decoded, picked by their bytes (EntryReader): a
  * 2,000-shape board's outline 1.5-1.7 times faster than decoding each wanted entry with TextDecoder

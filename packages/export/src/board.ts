@@ -1,4 +1,4 @@
-import { fieldsToRecord, readFieldsOnce, recordsOf, sharedFieldMap } from '@fabrique/board'
+import { fieldsToRecord, readSomeFields, recordsOf, sharedFieldMap } from '@fabrique/board'
 import { NOTE_SIZE } from '@fabrique/templates'
 import type { TLRecord, TLShape } from 'tldraw'
 import type * as Y from 'yjs'
@@ -13,12 +13,41 @@ export interface PageBox {
 
 export interface ReadBoardOptions {
   /**
-   * The document is read this once and thrown away (a board read from storage for an export):
-   * its entries are decoded in one pass and nothing is kept, two to three times faster than
-   * building the shared FieldMap.
+   * The document is read this once and thrown away (a board read from storage for an export or a
+   * preview): the entries of the fields this package reads (ONCE_FIELDS) are decoded in one pass and
+   * nothing is kept, several times faster than building the shared FieldMap. The records have those
+   * fields only.
    */
   once?: boolean
 }
+
+/**
+ * The fields of a record this package reads: what a shape is and where, its text and size, its
+ * template metadata and author, a user's name (project sheets: extract.ts, BoardShapes); a shape's
+ * colour and a page's index (previews: preview.ts). A note's other style fields (font, size,
+ * alignment...) and every shape's rotation, opacity and lock are left undecoded.
+ */
+const ONCE_FIELDS: ReadonlySet<string> = new Set([
+  'id',
+  'typeName',
+  'type',
+  'parentId',
+  'x',
+  'y',
+  'meta',
+  'name',
+  'props',
+  'props.richText',
+  'props.text',
+  'props.name',
+  'props.w',
+  'props.h',
+  'props.growY',
+  'props.scale',
+  'props.textLastEditedBy',
+  'props.color',
+  'index',
+])
 
 /**
  * Every record of a board, through the board package's own reader so that the export follows its
@@ -29,7 +58,7 @@ export interface ReadBoardOptions {
 export function readBoardRecords(doc: Y.Doc, { once = false }: ReadBoardOptions = {}): TLRecord[] {
   if (once) {
     const records: TLRecord[] = []
-    for (const values of readFieldsOnce(doc).values()) {
+    for (const values of readSomeFields(doc, ONCE_FIELDS).values()) {
       const record = fieldsToRecord(values)
       if (record) records.push(record)
     }

@@ -4,8 +4,10 @@ import { fileURLToPath } from 'node:url'
 import { PROJECT_SHEET_FIELDS } from '@fabrique/templates'
 import { afterEach, describe, expect, test } from 'vitest'
 import * as Y from 'yjs'
+import { readBoardRecords } from './board.ts'
 import { extractProjectSheet } from './extract.ts'
 import { contextFor, SeededBoard } from './fixtures.ts'
+import { boardPreview } from './preview.ts'
 import { PROJECT_SHEET_JSON_SCHEMA } from './schema.ts'
 
 const boards: SeededBoard[] = []
@@ -126,23 +128,40 @@ describe('extractProjectSheet', () => {
     expect(extractProjectSheet(new Y.Doc(), contextFor('Jamais ouvert')).templates).toEqual([])
   })
 
-  test('a document read once (a stored board) gives the same sheet as one read through its shared FieldMap', () => {
+  test('a document read once (a stored board, some fields only) gives the same sheet and preview as one read through its shared FieldMap', () => {
     const board = seeded()
+    board.user('alice', 'Alice')
     const sheet = board.place('project-sheet')
-    board.place('lean-canvas')
-    board.noteInSection(sheet, 'project-sheet', 'problem', 'Horaires périmés', { slot: 0 })
-    board.noteInSection(sheet, 'project-sheet', 'problem', 'Pas d’alerte', { slot: 1 })
+    const canvas = board.place('lean-canvas', 'en')
+    board.noteInSection(sheet, 'project-sheet', 'problem', 'Horaires périmés', { slot: 0, authorId: 'alice' })
+    const voted = board.noteInSection(sheet, 'project-sheet', 'problem', 'Pas d’alerte', { slot: 1 })
+    board.noteInSection(canvas, 'lean-canvas', 'solution', 'Alerte SMS', { authorId: 'alice' })
     board.note('page:page', -2000, 0, 'En vrac')
+    board.page('page:second', 'a2', 'Pitch')
+    board.note('page:second', 0, 0, 'Sur la seconde page')
     const copy = () => {
       const doc = new Y.Doc()
       Y.applyUpdate(doc, Y.encodeStateAsUpdate(board.doc))
       return doc
     }
-    const context = contextFor('Mobilités')
+    const context = contextFor('Mobilités', { votes: { [voted]: 2 }, slides: [canvas, sheet] })
     const once = extractProjectSheet(copy(), context, { once: true })
     expect(once).toEqual(extractProjectSheet(copy(), context))
     expect(texts(once.fields.problem.notes)).toEqual(['Horaires périmés', 'Pas d’alerte'])
-    expect(texts(once.otherNotes)).toEqual(['En vrac'])
+    expect(once.fields.problem.notes.map((note) => [note.author, note.votes])).toEqual([
+      ['Alice', 0],
+      [undefined, 2],
+    ])
+    expect(texts(once.otherNotes)).toEqual(['En vrac', 'Sur la seconde page'])
+    expect(once.presentation?.map((slide) => slide.shapeId)).toEqual([canvas, sheet])
+    // The same boxes; their order is the records' order, which the two reads do not share.
+    const preview = boardPreview(readBoardRecords(copy(), { once: true }))
+    const shared = boardPreview(readBoardRecords(copy()))
+    const sorted = (boxes: readonly object[]) => boxes.map((box) => JSON.stringify(box)).sort()
+    expect(preview.shapes).toBe(shared.shapes)
+    expect(sorted(preview.boxes)).toEqual(sorted(shared.boxes))
+    expect(preview.boxes.filter((box) => box.kind === 'note' && box.color).length).toBeGreaterThan(0)
+    expect(once.presentation?.every((slide) => slide.title)).toBe(true)
   })
 
   test('follows the JSON schema, and the schema file in docs/ is the one the package exports', () => {

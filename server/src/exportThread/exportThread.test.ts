@@ -5,7 +5,9 @@ import { contextFor, SeededBoard } from '../../../packages/export/src/fixtures.t
 import { ExportThread } from './exportThread.ts'
 
 const thread = new ExportThread()
-let updates: Uint8Array[]
+let stored: Uint8Array
+/** A board's log as storage loads it: fresh buffers for each job, which moves them to the thread. */
+const loaded = () => [stored.slice()]
 let context: SheetContext
 let sheet: ProjectSheet
 
@@ -14,10 +16,10 @@ beforeAll(() => {
   const frame = board.place('project-sheet')
   board.noteInSection(frame, 'project-sheet', 'title', 'Bus à l’heure')
   for (let i = 0; i < 8; i++) board.noteInSection(frame, 'project-sheet', 'achievements', `Étape ${i} : un texte assez long pour passer à la ligne.`, { slot: i % 5 })
-  updates = [Y.encodeStateAsUpdate(board.doc)]
+  stored = Y.encodeStateAsUpdate(board.doc)
   context = contextFor('Mobilité', { exportedAt: new Date('2026-12-06T10:00:00Z') })
   const doc = new Y.Doc()
-  Y.applyUpdate(doc, updates[0] as Uint8Array)
+  Y.applyUpdate(doc, stored)
   sheet = extractProjectSheet(doc, context, { once: true })
 })
 
@@ -45,8 +47,11 @@ const text = (entry: ZipEntry | undefined) => new TextDecoder().decode(entryCont
 
 describe('ExportThread', () => {
   test('makes the same sheet from stored updates as the event loop would, with its files in the languages asked for', async () => {
+    const updates = loaded()
     const made = await thread.run({ op: 'team', from: { updates, context }, md: ['fr'], pdf: ['en'] })
     expect(sheetOfEntry(made.json)).toEqual(sheet)
+    // Moved, not copied: the job's buffer is the thread's now.
+    expect(updates[0]?.byteLength).toBe(0)
     expect(text(made.json)).toBe(`${JSON.stringify(sheet, null, 2)}\n`)
     expect(text(made.md.fr)).toBe(toMarkdown(sheet, 'fr'))
     expect(made.md.en).toBeUndefined()
@@ -92,11 +97,11 @@ describe('ExportThread', () => {
 
   test('stopping the thread fails what it was doing; the next job starts another', async () => {
     const other = new ExportThread()
-    const pdf = other.run({ op: 'team', from: { updates, context }, md: ['fr', 'en'], pdf: ['fr', 'en'] })
+    const pdf = other.run({ op: 'team', from: { updates: loaded(), context }, md: ['fr', 'en'], pdf: ['fr', 'en'] })
     const failed = expect(pdf).rejects.toThrow('the export thread was stopped')
     await other.close()
     await failed
-    const made = await other.run({ op: 'team', from: { updates, context }, md: [], pdf: [] })
+    const made = await other.run({ op: 'team', from: { updates: loaded(), context }, md: [], pdf: [] })
     expect(sheetOfEntry(made.json)).toEqual(sheet)
     await other.close()
   })

@@ -57,6 +57,18 @@ export function describeStorageContract(name: string, makeHarness: () => Storage
       expect(log.bytes).toBe(6)
     })
 
+    it('hands out buffers of the caller’s own: one moved to a thread leaves the next load whole', async () => {
+      await storage.append('board-own', [new Uint8Array(20_000).fill(7), new Uint8Array([1, 2])])
+      const first = await storage.load('board-own')
+      const { port1, port2 } = new MessageChannel()
+      port1.postMessage(null, [...new Set(first.updates.map((update) => update.buffer as ArrayBuffer))])
+      port1.close()
+      port2.close()
+      const again = await storage.load('board-own')
+      expect(again.updates.map((update) => update.byteLength)).toEqual([20_000, 2])
+      expect(again.updates[0]?.every((byte) => byte === 7)).toBe(true)
+    })
+
     it('keeps boards apart', async () => {
       await storage.append('board-aaaa', [new Uint8Array([1])])
       await storage.append('board-bbbb', [new Uint8Array([2])])

@@ -6,7 +6,10 @@ import type { PreviewBox } from '@fabrique/export'
  * can share one database.
  */
 export interface BoardStorage {
-  /** Every stored update of a board, oldest first; an unknown board has none. */
+  /**
+   * Every stored update of a board, oldest first; an unknown board has none. The buffers are the
+   * caller's own (read for this call): it may hand them on, or move them to a thread.
+   */
   load(boardId: string): Promise<StoredLog>
   /** Appends updates in one transaction; resolves once they are durable. */
   append(boardId: string, updates: readonly Uint8Array[]): Promise<void>
