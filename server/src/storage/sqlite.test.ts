@@ -44,3 +44,24 @@ describe('sqlite replaceLog', () => {
     }
   })
 })
+
+describe('sqlite board stats', () => {
+  it('reads a board’s size, head and last change from an index, never its updates’ pages', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fabrique-sqlite-'))
+    const storage = new SqliteStorage({ file: path.join(dir, 'fabrique.sqlite') })
+    try {
+      await storage.append('b', [new Uint8Array(50_000).fill(1), new Uint8Array([2, 3])])
+      const stats = (await storage.stats(['b'])).get('b')
+      expect([stats?.bytes, stats?.version.endsWith('.2')]).toEqual([50_002, true])
+      // created_at comes after data in a row: read from the table, it meant walking every overflow page.
+      const { statements } = storage as unknown as { statements: Record<'stats' | 'logSize', { source: string }> }
+      for (const statement of [statements.stats, statements.logSize]) {
+        const plan = storage.db.prepare<[string], { detail: string }>(`EXPLAIN QUERY PLAN ${statement.source}`).all('b')
+        expect(plan.map((step) => step.detail)).toEqual(['SEARCH board_updates USING COVERING INDEX board_updates_stats (board_id=?)'])
+      }
+    } finally {
+      await storage.close()
+      fs.rmSync(dir, { recursive: true, force: true })
+    }
+  })
+})
