@@ -515,35 +515,6 @@ export function sharedFieldMap(doc: Y.Doc): FieldMap {
   return fields
 }
 
-/**
- * Every record's fields as the document holds them (the rightmost entry of each key), for a
- * document read once and thrown away, such as a stored board read for an export: one pass over the
- * array, nothing indexed, observed or kept. Building a FieldMap costs two to three times as much
- * (it indexes every entry for later writes); it also tidies up entries that lost a concurrent
- * write, which this leaves alone. A document that already has its shared FieldMap is read from it.
- */
-export function readFieldsOnce(doc: Y.Doc): Map<string, Map<string, unknown>> {
-  const records = new Map<string, Map<string, unknown>>()
-  const existing = shared.get(doc)
-  if (existing) {
-    for (const [recordId, fields] of existing.byRecord) records.set(recordId, new Map([...fields].map(([field, entry]) => [field, entry.v])))
-    return records
-  }
-  const values: StoredEntry[] = []
-  for (let item = doc.getArray<StoredEntry>(RECORDS_ARRAY)._start; item !== null; item = item.right) {
-    if (!item.deleted && item.content instanceof Y.ContentBinary) values.push(item.content.getContent()[0] as StoredEntry)
-  }
-  const seen = new Set<string>()
-  for (let i = values.length - 1; i >= 0; i--) {
-    const [key, value] = JSON.parse(decoder.decode(values[i])) as [string, unknown]
-    if (seen.has(key)) continue
-    seen.add(key)
-    const { recordId, field } = splitKey(key)
-    fieldsOfRecord(records, recordId).set(field, value)
-  }
-  return records
-}
-
 /** The fields of `recordId` in a map of records' fields, added when missing. */
 export function fieldsOfRecord<V>(records: Map<string, Map<string, V>>, recordId: string): Map<string, V> {
   let fields = records.get(recordId)

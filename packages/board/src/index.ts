@@ -1,5 +1,5 @@
 export { type BoardBinding, type BoardBindingOptions, type BoardProblem, bindBoard, RECORDS_ARRAY, SCHEMA_KEY, SCHEMA_MAP } from './binding.ts'
-export { type FieldEntry, FieldMap, fieldKey, readFieldsOnce, sharedFieldMap, splitKey } from './fieldMap.ts'
+export { type FieldEntry, FieldMap, fieldKey, sharedFieldMap, splitKey } from './fieldMap.ts'
 export { appendNewFields, readSomeFields } from './fieldScan.ts'
 export { FieldWatch, type WatchedEntry } from './fieldWatch.ts'
 export { diffRecords, fieldsToRecord, jsonEqual, PRESENCE_FIELD, recordsOf, recordToFields } from './layout.ts'

@@ -29,7 +29,7 @@ const MAX_LOOP_UTILIZATION = 0.25
  * changes any more. The export at the end of the day, or the jury's sheets, then copy files: an
  * export of 50 boards of 2,000 shapes took ~30 s of reading boards and typesetting PDFs.
  *
- * The cost: a board is read again each time it rests after changes (~0.3 s of CPU for 2,000 shapes,
+ * The cost: a board is read again each time it rests after changes (~0.2 s of CPU for 2,000 shapes,
  * a few ms for a usual board), in the export thread, at the lowest priority, one job at a time (an
  * export asked meanwhile waits for one job at most), and only while the server is quiet: a template
  * push into 50 boards while the thread typeset sheets stalled the event loop 0.44-0.55 s instead of
