@@ -35,6 +35,7 @@ import { RedisRelay } from './sync/redisRelay.ts'
 import { SyncServer } from './sync/syncServer.ts'
 import { SheetFiles } from './exportThread/sheetFiles.ts'
 import { SheetsAhead } from './exportThread/sheetsAhead.ts'
+import { facilitationInProgress } from './http/facilitation.ts'
 import { followOutline, pushGroundOf } from '@fabrique/templates'
 
 export interface FabriqueServer {
@@ -144,8 +145,13 @@ export async function createServer(config: Config, overrides: ServerOverrides = 
 
   const sheetFiles = new SheetFiles({ store: events, votes: databases.votes, jury: databases.jury, storage, logger, maxBytes: config.exports.keptBytes })
   metrics.gauge('fabrique_export_kept_bytes', 'Bytes of project sheet files kept for the next export', () => sheetFiles.bytes)
-  const sheetsAhead = config.exports.aheadDelayMs > 0 ? new SheetsAhead({ files: sheetFiles, store: events, logger, delayMs: config.exports.aheadDelayMs }) : undefined
-  if (sheetsAhead) sync.rooms.onStored((boardId) => sheetsAhead.changed(boardId))
+  const sheetsAhead =
+    config.exports.aheadDelayMs > 0 ? new SheetsAhead({ files: sheetFiles, store: events, logger, delayMs: config.exports.aheadDelayMs, busy: facilitationInProgress }) : undefined
+  if (sheetsAhead) {
+    sync.rooms.onStored((boardId) => sheetsAhead.changed(boardId))
+    metrics.gauge('fabrique_sheets_ahead_pending', 'Changed boards and events whose project sheets are not made ahead yet (SHEETS_AHEAD_DELAY_MS)', () => sheetsAhead.pending)
+    metrics.gauge('fabrique_sheets_ahead_events_made', 'Events whose every project sheet was made ahead, since the server started', () => sheetsAhead.made)
+  }
 
   const boardAccess = overrides.boardAccess ?? eventBoardAccess(events, signer)
   const app = createApp({

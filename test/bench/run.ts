@@ -10,7 +10,7 @@
  * event-load, hot-room, join, and the canvas scenarios binding-batch, drag-bytes, board-load (these
  * measure the board binding and the browser client; board-load needs the built client and Chromium).
  * The suite (issue 12; Fabrique, @y/websocket-server 0.1.1, Hocuspocus 4, a bare ws relay): s1, s2,
- * s2-stretch, s3a, s3b, s4, s5a, s5b, s6, s7, s8, sweep (groups: s3, s5, suite, first).
+ * s2-stretch, s3a, s3b, s4, s5a, s5b, s6, s7, s7-cold, s8, sweep (groups: s3, s5, suite, first).
  *   --write-docs   copy the chart to docs/bench-latency.svg
  *   --servers fabrique,relay   only these servers in the suite's scenarios (the others are skipped)
  *   --cpu-prof     profile Fabrique's server in each of its runs; the summary goes under each table

@@ -357,6 +357,13 @@ function liveAction(scenario: LiveActionScenario, runs: Partial<Record<AnyServer
   }
   t.row('Boards (2,000 shapes each) / clients connected', 'text', (r) => `${r.boards} / ${r.connected} of ${r.clients}`)
   t.row('Pre-fill of the boards until applied', 'ms', (r) => r.prefillMs)
+  t.row('Sheets made ahead before the baseline, S3a on: since the pre-fill; cursor p99 meanwhile', 'text', (r) => {
+    if (r.server !== 'fabrique') return '–'
+    if (!scenario.sheetsAhead) return 'none (SHEETS_AHEAD_DELAY_MS=0)'
+    if (!r.ahead) return '–'
+    if (!Number.isFinite(r.ahead.seconds)) return `not within ${fmtSeconds(r.ahead.limitSeconds)}`
+    return `${fmtSeconds(r.ahead.seconds)}; ${r.ahead.cursors ? `${fmtMs(r.ahead.cursors.latencyMs.p99)} (p50 ${fmtMs(r.ahead.cursors.latencyMs.p50)})` : 'made before the warm-up ended'}`
+  })
   if (isPush) {
     t.row('Template shapes pushed into each board', 'count', (r) => r.templateShapes)
     t.row('How (Fabrique: POST /api/events/{id}/pushes, one per template, at once; peers: a server-side script)', 'text', (r) =>
@@ -370,6 +377,7 @@ function liveAction(scenario: LiveActionScenario, runs: Partial<Record<AnyServer
     t.row('Observers that got every template', 'text', (r) => `${r.observersWithAll}/${r.observers}`)
     t.row('**Start → the last client has every template**', 'ms', (r) => (Number.isFinite(r.doneMs) ? r.doneMs : `not within ${fmtSeconds(r.actionLimitMs / 1000)}`), checks[0]?.label)
   } else {
+    if (scenario.lastChange) t.row('The last change right before: a template pushed into one team’s board (POST, start → answer)', 'ms', (r) => r.lastChangeMs)
     t.row('**GET /api/events/{id}/export.zip: start → ZIP received**', 'ms', (r) => (Number.isFinite(r.doneMs) ? r.doneMs : `not within ${fmtSeconds(r.actionLimitMs / 1000)}`), checks[0]?.label)
     t.row('ZIP size', 'bytes', (r) => r.exportBytes)
     t.row('The same export again right after, no board changed (Fabrique keeps the files), load still on', 'ms', (r) => (Number.isFinite(r.exportAgainMs) ? r.exportAgainMs : '–'))

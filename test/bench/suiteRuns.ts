@@ -157,6 +157,10 @@ export interface LiveActionRun extends RunBase {
   exportStatus: number | undefined
   /** Export: the same request once more right after, nothing changed (the server's kept files), still under load; NaN when not run. */
   exportAgainMs: number
+  /** Fabrique's sheets made ahead before the baseline (undefined: not waited for, or another server). */
+  ahead: AheadFigures | undefined
+  /** Export: the push into one team's board right before it (the last change), start → answer; undefined when not made. */
+  lastChangeMs: number | undefined
   baselineLoopDelay: LoopDelay
   actionLoopDelay: LoopDelay
   baselineWindow: ServerWindow
@@ -164,6 +168,15 @@ export interface LiveActionRun extends RunBase {
   generatorLoopDelay: LoopDelay
   skippedSends: number
   disconnects: number
+}
+
+/** How the server made an event's project sheets ahead while the load ran. */
+export interface AheadFigures {
+  /** From the end of the pre-fill (the boards' last change) until every sheet was made; NaN when not within the limit. */
+  seconds: number
+  limitSeconds: number
+  /** Cursors from the end of the warm-up until then: what making the sheets cost the people on the boards. */
+  cursors: DeliverySummary | undefined
 }
 
 export interface IdleRun extends RunBase {
@@ -203,13 +216,19 @@ function serverLog(server: RunningServer): RunBase['serverLog'] {
 }
 
 /** Starts the server (profiled when asked and it is Fabrique), runs `body`, always stops both. */
-async function withServer<T extends RunBase>(kind: AnyServer, context: SuiteContext, generators: number, body: (server: RunningServer, pool: GeneratorPool) => Promise<T>): Promise<T> {
+async function withServer<T extends RunBase>(
+  kind: AnyServer,
+  context: SuiteContext,
+  generators: number,
+  body: (server: RunningServer, pool: GeneratorPool) => Promise<T>,
+  fabriqueEnv?: Record<string, string>,
+): Promise<T> {
   // The generators start while the server does: both take a second or two to load.
   const pool = new GeneratorPool(generators)
   let server: RunningServer | undefined
   let result: T | undefined
   try {
-    server = await startServer(kind, { cpuProfileDir: kind === 'fabrique' ? context.cpuProfileDir : undefined })
+    server = await startServer(kind, kind === 'fabrique' ? { cpuProfileDir: context.cpuProfileDir, env: fabriqueEnv } : {})
     result = await body(server, pool)
     return result
   } finally {
@@ -463,6 +482,8 @@ export async function runLiveAction(scenario: LiveActionScenario, kind: AnyServe
   const { timing } = context
   const file = await fixtureFile(scenario.shapes, scenario.kind === 'push')
   const fixture = readFixture(file)
+  // Without sheets made ahead, the export makes them all (the server's default makes them ahead).
+  const fabriqueEnv = scenario.sheetsAhead ? undefined : { SHEETS_AHEAD_DELAY_MS: '0' }
   return withServer(kind, context, context.generators, async (server, pool) => {
     const protocol = PROTOCOLS[kind]
     const background = scenario.background
@@ -471,20 +492,32 @@ export async function runLiveAction(scenario: LiveActionScenario, kind: AnyServe
     const names = event ? event.teamBoards : Array.from({ length: background.rooms }, (_, r) => `bench-${scenario.name}-${String(r).padStart(4, '0')}`)
     const boards = names.map((name) => boardAddress(server, name, event?.facilitatorToken))
     const prefillMs = await pool.prefill(protocol, boards, file)
+    const prefilledAt = now()
     const specs = people(background, boards)
     const watchPushes = scenario.kind === 'push' ? fixture.templates.pushIds : []
     const ready = await pool.setup(protocol, specs, { ...background, watchPushes })
     if (ready.connected === 0) throw new Error(`no client could connect: ${ready.errors.join('; ')}`)
 
     const sendStart = now() + 200
-    const baseline: Window = { start: sendStart + timing.warmupSeconds * 1000, end: sendStart + (timing.warmupSeconds + timing.baselineSeconds) * 1000 }
-    pool.start(sendStart, baseline.start)
-    await sleepUntil(baseline.start)
+    const warmEnd = sendStart + timing.warmupSeconds * 1000
+    pool.start(sendStart, warmEnd)
+    await sleepUntil(warmEnd)
+    // Fabrique makes the sheets while the cursors move; the baseline starts once it is done.
+    const aheadWait = kind === 'fabrique' && scenario.sheetsAhead ? await sheetsMadeAhead(server, prefilledAt, AHEAD_LIMIT_SECONDS) : undefined
+    const baselineStart = now()
+    const baseline: Window = { start: baselineStart, end: baselineStart + timing.baselineSeconds * 1000 }
     const baselineMeter = new WindowMeter(server.pid, pool.pids).start()
     await sleepUntil(baseline.end)
     const baselineFigures = baselineMeter.stop()
     const baselineLoopDelay = await serverDelay(server, baseline.start, baseline.end)
 
+    // The day's last change: a team adds a template to its board; the export makes its sheet again.
+    let lastChangeMs: number | undefined
+    if (scenario.kind === 'export' && scenario.lastChange && event) {
+      const [change] = await pushTemplates(server.httpUrl, event, [{ templateId: 'five-whys', pushId: 'bench-last-change' }], [names[0] as string])
+      if (change?.status !== 200) throw new Error(`the last change's push answered HTTP ${change?.status}`)
+      lastChangeMs = change.ms
+    }
     const actionMeter = new WindowMeter(server.pid, pool.pids).start()
     const actionStart = now()
     const limitMs = ACTION_LIMIT_MS[scenario.kind]
@@ -558,13 +591,33 @@ export async function runLiveAction(scenario: LiveActionScenario, kind: AnyServe
       exportBytes: exported?.bytes,
       exportStatus: exported?.status,
       exportAgainMs,
+      ahead: aheadWait && { ...aheadWait, cursors: aheadWait.readyAt > warmEnd ? accounting.cursors({ start: warmEnd, end: aheadWait.readyAt }) : undefined },
+      lastChangeMs,
       baselineLoopDelay,
       actionLoopDelay,
       baselineWindow: serverWindow(baselineFigures),
       actionWindow: serverWindow(actionFigures),
       ...merge(results),
     }
-  })
+  }, fabriqueEnv)
+}
+
+/** How long the harness waits for Fabrique's sheets made ahead (50 boards of 2,000 shapes: ~10 s after the boards rest 10 s here). */
+const AHEAD_LIMIT_SECONDS = 120
+
+/**
+ * Polls until Fabrique made every sheet ahead (nothing pending, an event made), at most
+ * `limitSeconds` from `since` (now()); when the sheets were done and the seconds since `since`.
+ */
+async function sheetsMadeAhead(server: RunningServer, since: number, limitSeconds: number): Promise<{ seconds: number; limitSeconds: number; readyAt: number }> {
+  for (;;) {
+    const [pending, made] = await Promise.all([server.metric('fabrique_sheets_ahead_pending'), server.metric('fabrique_sheets_ahead_events_made')])
+    if (pending === undefined || made === undefined) throw new Error('the server makes no sheets ahead (SHEETS_AHEAD_DELAY_MS=0?)')
+    const at = now()
+    if (pending === 0 && made > 0) return { seconds: (at - since) / 1000, limitSeconds, readyAt: at }
+    if (at - since >= limitSeconds * 1000) return { seconds: Number.NaN, limitSeconds, readyAt: at }
+    await sleep(250)
+  }
 }
 
 /** Polls until the server holds no room, at most `waitSeconds` from `since` (performance.now()). */

@@ -108,13 +108,20 @@ describe('project sheets made once and kept', () => {
   })
 
   it('makes the files ahead a while after the boards stop changing: the export then reads no board', async () => {
-    const { storage, boardIds, exportZip, markdown, participants } = await eventWithNotes({ aheadDelayMs: 150 })
+    const { server, storage, boardIds, exportZip, markdown, participants } = await eventWithNotes({ aheadDelayMs: 150 })
+    const metric = async (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(await (await server.app.request('/metrics')).text())?.[1])
+    // The export above made every file: nothing is left to make ahead.
+    await waitFor(async () => (await metric('fabrique_sheets_ahead_pending')) === 0, 'nothing left to make ahead')
+    const madeBefore = await metric('fabrique_sheets_ahead_events_made')
     ;(participants[0] as Participant).note('ahead', 'Préparée en avance', { x: 300, y: 0 })
     const before = storage.count(boardIds)
-    // Made ahead: the changed board is read again without anyone exporting.
-    await waitFor(() => storage.count(boardIds) > before, 'the changed board read ahead of any export')
-    // ...and its files kept: the export reads nothing more (it waits for the files being made, if any).
-    await new Promise((resolve) => setTimeout(resolve, 300))
+    await waitFor(async () => (await metric('fabrique_sheets_ahead_pending')) > 0, 'the change waiting to be made ahead')
+    // Made ahead: the changed board is read again without anyone exporting, and the event counted
+    // once every file is made again.
+    await waitFor(async () => (await metric('fabrique_sheets_ahead_events_made')) === madeBefore + 1, 'the event made ahead again')
+    expect(storage.count(boardIds)).toBeGreaterThan(before)
+    expect(await metric('fabrique_sheets_ahead_pending')).toBe(0)
+    // ...and its files kept: the export reads nothing more.
     const ahead = storage.count(boardIds)
     const files = await exportZip()
     expect(storage.count(boardIds)).toBe(ahead)

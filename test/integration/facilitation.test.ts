@@ -2,6 +2,7 @@ import { LIVE_MAP, LiveKey, type LiveVote, type TimerState, timeLeft } from '@fa
 import { PUSHES_MAP } from '@fabrique/templates'
 import { createShapeId, type TLShape, toRichText } from 'tldraw'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { facilitationInProgress } from '../../server/src/http/facilitation.ts'
 import { apiCaller, type Json } from '../support/api.ts'
 import { type BoardClient, connectBoardClient } from '../support/boardClient.ts'
 import { connectClient, type TestClient } from '../support/clients.ts'
@@ -69,6 +70,24 @@ describe('pushing a template to every board of the event', () => {
     expect(retry.body.boards.map((b: Json) => b.status)).toEqual(['already', 'already', 'already'])
     await new Promise((resolve) => setTimeout(resolve, 200))
     expect(bob.shapes()).toHaveLength(shapesBefore)
+  })
+
+  it('says a push is writing boards while it runs, for the sheets made ahead to wait', async () => {
+    expect(facilitationInProgress()).toBe(false)
+    const push = { pushId: 'push-busy-1', templateId: 'five-whys', locale: 'fr' }
+    const request = call('POST', `/api/events/${world.eventId}/pushes`, push, world.facilitator)
+    let seen = false
+    let answered = false
+    void request.then(() => {
+      answered = true
+    })
+    while (!answered) {
+      seen ||= facilitationInProgress()
+      await new Promise((resolve) => setImmediate(resolve))
+    }
+    expect((await request).status).toBe(200)
+    expect(seen).toBe(true)
+    expect(facilitationInProgress()).toBe(false)
   })
 
   it('withdraws it only where nobody touched it', async () => {

@@ -91,6 +91,18 @@ const CONCURRENCY = 4
 /** Workers of every facilitation action in progress waiting for their turn to write a board. */
 const waitingForTurn: Array<() => void> = []
 
+/** Facilitation actions writing boards now, across every app of this process. */
+let actionsWriting = 0
+
+/**
+ * True while a facilitator's action (a push, a withdrawal, a lock) writes the boards of an event:
+ * the sheets made ahead wait meanwhile (SheetsAhead's `busy`), as the export thread slowed a push
+ * into 50 boards on a two-core machine (stalls of 0.44-0.55 s instead of 0.18 s).
+ */
+export function facilitationInProgress(): boolean {
+  return actionsWriting > 0
+}
+
 /**
  * Resolves in a later turn of the event loop, one waiter per turn across every action in progress:
  * a push of five templates runs five requests of four workers each, and had they all resumed in
@@ -149,7 +161,12 @@ export function facilitationRoutes(options: FacilitationRoutesOptions): OpenAPIH
         }
       }
     }
-    await Promise.all(Array.from({ length: Math.min(CONCURRENCY, boardIds.length) }, worker))
+    actionsWriting++
+    try {
+      await Promise.all(Array.from({ length: Math.min(CONCURRENCY, boardIds.length) }, worker))
+    } finally {
+      actionsWriting--
+    }
     const order = new Map(boardIds.map((id, i) => [id, i]))
     return outcomes.sort((a, b) => (order.get(a.boardId) ?? 0) - (order.get(b.boardId) ?? 0))
   }
