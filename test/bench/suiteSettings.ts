@@ -266,7 +266,8 @@ export function suiteScenarios(timing: SuiteTiming): SuiteScenario[] {
       notApplicable: { relay: 'holds no document to write a template into' },
       background: s3a('s6', 'S3a'),
       shapes: 2000,
-      sheetsAhead: true,
+      // A push holds the sheets made ahead back (SheetsAhead's busy): made, they would only load the baseline.
+      sheetsAhead: false,
       targets: { doneMs: 250, stallMs: 50, p99Ratio: 2 },
     },
     {

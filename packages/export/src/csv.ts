@@ -28,15 +28,28 @@ export const NOTES_CSV_COLUMNS = ['board', 'team', 'section', 'author', 'text', 
 export function notesCsv(sheets: readonly ProjectSheet[], locale: Locale = 'fr'): string {
   let out = UTF8_BOM + csvLine(NOTES_CSV_COLUMNS)
   for (const sheet of sheets) {
-    const row = (section: string, note: SheetNote) => csvLine([sheet.team.boardId, sheet.team.name, section, note.author ?? '', note.text, note.votes])
+    // What rows share is quoted once (an event's file holds some 100,000 notes): board and team
+    // per sheet, the section per section, authors as they come back.
+    const board = `${csvField(sheet.team.boardId)},${csvField(sheet.team.name)},`
+    const authors = new Map<string, string>()
+    const rows = (section: string, notes: readonly SheetNote[]) => {
+      const start = `${board}${csvField(section)},`
+      for (const note of notes) {
+        const name = note.author ?? ''
+        let author = authors.get(name)
+        if (author === undefined) {
+          author = csvField(name)
+          authors.set(name, author)
+        }
+        out += `${start}${author},${csvField(note.text)},${csvField(note.votes)}\r\n`
+      }
+    }
     const frameOf = new Map<string, string>()
     for (const template of sheet.templates) {
-      for (const section of template.sections) {
-        for (const note of section.notes) out += row(`${template.title[locale]} › ${section.title[locale]}`, note)
-      }
+      for (const section of template.sections) rows(`${template.title[locale]} › ${section.title[locale]}`, section.notes)
       for (const note of template.otherNotes) frameOf.set(note.shapeId, template.title[locale])
     }
-    for (const note of sheet.otherNotes) out += row(frameOf.get(note.shapeId) ?? '', note)
+    for (const note of sheet.otherNotes) rows(frameOf.get(note.shapeId) ?? '', [note])
   }
   return out
 }
