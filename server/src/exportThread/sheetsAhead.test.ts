@@ -25,8 +25,9 @@ function recordingFiles(teams: string[], jobMs = 5) {
       await sleep(jobMs)
       return sources.map(() => entries)
     },
-    eventEntries: async (eventId: string) => {
-      record(`event ${eventId}`)
+    eventEntries: async (eventId: string, sources: readonly TeamSource[], made: readonly TeamEntries[]) => {
+      // The event's files are of every team: one sheet per source, in order.
+      record(made.length === sources.length ? `event ${eventId}` : `event ${eventId} of ${made.length} sheets for ${sources.length} teams`)
       return { notesCsv: entries.json }
     },
   }
@@ -171,5 +172,17 @@ describe('SheetsAhead', () => {
     await served
     expect(calls).toHaveLength(11)
     expect((times[10] as number) - (times[0] as number)).toBeLessThan(1000)
+  })
+
+  test('makes the event’s files of every team, a team left while it changed included', async () => {
+    const { files, calls } = recordingFiles(['team-a', 'team-b', 'team-c'], 300)
+    ahead = new SheetsAhead({ files, store, logger: silentLogger, delayMs: 200 })
+    ahead.changed('team-b')
+    await sleep(150)
+    // Still changing when the event is made: left, and settled while team-b's and team-c's are made.
+    ahead.changed('team-a')
+    while (!calls.some((call) => call.startsWith('event'))) await sleep(20)
+    await ahead.idle()
+    expect(calls).toEqual(['team team-b', 'team team-c', 'team team-a', 'team team-b', 'team team-c', 'event ev'])
   })
 })

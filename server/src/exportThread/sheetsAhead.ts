@@ -161,17 +161,22 @@ export class SheetsAhead {
     const sources = await files.sources(event, true)
     const locales = files.localesOf(eventId)
     const teams: TeamEntries[] = []
+    let left = false
     // One team at a time: an export asked meanwhile has its jobs in the thread after one of these.
     for (const source of sources) {
       // Still changing: made once it settles (its event is due again then).
-      if (this.changedAt.has(source.team.boardId)) continue
+      if (this.changedAt.has(source.team.boardId)) {
+        left = true
+        continue
+      }
       await this.untilQuiet()
       if (this.closed) return false
       const [entries] = await files.teamEntries([source], { md: locales, pdf: locales })
       teams.push(entries as TeamEntries)
     }
-    // A board of the event changed meanwhile: the event's files wait until it settles too.
-    if (sources.some((source) => this.changedAt.has(source.team.boardId))) return false
+    // A board of the event was left, or changed meanwhile: the event's files wait until it settles
+    // (one left may have settled since: `teams` lacks it all the same).
+    if (left || sources.some((source) => this.changedAt.has(source.team.boardId))) return false
     for (const locale of locales) {
       await this.untilQuiet()
       if (this.closed) return false

@@ -95,7 +95,7 @@ const waitingForTurn: Array<() => void> = []
 let actionsWriting = 0
 
 /**
- * True while a facilitator's action (a push, a withdrawal, a lock) writes the boards of an event:
+ * True while a facilitator's push or withdrawal writes the boards of an event:
  * the sheets made ahead wait meanwhile (SheetsAhead's `busy`), as the export thread slowed a push
  * into 50 boards on a two-core machine (stalls of 0.44-0.55 s instead of 0.18 s).
  */
