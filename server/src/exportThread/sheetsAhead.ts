@@ -11,9 +11,9 @@ export interface SheetsAheadOptions {
   /** How long a board goes without a change before its event's sheets are made. */
   delayMs: number
   /**
-   * Nothing is made while the event loop was busy more than this share of the time since the last
-   * look (0.5 by default): on a small machine the export thread shares the cores with the thread
-   * serving the boards, whatever its priority.
+   * Nothing is made while the event loop was busy more than this share of the time over the last
+   * half second or more (0.5 by default): on a small machine the export thread shares the cores with
+   * the thread serving the boards, whatever its priority.
    */
   maxLoopUtilization?: number
   /**
@@ -185,10 +185,7 @@ export class SheetsAhead {
     return true
   }
 
-  /**
-   * Resolves once the event loop was not busy more than maxLoopUtilization since the last look,
-   * and the server is not busy otherwise.
-   */
+  /** Resolves once the event loop is not busy more than maxLoopUtilization, nor the server otherwise (`busy`). */
   private async untilQuiet(): Promise<void> {
     const max = this.options.maxLoopUtilization ?? MAX_LOOP_UTILIZATION
     while (!this.closed) {
