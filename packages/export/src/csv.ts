@@ -26,30 +26,42 @@ export const NOTES_CSV_COLUMNS = ['board', 'team', 'section', 'author', 'text', 
  * line ends and a BOM, for Excel.
  */
 export function notesCsv(sheets: readonly ProjectSheet[], locale: Locale = 'fr'): string {
-  let out = UTF8_BOM + csvLine(NOTES_CSV_COLUMNS)
-  for (const sheet of sheets) {
-    // What rows share is quoted once (an event's file holds some 100,000 notes): board and team
-    // per sheet, the section per section, authors as they come back.
-    const board = `${csvField(sheet.team.boardId)},${csvField(sheet.team.name)},`
-    const authors = new Map<string, string>()
-    const rows = (section: string, notes: readonly SheetNote[]) => {
-      const start = `${board}${csvField(section)},`
-      for (const note of notes) {
-        const name = note.author ?? ''
-        let author = authors.get(name)
-        if (author === undefined) {
-          author = csvField(name)
-          authors.set(name, author)
-        }
-        out += `${start}${author},${csvField(note.text)},${csvField(note.votes)}\r\n`
+  let out = NOTES_CSV_HEAD
+  for (const sheet of sheets) out += notesCsvRows(sheet, locale)
+  return out
+}
+
+/** What notes.csv starts with: the byte order mark and the header line. */
+export const NOTES_CSV_HEAD = UTF8_BOM + csvLine(NOTES_CSV_COLUMNS)
+
+/**
+ * One sheet's rows of notes.csv: the file is NOTES_CSV_HEAD and the rows of each sheet in turn. The
+ * server keeps each team's with its files, so that the event's file is put together, not made again
+ * from every sheet when one team's board changed.
+ */
+export function notesCsvRows(sheet: ProjectSheet, locale: Locale): string {
+  let out = ''
+  // What rows share is quoted once (an event's file holds some 100,000 notes): board and team per
+  // sheet, the section per section, authors as they come back.
+  const board = `${csvField(sheet.team.boardId)},${csvField(sheet.team.name)},`
+  const authors = new Map<string, string>()
+  const rows = (section: string, notes: readonly SheetNote[]) => {
+    const start = `${board}${csvField(section)},`
+    for (const note of notes) {
+      const name = note.author ?? ''
+      let author = authors.get(name)
+      if (author === undefined) {
+        author = csvField(name)
+        authors.set(name, author)
       }
+      out += `${start}${author},${csvField(note.text)},${csvField(note.votes)}\r\n`
     }
-    const frameOf = new Map<string, string>()
-    for (const template of sheet.templates) {
-      for (const section of template.sections) rows(`${template.title[locale]} › ${section.title[locale]}`, section.notes)
-      for (const note of template.otherNotes) frameOf.set(note.shapeId, template.title[locale])
-    }
-    for (const note of sheet.otherNotes) rows(frameOf.get(note.shapeId) ?? '', [note])
   }
+  const frameOf = new Map<string, string>()
+  for (const template of sheet.templates) {
+    for (const section of template.sections) rows(`${template.title[locale]} › ${section.title[locale]}`, section.notes)
+    for (const note of template.otherNotes) frameOf.set(note.shapeId, template.title[locale])
+  }
+  for (const note of sheet.otherNotes) rows(frameOf.get(note.shapeId) ?? '', [note])
   return out
 }

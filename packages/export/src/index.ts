@@ -1,5 +1,5 @@
 export { type ReadBoardOptions, readBoardRecords } from './board.ts'
-export { csvField, NOTES_CSV_COLUMNS, notesCsv, UTF8_BOM } from './csv.ts'
+export { csvField, NOTES_CSV_COLUMNS, notesCsv, notesCsvRows, UTF8_BOM } from './csv.ts'
 export { extractProjectSheet } from './extract.ts'
 export { formatDate, slugify } from './labels.ts'
 export { escapeMarkdown, type MarkdownOptions, toMarkdown } from './markdown.ts'
@@ -28,6 +28,7 @@ export {
   type EventEntries,
   type EventZipOptions,
   eventEntries,
+  eventEntriesOfRows,
   eventZip,
   SHEET_FORMATS,
   type SheetFormat,

@@ -1,5 +1,5 @@
 import type { Locale } from '@fabrique/templates'
-import { notesCsv } from './csv.ts'
+import { NOTES_CSV_HEAD, notesCsvRows } from './csv.ts'
 import { LABELS, slugify } from './labels.ts'
 import { toMarkdown } from './markdown.ts'
 import { toPdf } from './pdf.ts'
@@ -67,10 +67,30 @@ export interface EventEntries {
 
 /** notes.csv of `sheets`, and event.pdf when their PDFs (`teamPdfs`, in the same order) are given. */
 export async function eventEntries(sheets: readonly ProjectSheet[], locale: Locale, options: { teamPdfs?: readonly ZipEntry[] } = {}): Promise<EventEntries> {
-  const notes = zipEntry(notesCsv(sheets, locale))
+  const encoder = new TextEncoder()
+  return eventEntriesOfRows(
+    sheets.map((sheet) => encoder.encode(notesCsvRows(sheet, locale))),
+    locale,
+    { teamPdfs: options.teamPdfs, created: sheets[0] ? new Date(sheets[0].exportedAt) : new Date() },
+  )
+}
+
+/**
+ * The same from each sheet's notes.csv rows as UTF-8 (notesCsvRows), in order: the file is put
+ * together without reading the sheets; event.pdf is dated `created`.
+ */
+export async function eventEntriesOfRows(rows: readonly Uint8Array[], locale: Locale, options: { teamPdfs?: readonly ZipEntry[]; created: Date }): Promise<EventEntries> {
+  const head = new TextEncoder().encode(NOTES_CSV_HEAD)
+  const csv = new Uint8Array(rows.reduce((sum, part) => sum + part.byteLength, head.byteLength))
+  csv.set(head)
+  let at = head.byteLength
+  for (const part of rows) {
+    csv.set(part, at)
+    at += part.byteLength
+  }
+  const notes = zipEntry(csv)
   if (!options.teamPdfs) return { notesCsv: notes }
-  const created = sheets[0] ? new Date(sheets[0].exportedAt) : new Date()
-  return { notesCsv: notes, eventPdf: zipEntry(await sheetsPdf(options.teamPdfs.map(entryContent), locale, { created }), { store: true }) }
+  return { notesCsv: notes, eventPdf: zipEntry(await sheetsPdf(options.teamPdfs.map(entryContent), locale, { created: options.created }), { store: true }) }
 }
 
 /**

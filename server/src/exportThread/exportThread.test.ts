@@ -1,4 +1,4 @@
-import { entryContent, extractProjectSheet, type ProjectSheet, type SheetContext, sheetEntry, sheetOfEntry, toMarkdown, type ZipEntry } from '@fabrique/export'
+import { entryContent, extractProjectSheet, notesCsvRows, type ProjectSheet, type SheetContext, sheetEntry, sheetOfEntry, toMarkdown, type ZipEntry } from '@fabrique/export'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import * as Y from 'yjs'
 import { contextFor, SeededBoard } from '../../../packages/export/src/fixtures.ts'
@@ -58,9 +58,25 @@ describe('ExportThread', () => {
     expect(text(made.pdf.en).startsWith('%PDF-')).toBe(true)
     expect(made.pdf.fr).toBeUndefined()
 
+    // Its rows of the event's notes.csv, in the languages of its files.
+    expect(text(made.csv.fr)).toBe(notesCsvRows(sheet, 'fr'))
+    expect(text(made.csv.en)).toBe(notesCsvRows(sheet, 'en'))
+
     // From the fiche.json of that job: the other languages, without the board.
     const more = await thread.run({ op: 'team', from: { json: made.json }, md: ['en'], pdf: [] })
     expect(text(more.md.en)).toBe(toMarkdown(sheet, 'en'))
+    expect(Object.keys(more.csv)).toEqual(['en'])
+  })
+
+  test('puts notes.csv together from the teams’ rows: the same file as from their sheets, and event.pdf of the same date', async () => {
+    const teams = [0, 1, 2].map((i) => ({ ...sheet, team: { ...sheet.team, id: `t${i}`, name: `Équipe « ${i} », =1` } }))
+    const made = await Promise.all(teams.map(async (team) => thread.run({ op: 'team', from: { json: await sheetEntry(team, 'json', 'fr') }, md: [], pdf: ['en'] })))
+    const job = { op: 'event' as const, sheets: made.map((entries) => entries.json), pdfs: made.map((entries) => entries.pdf.en as ZipEntry), locale: 'en' as const }
+    const fromSheets = await thread.run(job)
+    const fromRows = await thread.run({ ...job, rows: made.map((entries) => entries.csv.en as ZipEntry) })
+    expect(text(fromRows.notesCsv)).toBe(text(fromSheets.notesCsv))
+    expect(text(fromRows.notesCsv).match(/Équipe « 2 »/g)).toHaveLength(9)
+    expect(text(fromRows.eventPdf)).toBe(text(fromSheets.eventPdf))
   })
 
   test('typesets sheets, and makes notes.csv and event.pdf of 80 sheets, while the event loop stays free', async () => {

@@ -1,11 +1,16 @@
 import type { EventEntries, SheetContext, ZipEntry } from '@fabrique/export'
 import type { Locale } from '@fabrique/templates'
 
-/** A team's sheet as ZIP entries: fiche.json (the sheet itself, whatever the language), fiche.md and fiche.pdf per language. */
+/**
+ * A team's sheet as ZIP entries: fiche.json (the sheet itself, whatever the language), fiche.md and
+ * fiche.pdf per language; and its rows of the event's notes.csv (notesCsvRows, deflated as entries
+ * are) in each language its files were made in.
+ */
 export interface TeamEntries {
   json: ZipEntry
   md: Partial<Record<Locale, ZipEntry>>
   pdf: Partial<Record<Locale, ZipEntry>>
+  csv: Partial<Record<Locale, ZipEntry>>
 }
 
 /** What the export thread does (worker.ts), and what it answers. */
@@ -15,8 +20,12 @@ export type ExportJob =
    * the fiche.json of an earlier job; with the Markdown and PDF of each language asked for.
    */
   | { op: 'team'; from: { updates: Uint8Array[]; context: SheetContext } | { json: ZipEntry }; md: Locale[]; pdf: Locale[] }
-  /** notes.csv of the sheets given as their fiche.json, and event.pdf of their PDFs when given (same order, same language). */
-  | { op: 'event'; sheets: ZipEntry[]; pdfs?: ZipEntry[]; locale: Locale }
+  /**
+   * notes.csv of the sheets given as their fiche.json, and event.pdf of their PDFs when given (same
+   * order, same language). With `rows`, each sheet's rows of notes.csv in that language, the file is
+   * put together from them and only the first sheet is read (event.pdf's date).
+   */
+  | { op: 'event'; sheets: ZipEntry[]; rows?: ZipEntry[]; pdfs?: ZipEntry[]; locale: Locale }
   /** Teams' PDFs (fiche.pdf) as one document titled `title`. */
   | { op: 'pdf'; pdfs: ZipEntry[]; locale: Locale; title: string }
 

@@ -153,7 +153,10 @@ export class SheetFiles {
       if (current && (!pdf || current.entries.eventPdf)) return this.touch(slot, current).entries
       const pdfs = pdf ? teams.map((entries) => entries.pdf[locale]) : undefined
       if (pdfs?.some((entry) => !entry)) throw new Error(`event.pdf needs every team's PDF in ${locale}`)
-      const made = await this.thread.run({ op: 'event', sheets: teams.map((entries) => entries.json), pdfs: pdfs as ZipEntry[] | undefined, locale }, signal)
+      // Each team's rows of notes.csv when all were made in this language (with their files).
+      const rows = teams.map((entries) => entries.csv[locale])
+      const job = { op: 'event' as const, sheets: teams.map((entries) => entries.json), pdfs: pdfs as ZipEntry[] | undefined, locale }
+      const made = await this.thread.run(rows.every((part) => part !== undefined) ? { ...job, rows: rows as ZipEntry[] } : job, signal)
       this.keep(slot, { version, entries: made, bytes: made.notesCsv.data.byteLength + (made.eventPdf?.data.byteLength ?? 0) })
       this.options.logger.debug('event files made', { eventId, teams: sources.length, locale, pdf })
       return made
@@ -197,8 +200,10 @@ export class SheetFiles {
       if (current && md.length === 0 && pdf.length === 0) return this.touch(slot, current).entries
       const from = current ? { json: current.entries.json } : { updates: (await this.options.storage.load(source.team.boardId)).updates, context: source.context }
       const made = await this.thread.run({ op: 'team', from, md, pdf }, signal)
-      const entries: TeamEntries = current ? { json: current.entries.json, md: { ...current.entries.md, ...made.md }, pdf: { ...current.entries.pdf, ...made.pdf } } : made
-      this.keep(slot, { version, entries, bytes: sizeOf([entries.json, ...Object.values(entries.md), ...Object.values(entries.pdf)]) })
+      const entries: TeamEntries = current
+        ? { json: current.entries.json, md: { ...current.entries.md, ...made.md }, pdf: { ...current.entries.pdf, ...made.pdf }, csv: { ...current.entries.csv, ...made.csv } }
+        : made
+      this.keep(slot, { version, entries, bytes: sizeOf([entries.json, ...Object.values(entries.md), ...Object.values(entries.pdf), ...Object.values(entries.csv)]) })
       return entries
     })
   }

@@ -9,13 +9,16 @@ import {
   type EventEntries,
   entryContent,
   eventEntries,
+  eventEntriesOfRows,
   extractProjectSheet,
+  notesCsvRows,
   type ProjectSheet,
   type SheetContext,
   sheetEntry,
   sheetOfEntry,
   sheetsPdf,
   type ZipEntry,
+  zipEntry,
 } from '@fabrique/export'
 import type { ExportJob, FromExportThread, TeamEntries, ToExportThread } from './jobs.ts'
 import { docOfUpdates } from './storedDoc.ts'
@@ -46,7 +49,9 @@ async function run(job: ExportJob, signal: AbortSignal): Promise<TeamEntries | E
     case 'team': {
       const sheet = 'json' in job.from ? sheetOfEntry(job.from.json) : sheetOfBoard(job.from.updates, job.from.context)
       // The JSON does not depend on the language (the locale argument is not read for it).
-      const made: TeamEntries = { json: 'json' in job.from ? job.from.json : await sheetEntry(sheet, 'json', 'fr'), md: {}, pdf: {} }
+      const made: TeamEntries = { json: 'json' in job.from ? job.from.json : await sheetEntry(sheet, 'json', 'fr'), md: {}, pdf: {}, csv: {} }
+      // The team's part of the event's notes.csv, in the languages its files are made in.
+      for (const locale of new Set([...job.md, ...job.pdf])) made.csv[locale] = zipEntry(notesCsvRows(sheet, locale))
       for (const locale of job.md) made.md[locale] = await sheetEntry(sheet, 'md', locale)
       for (const locale of job.pdf) {
         // A PDF is made without a pause for messages: let a cancellation in before each.
@@ -56,8 +61,11 @@ async function run(job: ExportJob, signal: AbortSignal): Promise<TeamEntries | E
       }
       return made
     }
-    case 'event':
-      return eventEntries(sheetsOf(job.sheets, signal), job.locale, { teamPdfs: job.pdfs })
+    case 'event': {
+      if (!job.rows) return eventEntries(sheetsOf(job.sheets, signal), job.locale, { teamPdfs: job.pdfs })
+      const first = job.sheets[0]
+      return eventEntriesOfRows(job.rows.map(entryContent), job.locale, { teamPdfs: job.pdfs, created: first ? new Date(sheetOfEntry(first).exportedAt) : new Date() })
+    }
     case 'pdf':
       return sheetsPdf(job.pdfs.map(entryContent), job.locale, { title: job.title })
   }
@@ -83,7 +91,11 @@ function sheetsOf(entries: readonly ZipEntry[], signal: AbortSignal): ProjectShe
 /** Every buffer the result holds, once each: they move to the event loop's thread instead of being copied. */
 function buffersOf(result: TeamEntries | EventEntries | Uint8Array<ArrayBuffer>): ArrayBuffer[] {
   const entries: Array<ZipEntry | undefined> =
-    result instanceof Uint8Array ? [] : 'json' in result ? [result.json, ...Object.values(result.md), ...Object.values(result.pdf)] : [result.notesCsv, result.eventPdf]
+    result instanceof Uint8Array
+      ? []
+      : 'json' in result
+        ? [result.json, ...Object.values(result.md), ...Object.values(result.pdf), ...Object.values(result.csv)]
+        : [result.notesCsv, result.eventPdf]
   const buffers = new Set<ArrayBuffer>(result instanceof Uint8Array ? [result.buffer] : [])
   for (const entry of entries) if (entry) buffers.add(entry.data.buffer as ArrayBuffer)
   return [...buffers]
