@@ -33,6 +33,18 @@ describe('HTTP app', () => {
     expect(await res.json()).toMatchObject({ status: 'ok' })
   })
 
+  it('refuses a body that is not JSON with a readable 400, and goes on serving', async () => {
+    const res = await server.app.request('/api/events', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"title":"Hackathon"' })
+    expect(res.status).toBe(400)
+    expect(await res.json()).toEqual({
+      error: {
+        code: 'invalid_request',
+        message: { fr: 'Requête invalide — le corps de la requête n’est pas du JSON valide', en: 'Invalid request — Malformed JSON in request body' },
+      },
+    })
+    expect((await server.app.request('/healthz')).status).toBe(200)
+  })
+
   it('serves the licence key at run time, never cached', async () => {
     const res = await server.app.request('/api/config')
     expect(await res.json()).toEqual({ tldrawLicenseKey: 'tldraw-key-123', protocolVersion: 1, maxAssetBytes: 10 * 1024 * 1024 })

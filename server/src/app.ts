@@ -5,6 +5,7 @@ import { upgradeWebSocket } from '@hono/node-server'
 import { PACK_PARAM, PROTOCOL_VERSION } from '@fabrique/protocol'
 import type { OpenAPIHono } from '@hono/zod-openapi'
 import { Hono } from 'hono'
+import { HTTPException } from 'hono/http-exception'
 import type * as Y from 'yjs'
 import type { WebSocket } from 'ws'
 import type { Config } from './config.ts'
@@ -80,6 +81,10 @@ export function createApp({ config, logger, metrics, sync, assets, boardAccess, 
   const app = new Hono()
   app.use(securityHeaders)
   app.onError((error, c) => {
+    // What Hono refuses itself, before a route's validation: a body that is not JSON, for one.
+    if (error instanceof HTTPException && error.status < 500) {
+      return apiError(c, error.status, 'invalid_request', `Requête invalide — ${frenchReason(error.message)}`, `Invalid request — ${error.message}`)
+    }
     logger.error('unexpected error in a request', { path: c.req.path, error: String(error) })
     return apiError(c, 500, 'internal', 'Erreur inattendue du serveur. Réessayez.', 'Unexpected server error. Try again.')
   })
@@ -187,4 +192,9 @@ function mountClient(app: Hono, clientDir: string): void {
     if (!fs.existsSync(indexHtml)) return c.text('The client is not built: run `pnpm build`.', 503)
     return c.html(fs.readFileSync(indexHtml, 'utf8'), 200, { 'cache-control': 'no-cache' })
   })
+}
+
+/** Hono's reasons for refusing a request, in French (as they come, when not known here). */
+function frenchReason(message: string): string {
+  return message === 'Malformed JSON in request body' ? 'le corps de la requête n’est pas du JSON valide' : message
 }
