@@ -80,15 +80,7 @@ export async function eventEntries(sheets: readonly ProjectSheet[], locale: Loca
  * together without reading the sheets; event.pdf is dated `created`.
  */
 export async function eventEntriesOfRows(rows: readonly Uint8Array[], locale: Locale, options: { teamPdfs?: readonly ZipEntry[]; created: Date }): Promise<EventEntries> {
-  const head = new TextEncoder().encode(NOTES_CSV_HEAD)
-  const csv = new Uint8Array(rows.reduce((sum, part) => sum + part.byteLength, head.byteLength))
-  csv.set(head)
-  let at = head.byteLength
-  for (const part of rows) {
-    csv.set(part, at)
-    at += part.byteLength
-  }
-  const notes = zipEntry(csv)
+  const notes = zipEntry(Buffer.concat([Buffer.from(NOTES_CSV_HEAD), ...rows]))
   if (!options.teamPdfs) return { notesCsv: notes }
   return { notesCsv: notes, eventPdf: zipEntry(await sheetsPdf(options.teamPdfs.map(entryContent), locale, { created: options.created }), { store: true }) }
 }
