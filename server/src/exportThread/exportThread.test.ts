@@ -103,11 +103,16 @@ describe('ExportThread', () => {
 
   test('a cancelled job stops with an AbortError and the thread carries on', async () => {
     const json = await sheetEntry(sheet, 'json', 'fr')
+    const pdf = await sheetEntry(sheet, 'pdf', 'en')
+    // The thread busy first, so that the job and its cancellation wait in its queue together: posted
+    // to an idle thread, the job once finished before the cancellation arrived (the whole suite on
+    // two cores, this thread losing its core between the two messages).
+    const busy = thread.run({ op: 'pdf', pdfs: Array.from({ length: 60 }, () => pdf), locale: 'en', title: 'Occupé' })
     const controller = new AbortController()
     const made = thread.run({ op: 'team', from: { json }, md: [], pdf: ['fr', 'en'] }, controller.signal)
     controller.abort()
     await expect(made).rejects.toMatchObject({ name: 'AbortError' })
-    const pdf = await sheetEntry(sheet, 'pdf', 'en')
+    await busy
     await expect(thread.run({ op: 'pdf', pdfs: [pdf, pdf], locale: 'en', title: 'Fiches' })).resolves.toBeInstanceOf(Uint8Array)
   })
 
