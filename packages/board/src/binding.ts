@@ -318,10 +318,40 @@ export function bindBoard({ store, doc, onProblemsChange }: BoardBindingOptions)
     }, origin)
   }
 
+  /** Whether the store holds changes its listeners have not been given yet (tldraw gives them once a frame). */
+  const hasUnflushedChanges = (): boolean =>
+    (store as unknown as { historyAccumulator?: { hasChanges(): boolean } }).historyAccumulator?.hasChanges() ?? false
+
+  /** Records of remote changes that wait for the local changes to be written first. */
+  let waitingRemote: Set<string> | undefined
+
+  /**
+   * A remote change that arrives while local changes wait for tldraw's next frame (someone else
+   * recolours the note the person is dragging) is applied after them: applied at once, the records
+   * rebuilt from the document, which does not hold the local changes yet, replaced them in the
+   * store, and written at the frame they reached the document but never came back: the person saw
+   * the note where it was before, everyone else where they had put it. Once Yjs has finished the
+   * transaction, the local changes are written, then the records read with both.
+   */
+  const applyAfterLocalChanges = (recordIds: Set<string>): void => {
+    if (waitingRemote) {
+      for (const recordId of recordIds) waitingRemote.add(recordId)
+      return
+    }
+    waitingRemote = new Set(recordIds)
+    afterTransactions(() => {
+      const waiting = waitingRemote ?? new Set<string>()
+      waitingRemote = undefined
+      store._flushHistory()
+      applyFromDoc(waiting, false)
+    })
+  }
+
   const onRemoteFields = ({ recordIds, transaction }: { recordIds: Set<string>; transaction: Y.Transaction }): void => {
     if (!started || disposed) return
     if (transaction.origin !== origin) {
-      applyFromDoc(recordIds, false)
+      if (waitingRemote || hasUnflushedChanges()) applyAfterLocalChanges(recordIds)
+      else applyFromDoc(recordIds, false)
       return
     }
     // Our own write can settle a record we held back (we deleted or rewrote it): look again.

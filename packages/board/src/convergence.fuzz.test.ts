@@ -18,7 +18,21 @@ const STEPS = 300
 
 const COLORS = ['black', 'blue', 'green', 'red', 'yellow', 'violet'] as const
 
-function runScenario(seed: number): void {
+/**
+ * `waitForFrames`: local changes wait in the store until the peer's next frame (a random step), as tldraw
+ * writes them once per animation frame in a browser; remote changes arrive in between.
+ */
+function runScenario(seed: number, waitForFrames = false): void {
+  const globals = globalThis as { __FORCE_RAF_IN_TESTS__?: boolean }
+  globals.__FORCE_RAF_IN_TESTS__ = waitForFrames
+  try {
+    runSteps(seed, waitForFrames)
+  } finally {
+    globals.__FORCE_RAF_IN_TESTS__ = false
+  }
+}
+
+function runSteps(seed: number, waitForFrames: boolean): void {
   const rand = seededRandom(seed)
   const pick = <T>(items: readonly T[]): T | undefined => (items.length === 0 ? undefined : items[Math.floor(rand() * items.length)])
   let counter = 0
@@ -30,6 +44,7 @@ function runScenario(seed: number): void {
   for (const peer of peers) peer.binding.start()
   network.settle()
 
+  const edit = (peer: Peer, change: (store: Peer['store']) => void): void => (waitForFrames ? change(peer.store) : peer.edit(change))
   const shapes = (peer: Peer): TLShape[] => peer.store.query.records('shape').get()
   const frames = (peer: Peer): TLShape[] => shapes(peer).filter((shape) => shape.type === 'frame')
 
@@ -46,7 +61,7 @@ function runScenario(seed: number): void {
       }
     }
     const bindings = peer.store.query.records('binding').get().filter((b) => doomed.has(b.fromId) || doomed.has(b.toId))
-    peer.edit((store) => store.remove([...bindings.map((b) => b.id), ...([...doomed] as TLShapeId[])]))
+    edit(peer, (store) => store.remove([...bindings.map((b) => b.id), ...([...doomed] as TLShapeId[])]))
   }
 
   const operations: Array<(peer: Peer) => void> = [
@@ -54,17 +69,17 @@ function runScenario(seed: number): void {
       const parentId = (rand() < 0.3 ? pick(frames(peer))?.id : undefined) ?? PAGE_ID
       const type = pick(['note', 'geo', 'frame'] as const) ?? 'note'
       const shape = shapeRecord(peer.store, type, { id: createShapeId(newId()), parentId: parentId as TLParentId, x: rand() * 1000, y: rand() * 1000, index: nextIndex(peer.store) })
-      peer.edit((store) => store.put([shape]))
+      edit(peer, (store) => store.put([shape]))
     },
     (peer) => {
       const shape = pick(shapes(peer))
-      if (shape) peer.edit((store) => store.update(shape.id, (s) => ({ ...s, x: Math.round(rand() * 1000), y: Math.round(rand() * 1000) })))
+      if (shape) edit(peer, (store) => store.update(shape.id, (s) => ({ ...s, x: Math.round(rand() * 1000), y: Math.round(rand() * 1000) })))
     },
     (peer) => {
       const note = pick(shapes(peer).filter((s) => s.type === 'note')) as TLNoteShape | undefined
       if (!note) return
       const props = rand() < 0.5 ? { color: pick(COLORS) } : { richText: toRichText(`texte ${Math.floor(rand() * 100)}`) }
-      peer.edit((store) => store.update(note.id, (s) => ({ ...s, props: { ...(s as TLNoteShape).props, ...props } }) as TLShape))
+      edit(peer, (store) => store.update(note.id, (s) => ({ ...s, props: { ...(s as TLNoteShape).props, ...props } }) as TLShape))
     },
     (peer) => {
       const shape = pick(shapes(peer))
@@ -73,7 +88,7 @@ function runScenario(seed: number): void {
     (peer) => {
       const shape = pick(shapes(peer).filter((s) => s.type !== 'frame'))
       const target = rand() < 0.5 ? pick(frames(peer))?.id : PAGE_ID
-      if (shape && target) peer.edit((store) => store.update(shape.id, (s) => ({ ...s, parentId: target as TLParentId })))
+      if (shape && target) edit(peer, (store) => store.update(shape.id, (s) => ({ ...s, parentId: target as TLParentId })))
     },
     (peer) => {
       const ends = shapes(peer).filter((s) => s.type === 'geo' || s.type === 'note')
@@ -81,7 +96,7 @@ function runScenario(seed: number): void {
       const to = pick(ends)
       if (!from || !to || from === to) return
       const arrow = shapeRecord(peer.store, 'arrow', { id: createShapeId(newId()), index: nextIndex(peer.store) }) as TLArrowShape
-      peer.edit((store) =>
+      edit(peer, (store) =>
         store.put([arrow, arrowBinding(store, arrow, from.id, 'start', newId()), arrowBinding(store, arrow, to.id, 'end', newId())]),
       )
     },
@@ -118,6 +133,9 @@ function runScenario(seed: number): void {
         operation?.(peer)
         log(step, `${peer.name} op${operations.indexOf(operation as never)}`)
       }
+    } else if (waitForFrames && roll < 0.65) {
+      peer.binding.flush()
+      log(step, `${peer.name} frame`)
     } else if (roll < 0.85) {
       if (network.queue.length > 0) {
         const index = Math.floor(rand() * network.queue.length)
@@ -174,15 +192,19 @@ describe('convergence fuzz', () => {
     test(`pinned seed ${seed}`, () => runScenario(seed))
   }
 
-  test(`${RANDOM_RUNS} random seeds converge`, () => {
-    const base = Number(process.env.BOARD_FUZZ_SEED ?? Date.now() % 1_000_000)
-    for (let run = 0; run < RANDOM_RUNS; run++) {
-      const seed = base + run
-      try {
-        runScenario(seed)
-      } catch (error) {
-        throw new Error(`convergence failed for seed ${seed} (reproduce: BOARD_FUZZ_SEED=${seed} BOARD_FUZZ_RUNS=1): ${String(error)}`)
+  for (const waitForFrames of [false, true]) {
+    const waiting = waitForFrames ? ', local changes waiting for the next frame' : ''
+    test(`${RANDOM_RUNS} random seeds converge${waiting}`, () => {
+      const base = Number(process.env.BOARD_FUZZ_SEED ?? Date.now() % 1_000_000)
+      for (let run = 0; run < RANDOM_RUNS; run++) {
+        const seed = base + run
+        try {
+          runScenario(seed, waitForFrames)
+        } catch (error) {
+          const reproduce = `BOARD_FUZZ_SEED=${seed} BOARD_FUZZ_RUNS=1`
+          throw new Error(`convergence failed for seed ${seed}${waiting} (reproduce: ${reproduce}): ${String(error)}`)
+        }
       }
-    }
-  })
+    })
+  }
 })
