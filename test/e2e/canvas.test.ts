@@ -71,6 +71,34 @@ describe('team canvas in Chromium', () => {
     await ctxB.close()
   })
 
+  it('writes a change made just before the tab is hidden or left without waiting for a frame', async () => {
+    const ctx = await browser.newContext()
+    const a = await BoardPage.open(ctx, server.url, 'e2e-board-hidden')
+    await a.waitForSync()
+    // A hidden tab gets no animation frame, and tldraw hands changes over at the next one: none come.
+    const inDocument = (hide: 'visibilitychange' | 'pagehide', id: string) =>
+      a.page.evaluate(
+        ({ hide, id }) => {
+          const fabrique = (window as unknown as { __fabrique: { editor: { createShape(shape: object): void }; doc: { getArray(name: string): { toArray(): Uint8Array[] } } } }).__fabrique
+          const written = () => fabrique.doc.getArray('records').toArray().some((entry) => new TextDecoder().decode(entry).includes(id))
+          window.requestAnimationFrame = () => 0
+          fabrique.editor.createShape({ id, type: 'geo', x: 40, y: 40 })
+          const beforeHiding = written()
+          if (hide === 'visibilitychange') {
+            Object.defineProperty(document, 'visibilityState', { value: 'hidden', configurable: true })
+            document.dispatchEvent(new Event('visibilitychange'))
+          } else {
+            window.dispatchEvent(new PageTransitionEvent('pagehide', { persisted: false }))
+          }
+          return { beforeHiding, afterHiding: written() }
+        },
+        { hide, id },
+      )
+    expect(await inDocument('visibilitychange', 'shape:hidden-tab')).toEqual({ beforeHiding: false, afterHiding: true })
+    expect(await inDocument('pagehide', 'shape:left-page')).toEqual({ beforeHiding: false, afterHiding: true })
+    await ctx.close()
+  })
+
   it('shows everything again after a reload, from the local copy and the server', async () => {
     const ctx = await browser.newContext()
     const a = await BoardPage.open(ctx, server.url, 'e2e-board-reload')

@@ -115,6 +115,20 @@ export class BoardConnection {
     const goOffline = () => this.update({ state: 'offline' })
     window.addEventListener('offline', goOffline)
     this.cleanups.push(() => window.removeEventListener('offline', goOffline))
+
+    // tldraw hands local changes over at the next animation frame, and a hidden tab gets none: a
+    // change made just before the person switched tabs would wait until they came back, and go
+    // with the tab if the browser discarded it. Written at once instead (then stored and sent).
+    const writeWaitingChanges = () => {
+      if (document.visibilityState === 'hidden') this.binding.flush()
+    }
+    const writeBeforeLeaving = () => this.binding.flush()
+    document.addEventListener('visibilitychange', writeWaitingChanges)
+    window.addEventListener('pagehide', writeBeforeLeaving)
+    this.cleanups.push(() => {
+      document.removeEventListener('visibilitychange', writeWaitingChanges)
+      window.removeEventListener('pagehide', writeBeforeLeaving)
+    })
   }
 
   /**
@@ -153,6 +167,8 @@ export class BoardConnection {
   }
 
   destroy(): void {
+    // Leaving the board (another page of the app): the last frame's changes go before the socket does.
+    this.binding.flush()
     for (const cleanup of this.cleanups.splice(0)) cleanup()
     this.binding.dispose()
     this.provider.destroy()
