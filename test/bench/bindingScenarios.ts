@@ -133,7 +133,10 @@ export interface BatchSample {
   applyMs: number
   /** Decoding the update and integrating it into the document, up to the observers. */
   integrateMs: number
-  /** Observers: the binding, including the store's mergeRemoteChanges. */
+  /**
+   * The binding, including the store's mergeRemoteChanges: in Yjs's observers, and once Yjs has
+   * finished the transaction when the binding waits for it (local changes not yet written first).
+   */
   observersMs: number
   storeMs: number
   /** Yjs after the observers: garbage collection, struct merging, update events. */
@@ -178,20 +181,27 @@ function timeApply(pair: Pair, update: Uint8Array): Omit<BatchSample, 'writerMs'
   const afterTransaction = (transaction: Y.Transaction) => {
     if (transaction === outer) observed = performance.now()
   }
+  // Registered before the apply, so called before what the binding leaves for after the transaction.
+  let finished = Number.NaN
+  const afterAllTransactions = () => {
+    if (Number.isNaN(finished)) finished = performance.now()
+  }
   doc.on('beforeObserverCalls', beforeObservers)
   doc.on('afterTransaction', afterTransaction)
+  doc.on('afterAllTransactions', afterAllTransactions)
   pair.storeMs.value = 0
   const start = performance.now()
   pair.deliver(update)
   const end = performance.now()
   doc.off('beforeObserverCalls', beforeObservers)
   doc.off('afterTransaction', afterTransaction)
+  doc.off('afterAllTransactions', afterAllTransactions)
   return {
     applyMs: end - start,
     integrateMs: integrated - start,
-    observersMs: observed - integrated,
+    observersMs: observed - integrated + (end - finished),
     storeMs: pair.storeMs.value,
-    cleanupMs: end - observed,
+    cleanupMs: finished - observed,
   }
 }
 

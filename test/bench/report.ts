@@ -295,7 +295,7 @@ function bindingBatchRows(scenario: BindingBatchScenario, runs: Record<ServerKin
     ['Reader: Y.applyUpdate, min', ...ms((run) => run.applyMs.min), '', ''],
     ['Reader: Y.applyUpdate, max', ...ms((run) => run.applyMs.max), ...statusOf(checks, 'Batch Y.applyUpdate on the reader, max')],
     ['… of which Yjs decode + integrate (median)', ...ms((run) => run.integrateMsMedian), '', ''],
-    ['… of which observers: binding + store (median)', ...ms((run) => run.observersMsMedian), '', ''],
+    ['… of which the binding + store, in the observers or right after the transaction (median)', ...ms((run) => run.observersMsMedian), '', ''],
     ['… … of which store.mergeRemoteChanges (median)', ...ms((run) => run.storeMsMedian), '', ''],
     ['… of which Yjs cleanup: GC, struct merge, update event (median)', ...ms((run) => run.cleanupMsMedian), '', ''],
     ['Every run (apply, ms)', ...texts(both, (run) => run.samples.map((sample) => sample.applyMs.toFixed(0)).join(', ')), '', '', ''],
