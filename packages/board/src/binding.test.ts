@@ -64,52 +64,46 @@ describe('bindBoard', () => {
       ;(globalThis as { __FORCE_RAF_IN_TESTS__?: boolean }).__FORCE_RAF_IN_TESTS__ = false
     })
 
-  test('a remote change arriving while a local change waits for its frame: both survive, and the stores agree', () => {
-    const { network, alice, bob } = twoPeers()
-    const note = shapeRecord(alice.store, 'note', { x: 0, y: 0 }) as TLNoteShape
-    alice.edit((store) => store.put([note]))
-    network.deliverAll()
+    /** Two people sharing a note; Alice moves it, and her move waits for her next frame. */
+    function aliceMovesNote(move: { x: number; y?: number }) {
+      const { network, alice, bob } = twoPeers()
+      const note = shapeRecord(alice.store, 'note', { x: 0, y: 0 }) as TLNoteShape
+      alice.edit((store) => store.put([note]))
+      network.deliverAll()
+      alice.store.update(note.id, (shape) => ({ ...shape, ...move }))
+      expect(network.queue).toHaveLength(0)
+      return { network, alice, bob, note }
+    }
 
-    // Alice drags: the store has the move, tldraw writes it at the next animation frame.
-    alice.store.update(note.id, (shape) => ({ ...shape, x: 500, y: 80 }))
-    expect(network.queue).toHaveLength(0)
-    // Meanwhile Bob's recolouring reaches her.
-    bob.edit((store) => store.update(note.id, (shape) => ({ ...shape, props: { ...(shape as TLNoteShape).props, color: 'red' } }) as TLNoteShape))
-    network.deliverAll()
-    expect(alice.store.get(note.id)).toMatchObject({ x: 500, y: 80, props: { color: 'red' } })
-    network.settle()
+    test('a remote change arriving while a local change waits for its frame: both survive, and the stores agree', () => {
+      const { network, alice, bob, note } = aliceMovesNote({ x: 500, y: 80 })
+      // Meanwhile Bob's recolouring reaches her.
+      bob.edit((store) => store.update(note.id, (shape) => ({ ...shape, props: { ...(shape as TLNoteShape).props, color: 'red' } }) as TLNoteShape))
+      network.deliverAll()
+      expect(alice.store.get(note.id)).toMatchObject({ x: 500, y: 80, props: { color: 'red' } })
+      network.settle()
 
-    for (const peer of [alice, bob]) expect(peer.store.get(note.id)).toMatchObject({ x: 500, y: 80, props: { color: 'red' } })
-  })
+      for (const peer of [alice, bob]) expect(peer.store.get(note.id)).toMatchObject({ x: 500, y: 80, props: { color: 'red' } })
+    })
 
-  test('both move the same note within one frame: the stores agree on one position', () => {
-    const { network, alice, bob } = twoPeers()
-    const note = shapeRecord(alice.store, 'note', { x: 0, y: 0 }) as TLNoteShape
-    alice.edit((store) => store.put([note]))
-    network.deliverAll()
+    test('both move the same note within one frame: the stores agree on one position', () => {
+      const { network, alice, bob, note } = aliceMovesNote({ x: 500 })
+      bob.edit((store) => store.update(note.id, (shape) => ({ ...shape, x: 300 })))
+      network.deliverAll()
+      network.settle()
 
-    alice.store.update(note.id, (shape) => ({ ...shape, x: 500 }))
-    bob.edit((store) => store.update(note.id, (shape) => ({ ...shape, x: 300 })))
-    network.deliverAll()
-    network.settle()
+      const positions = [alice, bob].map((peer) => (peer.store.get(note.id) as TLNoteShape).x)
+      expect(positions[0]).toBe(positions[1])
+    })
 
-    const positions = [alice, bob].map((peer) => (peer.store.get(note.id) as TLNoteShape).x)
-    expect(positions[0]).toBe(positions[1])
-  })
+    test('a note deleted by one person while the other moves it: both boards end the same', () => {
+      const { network, alice, bob, note } = aliceMovesNote({ x: 500 })
+      bob.edit((store) => store.remove([note.id]))
+      network.deliverAll()
+      network.settle()
 
-  test('a note deleted by one person while the other moves it: both boards end the same', () => {
-    const { network, alice, bob } = twoPeers()
-    const note = shapeRecord(alice.store, 'note', { x: 0, y: 0 }) as TLNoteShape
-    alice.edit((store) => store.put([note]))
-    network.deliverAll()
-
-    alice.store.update(note.id, (shape) => ({ ...shape, x: 500 }))
-    bob.edit((store) => store.remove([note.id]))
-    network.deliverAll()
-    network.settle()
-
-    expect(alice.store.get(note.id)).toEqual(bob.store.get(note.id))
-  })
+      expect(alice.store.get(note.id)).toEqual(bob.store.get(note.id))
+    })
   })
 
   test('a remote batch arrives in one mergeRemoteChanges, never as a user change, and is not echoed', () => {
