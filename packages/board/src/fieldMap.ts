@@ -369,7 +369,10 @@ const BATCHED_TOMBSTONE_RANGES = 32
 interface TombstoneBatching {
   /** The FieldMap arrays of the document: tombstones are batched while it has one. */
   arrays: Set<unknown>
-  /** Kept for their object layouts (LAYOUT_KEEPERS), with the document's last transaction. */
+  /**
+   * Kept for their object layouts (LAYOUT_KEEPERS), with the document's last transaction. Held
+   * here because a module constant that no code reads may be dropped once the module has run.
+   */
   keepers: readonly unknown[]
   lastTransaction?: Y.Transaction
 }
