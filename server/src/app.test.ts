@@ -90,6 +90,13 @@ describe('HTTP app', () => {
     expect(await plain.text()).toBe('console.log(1)')
   })
 
+  it('answers a missing asset with a 404, not the app page', async () => {
+    const res = await server.app.request('/assets/app-old123.js')
+    expect(res.status).toBe(404)
+    expect(res.headers.get('content-type')).not.toContain('html')
+    expect(await res.text()).not.toContain('<title>Fabrique</title>')
+  })
+
   it('answers unknown API addresses with a JSON error', async () => {
     const res = await server.app.request('/api/nope')
     expect(res.status).toBe(404)

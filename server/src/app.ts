@@ -187,6 +187,10 @@ function mountClient(app: Hono, clientDir: string): void {
       },
     }),
   )
+  // A missing asset is a 404, not the app's page: a tab left open across a new deployment asks for
+  // chunks and translations by their old hashed names, and HTML in their place fails as a script
+  // or as JSON with a confusing error.
+  app.get('/assets/*', (c) => c.text('Not found', 404, { 'cache-control': 'no-cache' }))
   app.use('*', serveStatic({ root, precompressed: true }))
   app.get('*', (c) => {
     if (!fs.existsSync(indexHtml)) return c.text('The client is not built: run `pnpm build`.', 503)
