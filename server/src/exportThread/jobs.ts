@@ -13,6 +13,11 @@ export interface TeamEntries {
   csv: Partial<Record<Locale, ZipEntry>>
 }
 
+/** Every entry a team's sheet holds (to count its bytes, or move it between threads). */
+export function entriesOf(entries: TeamEntries): ZipEntry[] {
+  return [entries.json, ...Object.values(entries.md), ...Object.values(entries.pdf), ...Object.values(entries.csv)]
+}
+
 /** What the export thread does (worker.ts), and what it answers. */
 export type ExportJob =
   /**

@@ -16,7 +16,7 @@ import type { Logger } from '../logger.ts'
 import type { BoardStorage } from '../storage/types.ts'
 import type { VoteStore } from '../votes/types.ts'
 import { ExportThread } from './exportThread.ts'
-import type { TeamEntries } from './jobs.ts'
+import { entriesOf, type TeamEntries } from './jobs.ts'
 import { docOfUpdates } from './storedDoc.ts'
 
 export interface SheetFilesOptions {
@@ -203,7 +203,7 @@ export class SheetFiles {
       const entries: TeamEntries = current
         ? { json: current.entries.json, md: { ...current.entries.md, ...made.md }, pdf: { ...current.entries.pdf, ...made.pdf }, csv: { ...current.entries.csv, ...made.csv } }
         : made
-      this.keep(slot, { version, entries, bytes: sizeOf([entries.json, ...Object.values(entries.md), ...Object.values(entries.pdf), ...Object.values(entries.csv)]) })
+      this.keep(slot, { version, entries, bytes: sizeOf(entriesOf(entries)) })
       return entries
     })
   }

@@ -20,7 +20,7 @@ import {
   type ZipEntry,
   zipEntry,
 } from '@fabrique/export'
-import type { ExportJob, FromExportThread, TeamEntries, ToExportThread } from './jobs.ts'
+import { entriesOf, type ExportJob, type FromExportThread, type TeamEntries, type ToExportThread } from './jobs.ts'
 import { docOfUpdates } from './storedDoc.ts'
 
 const port = parentPort
@@ -94,7 +94,7 @@ function buffersOf(result: TeamEntries | EventEntries | Uint8Array<ArrayBuffer>)
     result instanceof Uint8Array
       ? []
       : 'json' in result
-        ? [result.json, ...Object.values(result.md), ...Object.values(result.pdf), ...Object.values(result.csv)]
+        ? entriesOf(result)
         : [result.notesCsv, result.eventPdf]
   const buffers = new Set<ArrayBuffer>(result instanceof Uint8Array ? [result.buffer] : [])
   for (const entry of entries) if (entry) buffers.add(entry.data.buffer as ArrayBuffer)
