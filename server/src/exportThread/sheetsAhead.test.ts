@@ -179,8 +179,12 @@ describe('SheetsAhead', () => {
     ahead = new SheetsAhead({ files, store, logger: silentLogger, delayMs: 200 })
     ahead.changed('team-b')
     await sleep(150)
-    // Still changing when the event is made: left, and settled while team-b's and team-c's are made.
-    ahead.changed('team-a')
+    // Still changing when the event is made (until team-b's files are being made, whatever the
+    // machine's timers do): left, and settled while team-b's and team-c's are made.
+    while (!calls.includes('team team-b')) {
+      ahead.changed('team-a')
+      await sleep(20)
+    }
     while (!calls.some((call) => call.startsWith('event'))) await sleep(20)
     await ahead.idle()
     expect(calls).toEqual(['team team-b', 'team team-c', 'team team-a', 'team team-b', 'team team-c', 'event ev'])
