@@ -139,6 +139,13 @@ export class FieldMap {
     return this.byRecord.get(recordId)
   }
 
+  /** The ids of the items holding a record's live entries: who wrote each field (Yjs's client), and when. */
+  entryIdsOf(recordId: string): Y.ID[] {
+    const ids: Y.ID[] = []
+    for (const entry of this.byRecord.get(recordId)?.values() ?? []) ids.push(entry.item.id)
+    return ids
+  }
+
   /** The live entry of a `recordId/field` key. */
   get(key: string): FieldEntry | undefined {
     return this.entryAt(key)

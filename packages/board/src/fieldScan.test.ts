@@ -1,7 +1,9 @@
+import type { TLRecord } from 'tldraw'
 import { describe, expect, test } from 'vitest'
 import * as Y from 'yjs'
 import { FieldMap, fieldKey, RECORDS_ARRAY } from './fieldMap.ts'
-import { appendNewFields, readSomeFields } from './fieldScan.ts'
+import { appendNewEntries, newRecordEntries, readSomeFields } from './fieldScan.ts'
+import { recordsOf } from './layout.ts'
 
 const raw = (text: string) => new Uint8Array(new TextEncoder().encode(text))
 
@@ -45,14 +47,15 @@ describe('readSomeFields', () => {
     expect(Object.is(read.get('shape:6')?.get('x'), -0)).toBe(true)
   })
 
-  test('appendNewFields writes entries a FieldMap reads back', () => {
+  test('appendNewEntries writes a new record’s entries, which a FieldMap reads back', () => {
     const doc = new Y.Doc()
     const fields = new FieldMap(doc.getArray(RECORDS_ARRAY))
-    appendNewFields(doc, [
-      [fieldKey('shape:n', 'x'), 1],
-      [fieldKey('shape:n', 'props.text'), 'Œuvre'],
-    ])
+    const record = { id: 'shape:n', typeName: 'shape', x: 1, props: { text: 'Œuvre' } } as unknown as TLRecord
+    appendNewEntries(doc, newRecordEntries(record))
     expect(fields.fieldsOf('shape:n')?.get('props.text')?.v).toBe('Œuvre')
+    expect(recordsOf(fields)).toEqual([record])
     expect(readSomeFields(doc, new Set(['x'])).get('shape:n')).toEqual(new Map([['x', 1]]))
+    // Who wrote each entry: this document's client, one clock per entry.
+    expect(fields.entryIdsOf('shape:n').map((id) => [id.client, id.clock]).sort((a, b) => a[1] - b[1])).toEqual([0, 1, 2, 3, 4].map((clock) => [doc.clientID, clock]))
   })
 })

@@ -1,7 +1,9 @@
+import type { TLRecord } from 'tldraw'
 import * as Y from 'yjs'
 import { appendEntries } from './append.ts'
 import { BACKSLASH, CLOSE_BRACKET, COMMA, OPEN_BRACKET, parseValue, QUOTE, SLASH, textOf } from './entryBytes.ts'
-import { encodeEntry, fieldsOfRecord, RECORDS_ARRAY, splitKey } from './fieldMap.ts'
+import { encodeEntry, fieldKey, fieldsOfRecord, RECORDS_ARRAY, splitKey } from './fieldMap.ts'
+import { recordToFields } from './layout.ts'
 
 const decoder = new TextDecoder()
 const encoder = new TextEncoder()
@@ -134,10 +136,21 @@ function keyBounds(raw: Uint8Array): number | undefined {
 }
 
 /**
- * Appends entries for keys the document does not hold yet (a new record's fields), without the
- * FieldMap a change of existing keys needs. Call inside the caller's transaction, if any.
+ * The entries of a record the document does not hold yet, encoded as the records array stores
+ * them, for appendNewEntries: a server writing the same template into fifty boards encodes the
+ * records they share once.
  */
-export function appendNewFields(doc: Y.Doc, sets: ReadonlyArray<readonly [key: string, value: unknown]>): void {
-  if (sets.length === 0) return
-  appendEntries(doc.getArray<Uint8Array>(RECORDS_ARRAY), sets.map(([key, value]) => encodeEntry(key, value)))
+export function newRecordEntries(record: TLRecord): Uint8Array[] {
+  const entries: Uint8Array[] = []
+  for (const [field, value] of recordToFields(record)) entries.push(encodeEntry(fieldKey(record.id, field), value))
+  return entries
+}
+
+/**
+ * Appends entries for keys the document does not hold yet (a new record's fields), without the
+ * FieldMap a change of existing keys needs. Call inside the caller's transaction, if any. The
+ * entries are stored as given, never copied: one entry may go into several documents.
+ */
+export function appendNewEntries(doc: Y.Doc, entries: readonly Uint8Array[]): void {
+  appendEntries(doc.getArray<Uint8Array>(RECORDS_ARRAY), entries)
 }

@@ -1,6 +1,6 @@
 export { type BoardBinding, type BoardBindingOptions, type BoardProblem, bindBoard, RECORDS_ARRAY, SCHEMA_KEY, SCHEMA_MAP } from './binding.ts'
 export { type FieldEntry, FieldMap, fieldKey, sharedFieldMap, splitKey } from './fieldMap.ts'
-export { appendNewFields, readSomeFields } from './fieldScan.ts'
+export { appendNewEntries, newRecordEntries, readSomeFields } from './fieldScan.ts'
 export { FieldWatch, type WatchedEntry } from './fieldWatch.ts'
 export { diffRecords, fieldsToRecord, jsonEqual, PRESENCE_FIELD, recordsOf, recordToFields } from './layout.ts'
 export { bindPresence, PRESENCE_STATE_FIELD, type PresenceOptions, presenceIdOf } from './presence.ts'

@@ -1,4 +1,4 @@
-import { bindBoard } from '@fabrique/board'
+import { bindBoard, fieldKey, sharedFieldMap } from '@fabrique/board'
 import { createShapeId, createTLStore, getIndexAbove, type IndexKey, defaultBindingUtils, defaultShapeUtils, GeoShapeUtil, type TLShape, type TLStore } from 'tldraw'
 import { describe, expect, test } from 'vitest'
 import * as Y from 'yjs'
@@ -74,6 +74,32 @@ describe('placeTemplate', () => {
     const overlaps = frame.x < 3000 && frame.x + frame.props.w > 0 && frame.y < 2000 && frame.y + frame.props.h > 0
     expect(overlaps).toBe(false)
     expect(frame.index > note.index).toBe(true)
+  })
+
+  test('one push into several boards: each gets the same template in its own free space, above its own shapes', () => {
+    const empty = new Y.Doc()
+    const worked = new Y.Doc()
+    const store = drawingParticipant(worked)
+    const note = geo(store, 'team-note', 0, 'a5', { w: 3000, h: 2000 })
+    store.put([note])
+    store._flushHistory()
+    // The same options for every board, as a facilitator's push gives them: the template is instantiated once.
+    const push = { template: getTemplate('journey-map'), locale: 'en' as const, pushId: 'push-everywhere' }
+    const intoEmpty = placeTemplate(empty, push)
+    const intoWorked = placeTemplate(worked, push)
+    expect(intoWorked.shapeIds).toEqual(intoEmpty.shapeIds)
+
+    const frames = [participant(empty), store].map((board) => shapesOf(board).find((shape) => shape.type === 'frame') as TLShape)
+    expect(frames[0]?.parentId).toBe('page:page')
+    expect(frames[1]?.parentId).toBe(note.parentId)
+    expect(frames[1]?.x).toBeGreaterThanOrEqual(3000)
+    expect(frames[0]?.x).toBeLessThan(3000)
+    expect(frames[1]?.index > note.index).toBe(true)
+    // Everything inside the frame is the same on both boards.
+    const pushed = new Set<string>(intoEmpty.shapeIds)
+    const inside = (board: TLStore) => shapesOf(board).filter((shape) => pushed.has(shape.id) && shape.type !== 'frame').sort((a, b) => (a.id < b.id ? -1 : 1))
+    expect(inside(store)).toEqual(inside(participant(empty)))
+    expect(inside(store).length).toBeGreaterThan(10)
   })
 
   test('an outline read ahead over several turns sees what the team changed meanwhile', async () => {
@@ -252,15 +278,64 @@ describe('placeTemplateAtRest', () => {
 })
 
 describe('withdrawPush', () => {
-  test('fingerprints pushes as earlier versions did: their stored pushes can still be withdrawn', () => {
+  test('withdraws pushes stored by earlier versions, which kept a fingerprint of the records instead of where they were written', () => {
     // Values written by the first implementation (canonical JSON, FNV-1a), pinned.
     const expected = { 'problem-statement': 'e3880d47:8357', 'journey-map': '446d726:27900', 'lean-canvas': '72552170:24647' }
     for (const [templateId, fingerprint] of Object.entries(expected)) {
-      const doc = new Y.Doc()
-      let next = 0
-      placeTemplate(doc, { template: getTemplate(templateId as TemplateId), locale: 'fr', pushId: 'p', createId: () => `id-${next++}`, now: () => 1 })
-      expect(doc.getMap<PushEntry>(PUSHES_MAP).get('p')?.fingerprint, templateId).toBe(fingerprint)
+      const stored = (touch: boolean) => {
+        const doc = new Y.Doc()
+        let next = 0
+        placeTemplate(doc, { template: getTemplate(templateId as TemplateId), locale: 'fr', pushId: 'p', createId: () => `id-${next++}`, now: () => 1 })
+        const pushes = doc.getMap<PushEntry>(PUSHES_MAP)
+        const { written: _, ...entry } = pushes.get('p') as PushEntry
+        pushes.set('p', { ...entry, fingerprint })
+        if (touch) {
+          // Moved and moved back: the records are as pushed, which is all an earlier push can tell.
+          const store = participant(doc)
+          const note = shapesOf(store).find((shape) => shape.type === 'note') as TLShape
+          store.update(note.id, (shape) => ({ ...shape, x: shape.x + 10 }))
+          store.update(note.id, (shape) => ({ ...shape, x: shape.x - 10 }))
+          store._flushHistory()
+        }
+        return doc
+      }
+      expect(withdrawPush(stored(false), 'p'), templateId).toBe('withdrawn')
+      expect(withdrawPush(stored(true), 'p'), templateId).toBe('withdrawn')
+      const edited = stored(false)
+      const store = participant(edited)
+      const note = shapesOf(store).find((shape) => shape.type === 'note') as TLShape
+      store.update(note.id, (shape) => ({ ...shape, y: shape.y + 1 }))
+      store._flushHistory()
+      expect(withdrawPush(edited, 'p'), templateId).toBe('touched')
     }
+  })
+
+  test('a push placed at rest is withdrawn once the board is loaded, and left when the team moved a note there and back', () => {
+    const placedAtRest = () => {
+      const doc = new Y.Doc()
+      const { update } = placeTemplateAtRest(pushGroundOf(doc), { template: getTemplate('persona'), locale: 'fr', pushId: 'rest' })
+      Y.applyUpdate(doc, update as Uint8Array)
+      return doc
+    }
+    expect(withdrawPush(placedAtRest(), 'rest')).toBe('withdrawn')
+
+    const doc = placedAtRest()
+    const store = participant(doc)
+    const note = shapesOf(store).find((shape) => shape.type === 'note') as TLShape
+    store.update(note.id, (shape) => ({ ...shape, x: shape.x + 10 }))
+    store._flushHistory()
+    store.update(note.id, (shape) => ({ ...shape, x: shape.x - 10 }))
+    store._flushHistory()
+    expect(withdrawPush(doc, 'rest')).toBe('touched')
+  })
+
+  test('a field taken off a pushed record counts as an edit', () => {
+    const doc = new Y.Doc()
+    placeTemplate(doc, { template: getTemplate('persona'), locale: 'fr', pushId: 'push-6' })
+    const fields = sharedFieldMap(doc)
+    const [noteId] = [...fields.recordIds()].filter((id) => fields.fieldsOf(id)?.get('type')?.v === 'note')
+    fields.write([], [fieldKey(noteId as string, 'meta')])
+    expect(withdrawPush(doc, 'push-6')).toBe('touched')
   })
 
   test('takes back a template nobody touched', () => {
