@@ -22,6 +22,14 @@ function rightEnd(array: Y.Array<Uint8Array>): Y.Item | null {
 }
 
 /**
+ * Remembers an item met at the array's end by a walk over it (see visitSomeFields): the next
+ * append starts from there instead of walking the whole array again.
+ */
+export function noteRightEnd(array: Y.Array<Uint8Array>, item: Y.Item): void {
+  tails.set(array, item)
+}
+
+/**
  * Appends binary entries at the end of the array, as `array.push(entries)` would, in the caller's
  * transaction if one is open. Each entry is stored as given: build it in this realm's Uint8Array.
  */

@@ -47,6 +47,18 @@ describe('readSomeFields', () => {
     expect(Object.is(read.get('shape:6')?.get('x'), -0)).toBe(true)
   })
 
+  test('appendNewEntries appends at the end after a read, even when the entries the read ended on were deleted since', () => {
+    const doc = new Y.Doc()
+    const array = doc.getArray<Uint8Array>(RECORDS_ARRAY)
+    array.push(['a', 'b', 'c', 'd'].map((id) => raw(`["shape:${id}/x",1]`)))
+    readSomeFields(doc, new Set(['x']))
+    array.delete(2, 2)
+    appendNewEntries(doc, [raw('["shape:e/x",2]')])
+    array.push([raw('["shape:f/x",3]')])
+    appendNewEntries(doc, [raw('["shape:g/x",4]')])
+    expect([...readSomeFields(doc, new Set(['x'])).keys()]).toEqual(['shape:a', 'shape:b', 'shape:e', 'shape:f', 'shape:g'])
+  })
+
   test('appendNewEntries writes a new record’s entries, which a FieldMap reads back', () => {
     const doc = new Y.Doc()
     const fields = new FieldMap(doc.getArray(RECORDS_ARRAY))

@@ -1,6 +1,6 @@
 import type { TLRecord } from 'tldraw'
 import * as Y from 'yjs'
-import { appendEntries } from './append.ts'
+import { appendEntries, noteRightEnd } from './append.ts'
 import { BACKSLASH, CLOSE_BRACKET, COMMA, OPEN_BRACKET, parseValue, QUOTE, SLASH, textOf } from './entryBytes.ts'
 import { encodeEntry, fieldKey, fieldsOfRecord, RECORDS_ARRAY, splitKey } from './fieldMap.ts'
 import { recordToFields } from './layout.ts'
@@ -108,14 +108,22 @@ export class EntryReader {
  */
 export function* visitSomeFields(doc: Y.Doc, wanted: ReadonlySet<string>, itemsPerStep: number, visit: VisitEntry): Generator<void, void> {
   const reader = new EntryReader(wanted)
+  const array = doc.getArray<Uint8Array>(RECORDS_ARRAY)
   let untilPause = itemsPerStep
-  for (let item = doc.getArray<Uint8Array>(RECORDS_ARRAY)._start; item !== null; item = item.right) {
+  let lastLive: Y.Item | undefined
+  for (let item = array._start; item !== null; item = item.right) {
     if (--untilPause <= 0) {
       yield
       untilPause = itemsPerStep
     }
-    if (!item.deleted && item.content instanceof Y.ContentBinary) reader.read(item.content.content, item, visit)
+    if (!item.deleted) {
+      lastLive = item
+      if (item.content instanceof Y.ContentBinary) reader.read(item.content.content, item, visit)
+    }
   }
+  // A live item stays in the list: the next append walks from it to the end (a push's first write
+  // into a board walked its 53,000 items again).
+  if (lastLive) noteRightEnd(array, lastLive)
 }
 
 /**

@@ -1,4 +1,5 @@
 import * as Y from 'yjs'
+import { noteRightEnd } from './append.ts'
 import { RECORDS_ARRAY } from './fieldMap.ts'
 import { EntryReader, visitSomeFields } from './fieldScan.ts'
 
@@ -128,6 +129,8 @@ export class FieldWatch {
         const struct = structs[i] as Y.Item | Y.GC
         if (struct.id.clock >= after) break
         if (struct instanceof Y.Item && struct.parent === this.array && !struct.deleted && struct.content instanceof Y.ContentBinary) {
+          // Entries other people appended: the server's next append starts from them.
+          if (struct.right === null) noteRightEnd(this.array, struct)
           this.reader.read(struct.content.content, struct, this.added)
           if (this.stopped) return
         }
