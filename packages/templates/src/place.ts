@@ -68,7 +68,7 @@ export function placeTemplate(doc: Y.Doc, options: PlaceOptions): PlaceResult {
   // The outline after this write is the one the placement worked out: kept for the next push, once
   // the watch has read the write (when its transaction ends, maybe after this returns: the room's).
   const watch = watches.get(doc)
-  if (watch?.following) outlines.set(watch, { version: watch.version, outline: placement.outline, by: own })
+  if (watch && !watch.stoppedSoFar) outlines.set(watch, { version: watch.version, outline: placement.outline, by: own })
   return { status: 'placed', shapeIds: placement.entry.shapeIds }
 }
 
@@ -403,7 +403,8 @@ export function followOutline(doc: Y.Doc, maxItems = Number.POSITIVE_INFINITY): 
  */
 export function prepareOutline(doc: Y.Doc, pushId?: string, options: ReadAheadOptions = {}): Promise<void> {
   // A push already placed here is answered without the outline.
-  if (watches.get(doc)?.following || (pushId !== undefined && doc.getMap(PUSHES_MAP).has(pushId))) return Promise.resolve()
+  const watch = watches.get(doc)
+  if ((watch && !watch.stoppedSoFar) || (pushId !== undefined && doc.getMap(PUSHES_MAP).has(pushId))) return Promise.resolve()
   let read = readsAhead.get(doc)
   if (!read) {
     read = readAhead(doc, options).finally(() => readsAhead.delete(doc))
@@ -445,17 +446,19 @@ const outlines = new WeakMap<FieldWatch, { version: number; outline: BoardOutlin
  */
 function outlineFor(doc: Y.Doc): BoardOutline {
   let watch = watches.get(doc)
+  const kept = watch && outlines.get(watch)
+  if (watch && kept && !watch.stoppedSoFar) {
+    if (kept.version !== watch.version && kept.by !== undefined && watch.lastChange === kept.by) {
+      // Nothing but the placement's own write since: its outline stands, the write left unread.
+      kept.version = watch.version
+      kept.by = undefined
+    }
+    if (kept.version === watch.version) return kept.outline
+  }
   if (!watch?.following) {
     watch = FieldWatch.read(doc, OUTLINE_FIELDS)
     watches.set(doc, watch)
   }
-  const kept = outlines.get(watch)
-  if (kept && kept.version !== watch.version && kept.by !== undefined && watch.lastChange === kept.by) {
-    // The watch has since read the placement's own write, and nothing after it.
-    kept.version = watch.version
-    kept.by = undefined
-  }
-  if (kept?.version === watch.version) return kept.outline
   const outline = outlineOf(watch.records)
   outlines.set(watch, { version: watch.version, outline })
   return outline
