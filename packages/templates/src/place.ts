@@ -103,6 +103,8 @@ interface PreparedPush {
   entries: ReadonlyArray<readonly Uint8Array[] | undefined>
   /** The ids of the pushed records (those but the images). */
   shapeIds: readonly string[]
+  /** How many entries those records are written with (a top-level shape's fields are the same on every board). */
+  pushedEntries: number
 }
 
 /** The page the prepared top-level shapes stand on, before they are placed on a board's. */
@@ -123,6 +125,7 @@ function preparedFor(options: PlaceOptions): PreparedPush {
   })
   roots.sort((a, b) => ((records[a] as TLShape).index < (records[b] as TLShape).index ? -1 : 1))
   const isRoot = new Set(roots)
+  const pushed = records.filter((record) => record.typeName !== 'asset')
   const prepared: PreparedPush = {
     template,
     locale,
@@ -130,7 +133,8 @@ function preparedFor(options: PlaceOptions): PreparedPush {
     records,
     roots,
     entries: records.map((record, i) => (isRoot.has(i) ? undefined : newRecordEntries(record))),
-    shapeIds: records.filter((record) => record.typeName !== 'asset').map((record) => record.id),
+    shapeIds: pushed.map((record) => record.id),
+    pushedEntries: pushed.reduce((sum, record) => sum + recordToFields(record).size, 0),
   }
   preparedPushes.set(options, prepared)
   return prepared
@@ -167,13 +171,12 @@ function plan(outline: BoardOutline, options: PlaceOptions): Placement {
     added.push(boundsOf((field) => fields.get(field)))
     top = index
   }
-  const pushedEntries = entries.reduce((sum, recordEntries, i) => sum + (records[i]?.typeName === 'asset' ? 0 : (recordEntries?.length ?? 0)), 0)
   const entry: PushEntry = { templateId: template.id, locale, at: now(), shapeIds: [...prepared.shapeIds] }
   return {
     pushId,
     records: [...setup, ...records],
     entries: [...setup.flatMap(newRecordEntries), ...entries.flatMap((recordEntries) => recordEntries ?? [])],
-    pushedEntries,
+    pushedEntries: prepared.pushedEntries,
     entry,
     outline: { page, hasDocument: true, top, content: around(outline.content, added) },
   }
