@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import { keyEnd, parseValue, textOf } from './entryBytes.ts'
+import { keyBounds, keyEnd, parseValue, textOf } from './entryBytes.ts'
 
 const bytes = (text: string) => new TextEncoder().encode(text)
 
@@ -16,7 +16,7 @@ describe('reading entries from their bytes', () => {
     expect(Object.is(read, JSON.parse(value)) || typeof read === 'object').toBe(true)
   })
 
-  test.each(['"a\u0001b"', '01', '-', '1.', '.5', '"unterminated', '0x10', 'Infinity', '"\u001f"'])('refuses %j as JSON.parse does', (value) => {
+  test.each(['tru', 'truee', 'nul', 'False', '"a\u0001b"', '01', '-', '1.', '.5', '"unterminated', '0x10', 'Infinity', '"\u001f"'])('refuses %j as JSON.parse does', (value) => {
     const raw = bytes(value)
     expect(() => JSON.parse(value)).toThrow()
     expect(() => parseValue(raw, 0, raw.length)).toThrow()
@@ -26,6 +26,18 @@ describe('reading entries from their bytes', () => {
     expect(keyEnd(bytes('["shape:a/x",1]'))).toBe(11)
     for (const odd of ['[ "shape:a/x",1]', '["shape:a/x" ,1]', '["shape:é/x",1]', '["shape:\\"a/x",1]', '["shape:a/x",1] ', '["shape:a/x",1}']) {
       expect(keyEnd(bytes(odd)), odd).toBeUndefined()
+    }
+  })
+
+  test('finds an entry\'s key and its last slash only in plain ASCII keys', () => {
+    const bounds = (text: string) => {
+      const found = keyBounds(bytes(text))
+      return found === undefined ? undefined : [Math.floor(found / 0x10000), found % 0x10000]
+    }
+    expect(bounds('["shape:a/x",1]')).toEqual([9, 11])
+    expect(bounds('["shape:a/b/props.x",{}]')).toEqual([11, 19])
+    for (const odd of ['["shape:a",1]', '["shape:\u0001/x",1]', '["shape:\u0001a/x",1]', '["shape:é/x",1]', '["shape:\\"a/x",1]', '["shape:a/x" ,1]', '["shape:a/x",1}']) {
+      expect(bounds(odd), odd).toBeUndefined()
     }
   })
 

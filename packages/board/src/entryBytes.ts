@@ -14,10 +14,17 @@ const DIGIT_0 = 0x30
 const DIGIT_9 = 0x39
 const MINUS = 0x2d
 
+const LETTER_T = 0x74
+const LETTER_F = 0x66
+const LETTER_N = 0x6e
+
 /** Longer ASCII runs go through TextDecoder, faster than building the string a character at a time. */
 const SHORT_TEXT = 64
 
 const decoder = new TextDecoder()
+const TRUE = new TextEncoder().encode('true')
+const FALSE = new TextEncoder().encode('false')
+const NULL = new TextEncoder().encode('null')
 
 /**
  * Where the key of a stored entry ends (its closing quote), read from its bytes without decoding the
@@ -32,6 +39,44 @@ export function keyEnd(raw: Uint8Array): number | undefined {
     if (byte === BACKSLASH || byte >= 0x80) return undefined
   }
   return undefined
+}
+
+/**
+ * Where an entry's key ends (its closing quote) and its last slash, in one pass over the key, as
+ * `slash * 0x10000 + end` (no object per entry); undefined for an escaped, non-ASCII or control
+ * character in the key, a key without a slash, or one too long to say so: the caller parses those
+ * entries whole.
+ */
+export function keyBounds(raw: Uint8Array): number | undefined {
+  if (raw[0] !== OPEN_BRACKET || raw[1] !== QUOTE || raw[raw.length - 1] !== CLOSE_BRACKET) return undefined
+  let slash = 0
+  for (let i = 2; i < raw.length && i < 0xffff; i++) {
+    const byte = raw[i] as number
+    if (byte === QUOTE) return raw[i + 1] === COMMA && slash > 0 ? slash * 0x10000 + i : undefined
+    if (byte === SLASH) slash = i
+    else if (byte === BACKSLASH || byte >= 0x80 || byte < 0x20) return undefined
+  }
+  return undefined
+}
+
+/** Whether `a[2, aEnd)` and `b[2, bEnd)` hold the same bytes: two entries' record ids. */
+export function sameRecordId(a: Uint8Array, aEnd: number, b: Uint8Array, bEnd: number): boolean {
+  if (aEnd !== bEnd) return false
+  for (let i = aEnd - 1; i >= 2; i--) if (a[i] !== b[i]) return false
+  return true
+}
+
+/** Whether the bytes of `raw` between `from` and `to` are those of `spelling`. */
+export function spells(raw: Uint8Array, from: number, to: number, spelling: Uint8Array): boolean {
+  if (spelling.length !== to - from) return false
+  for (let i = 0; i < spelling.length; i++) if (raw[from + i] !== spelling[i]) return false
+  return true
+}
+
+/** Which of `spellings` the bytes of `raw` between `from` and `to` spell, or -1. */
+export function spelledBy(raw: Uint8Array, from: number, to: number, spellings: readonly Uint8Array[]): number {
+  for (let f = 0; f < spellings.length; f++) if (spells(raw, from, to, spellings[f] as Uint8Array)) return f
+  return -1
 }
 
 /**
@@ -69,11 +114,14 @@ export function textOf(raw: Uint8Array, from: number, to: number): string {
 
 /**
  * The JSON value held by `raw` between `from` and `to`. Short plain strings (ids, indexes, parents,
- * colours) and integers (most positions and sizes) are read from their bytes; anything else goes to
- * JSON.parse, which also rejects what is not JSON.
+ * colours), integers (most positions and sizes), `true`, `false` and `null` are read from their
+ * bytes; anything else goes to JSON.parse, which also rejects what is not JSON.
  */
 export function parseValue(raw: Uint8Array, from: number, to: number): unknown {
   const first = raw[from] as number
+  if (first === LETTER_T && spells(raw, from, to, TRUE)) return true
+  if (first === LETTER_F && spells(raw, from, to, FALSE)) return false
+  if (first === LETTER_N && spells(raw, from, to, NULL)) return null
   if (first === QUOTE && to - from >= 2 && to - from <= SHORT_TEXT && raw[to - 1] === QUOTE) {
     const text = plainString(raw, from + 1, to - 1)
     if (text !== undefined) return text

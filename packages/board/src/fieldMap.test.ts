@@ -86,4 +86,46 @@ describe('FieldMap', () => {
     expect(reader.get(fieldKey('shape:2', 'meta.f1499'))?.v).toBe('again')
     expect(doc.getArray(RECORDS_ARRAY).length).toBe(1500)
   })
+
+  test('reads each entry from its bytes as JSON.parse reads it whole', () => {
+    const doc = new Y.Doc()
+    const array = doc.getArray<Uint8Array>(RECORDS_ARRAY)
+    const entries: Array<[string, unknown]> = [
+      // Notes and rectangles alternating: their fields part after `opacity`.
+      ...[0, 1, 2, 3].flatMap((i): Array<[string, unknown]> => [
+        [`shape:n${i}/x`, i * 10.25],
+        [`shape:n${i}/opacity`, 1],
+        [`shape:n${i}/props.${i % 2 === 0 ? 'color' : 'geo'}`, i % 2 === 0 ? 'light-violet' : 'rectangle'],
+        [`shape:n${i}/props.richText`, { type: 'doc', content: [{ type: 'text', text: `Idée "${i}"\n` }] }],
+        [`shape:n${i}/isLocked`, i % 2 === 0],
+        [`shape:n${i}/meta`, {}],
+      ]),
+      // Ids one a prefix of the next, a slash in an id, escapes and characters beyond ASCII.
+      ['shape:a/x', -3],
+      ['shape:ab/x', 4],
+      ['shape:a/b/x', null],
+      ['shape:a/u', 1],
+      ['shape:a"b/x', 'quoted'],
+      ['shape:é/x', 'accent'],
+      ['shape:a/y', 'é "quoted" \\ back'],
+      ['shape:a/z', 1234567890123456],
+      ['shape:a/w', -0.5e-7],
+      ['shape:a/v', false],
+      // Written again further on: the rightmost entry wins.
+      ['shape:n0/x', 'moved'],
+    ]
+    array.push(entries.map(([key, value]) => new TextEncoder().encode(JSON.stringify([key, value]))))
+    const expected = new Map<string, Map<string, unknown>>()
+    for (const [key, value] of entries) {
+      const slash = key.lastIndexOf('/')
+      const fields = expected.get(key.slice(0, slash)) ?? new Map<string, unknown>()
+      fields.set(key.slice(slash + 1), value)
+      expected.set(key.slice(0, slash), fields)
+    }
+    const reader = new FieldMap(array)
+    const read = new Map([...reader.byRecord].map(([recordId, fields]) => [recordId, new Map([...fields].map(([field, entry]) => [field, entry.v]))]))
+    expect(read).toEqual(expected)
+    expect(reader.fieldsOf('shape:n1')?.get('x')).toMatchObject({ v: 10.25 })
+    expect(array.length).toBe(entries.length - 1)
+  })
 })

@@ -1,31 +1,12 @@
 import type { TLRecord } from 'tldraw'
 import * as Y from 'yjs'
 import { appendEntries, noteRightEnd } from './append.ts'
-import { BACKSLASH, CLOSE_BRACKET, COMMA, OPEN_BRACKET, parseValue, QUOTE, SLASH, textOf } from './entryBytes.ts'
+import { keyBounds, parseValue, sameRecordId, spelledBy, textOf } from './entryBytes.ts'
 import { encodeEntry, fieldKey, fieldsOfRecord, RECORDS_ARRAY, splitKey } from './fieldMap.ts'
 import { recordToFields } from './layout.ts'
 
 const decoder = new TextDecoder()
 const encoder = new TextEncoder()
-
-/** Which of `fields` the bytes of `raw` between `from` and `to` spell (ASCII), or -1. */
-function fieldSpelled(raw: Uint8Array, from: number, to: number, fields: readonly Uint8Array[]): number {
-  const length = to - from
-  next: for (let f = 0; f < fields.length; f++) {
-    const field = fields[f] as Uint8Array
-    if (field.length !== length) continue
-    for (let i = 0; i < length; i++) if (raw[from + i] !== field[i]) continue next
-    return f
-  }
-  return -1
-}
-
-/** Whether `a[2, aEnd)` and `b[2, bEnd)` hold the same bytes: two entries' record ids. */
-function sameRecordId(a: Uint8Array, aEnd: number, b: Uint8Array, bEnd: number): boolean {
-  if (aEnd !== bEnd) return false
-  for (let i = aEnd - 1; i >= 2; i--) if (a[i] !== b[i]) return false
-  return true
-}
 
 /**
  * Some fields of every record, as the document holds them (the rightmost entry of each key, as a
@@ -91,7 +72,7 @@ export class EntryReader {
     }
     const slash = key >>> 16
     const end = key & 0xffff
-    const f = fieldSpelled(raw, slash + 1, end, this.bytes)
+    const f = spelledBy(raw, slash + 1, end, this.bytes)
     if (f < 0) return
     if (this.lastRaw === undefined || !sameRecordId(this.lastRaw, this.lastSlash, raw, slash)) {
       this.lastId = textOf(raw, 2, slash)
@@ -124,23 +105,6 @@ export function* visitSomeFields(doc: Y.Doc, wanted: ReadonlySet<string>, itemsP
   // A live item stays in the list: the next append walks from it to the end (a push's first write
   // into a board walked its 53,000 items again).
   if (lastLive) noteRightEnd(array, lastLive)
-}
-
-/**
- * Where an entry's key ends (its closing quote) and its last slash, in one pass over the key, as
- * `slash << 16 | end` (no object per entry); undefined for an escaped or non-ASCII key, one without
- * a slash, or one too long to say so, which is parsed whole.
- */
-function keyBounds(raw: Uint8Array): number | undefined {
-  if (raw[0] !== OPEN_BRACKET || raw[1] !== QUOTE || raw[raw.length - 1] !== CLOSE_BRACKET) return undefined
-  let slash = 0
-  for (let i = 2; i < raw.length && i < 0xffff; i++) {
-    const byte = raw[i] as number
-    if (byte === QUOTE) return raw[i + 1] === COMMA && slash > 0 ? slash * 0x10000 + i : undefined
-    if (byte === SLASH) slash = i
-    else if (byte === BACKSLASH || byte >= 0x80) return undefined
-  }
-  return undefined
 }
 
 /**
