@@ -126,6 +126,41 @@ describe('FieldMap', () => {
     const read = new Map([...reader.byRecord].map(([recordId, fields]) => [recordId, new Map([...fields].map(([field, entry]) => [field, entry.v]))]))
     expect(read).toEqual(expected)
     expect(reader.fieldsOf('shape:n1')?.get('x')).toMatchObject({ v: 10.25 })
-    expect(array.length).toBe(entries.length - 1)
+    // The entry written first waits behind the later one, in case someone deletes that.
+    expect(array.length).toBe(entries.length)
+  })
+
+  test('a key keeps a value when the entry that won it is deleted by someone who had not seen the loser', () => {
+    // Three peers; a field written by C and by B at once, C's entry to the right of B's (a higher
+    // client id), and A deleting C's entry before it saw B's. Deleting B's entry as the loser of
+    // the concurrent write left the field with no value on every peer.
+    const peers = [1, 2, 3].map((clientID) => {
+      const doc = new Y.Doc()
+      doc.clientID = clientID
+      return { doc, map: new FieldMap(doc.getArray(RECORDS_ARRAY)), updates: recordUpdates(doc) }
+    })
+    const [a, b, c] = peers as [(typeof peers)[number], (typeof peers)[number], (typeof peers)[number]]
+    const key = fieldKey('shape:1', 'props.richText')
+    a.map.write([[key, 'first']], [])
+    for (const peer of [b, c]) for (const update of a.updates) Y.applyUpdate(peer.doc, update)
+    const sent = { a: a.updates.length, b: b.updates.length, c: c.updates.length }
+    c.map.write([[key, 'from C']], [])
+    for (const update of c.updates.slice(sent.c)) Y.applyUpdate(a.doc, update)
+    a.map.write([], [key])
+    b.map.write([[key, 'from B']], [])
+    // C gets B's write: C's entry is to the right of B's and wins, for now.
+    for (const update of b.updates.slice(sent.b)) Y.applyUpdate(c.doc, update)
+    expect(c.map.get(key)?.v).toBe('from C')
+    // Everyone gets everything.
+    const everything = peers.map((peer) => Y.encodeStateAsUpdate(peer.doc))
+    for (const peer of peers) for (const update of everything) Y.applyUpdate(peer.doc, update)
+    for (const peer of peers) expect(peer.map.get(key)?.v).toBe('from B')
+    // The next write of the key replaces every entry of it.
+    a.map.write([[key, 'last']], [])
+    for (const peer of [b, c]) Y.applyUpdate(peer.doc, Y.encodeStateAsUpdate(a.doc))
+    for (const peer of peers) {
+      expect(peer.map.get(key)?.v).toBe('last')
+      expect(peer.doc.getArray(RECORDS_ARRAY).length).toBe(1)
+    }
   })
 })

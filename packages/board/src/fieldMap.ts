@@ -156,6 +156,16 @@ export class FieldMap {
    * keyed by `recordId/field` held a 5,000-shape board's 132,000 keys again, ~100 bytes each).
    */
   readonly byRecord = new Map<string, Map<string, IndexedEntry>>()
+  /**
+   * Live entries that lost to a concurrent write of their key (`recordId/field` → entries), kept in
+   * the document instead of deleted: the winner may be deleted by someone who had not seen it (the
+   * record deleted, or written whole again, on another peer), and the loser then holds the key
+   * again, on every peer alike. Deleting the losers at once, as y-utility's YKeyValue does, lost
+   * the field everywhere in that case (a note left without its text, refused by every store). The
+   * next write or deletion of the key deletes them with the entry it replaces. Rare: concurrent
+   * writes of one field.
+   */
+  private readonly shadowed = new Map<string, IndexedEntry[]>()
   private readonly listeners = new Set<(change: FieldMapChange) => void>()
 
   constructor(readonly array: Y.Array<StoredEntry>) {
@@ -165,13 +175,12 @@ export class FieldMap {
     for (let item = array._start; item !== null; item = item.right) {
       if (!item.deleted && item.content instanceof Y.ContentBinary) values.push(decode(item, item.content.content, values[values.length - 1]))
     }
-    const stale: IndexedEntry[] = []
+    // The rightmost entry of a key holds it; the others wait behind it (see `shadowed`).
     for (let i = values.length - 1; i >= 0; i--) {
-      const entry = values[i]
-      if (this.entryOf(entry.recordId, entry.field)) stale.push(entry)
+      const entry = values[i] as IndexedEntry
+      if (this.entryOf(entry.recordId, entry.field)) this.shadow(entry)
       else this.index(entry)
     }
-    if (stale.length > 0) doc.transact(() => this.deleteEntries(stale))
     array.observe(this.onArrayChange)
     batchTombstones(doc).arrays.add(array)
   }
@@ -219,11 +228,14 @@ export class FieldMap {
       seen.add(key)
       const previous = this.entryAt(key)
       if (previous) replaced.add(previous)
+      if (this.shadowed.size > 0) for (const loser of this.shadowed.get(key) ?? []) replaced.add(loser)
       appended.push(encodeEntry(key, value))
     }
     for (const key of deletes) {
+      if (seen.has(key)) continue
       const previous = this.entryAt(key)
-      if (previous && !seen.has(key)) replaced.add(previous)
+      if (previous) replaced.add(previous)
+      if (this.shadowed.size > 0) for (const loser of this.shadowed.get(key) ?? []) replaced.add(loser)
     }
     if (replaced.size === 0 && appended.length === 0) return
     this.doc.transact(() => {
@@ -254,6 +266,23 @@ export class FieldMap {
     if (fields.size === 0) this.byRecord.delete(entry.recordId)
   }
 
+  private shadow(entry: IndexedEntry): void {
+    const key = fieldKey(entry.recordId, entry.field)
+    const losers = this.shadowed.get(key)
+    if (!losers) this.shadowed.set(key, [entry])
+    else if (!losers.includes(entry)) losers.push(entry)
+  }
+
+  /** The live entries of a key that lost to another, after deleted ones are dropped. */
+  private liveShadows(key: string): IndexedEntry[] {
+    const losers = this.shadowed.get(key)
+    if (!losers) return []
+    const live = losers.filter((entry) => !entry.item.deleted)
+    if (live.length === 0) this.shadowed.delete(key)
+    else if (live.length < losers.length) this.shadowed.set(key, live)
+    return live
+  }
+
   /**
    * Deletes the given entries through their items: a search by index walks the array, and a
    * thousand deletions on a 100,000-entry board took seconds. The array's index cache (search
@@ -277,13 +306,20 @@ export class FieldMap {
     // An entry is one clock long: a delete set no longer than the entries replaced holds nothing
     // else, and its structs need not be looked up (a thousand binary searches for a batch of edits).
     if (deletedClocks(transaction) > replaced) {
+      const uncovered = new Set<string>()
       for (const raw of this.deletedIn(transaction)) {
-        const entry = this.entryAt(keyOf(raw))
+        const key = keyOf(raw)
+        const entry = this.entryAt(key)
         if (entry?.raw === raw) {
           this.unindex(entry)
           recordIds.add(entry.recordId)
+          if (this.shadowed.size > 0 && this.shadowed.has(key)) uncovered.add(key)
+        } else if (this.shadowed.size > 0 && this.shadowed.has(key)) {
+          this.liveShadows(key)
         }
       }
+      // A key whose entry went while a loser of it is left: the loser holds it again.
+      if (uncovered.size > 0) this.promoteShadows(uncovered)
     }
     if (recordIds.size === 0) return
     for (const listener of this.listeners) listener({ recordIds, transaction })
@@ -346,7 +382,7 @@ export class FieldMap {
       const current = this.entryOf(entry.recordId, entry.field)
       // Already indexed: this map was built from within the transaction.
       if (current?.raw === entry.raw) continue
-      if (current && !current.item.deleted) {
+      if ((current && !current.item.deleted) || (this.shadowed.size > 0 && this.shadowed.has(fieldKey(entry.recordId, entry.field)))) {
         contested.add(fieldKey(entry.recordId, entry.field))
         continue
       }
@@ -362,7 +398,8 @@ export class FieldMap {
    * The rightmost live entry of each contested key wins, found from the last item leftwards through
    * the items themselves: new entries sit at the end (a push appends), so the walk stops after
    * about as many items as were added, where copying the whole array (toArray) cost a
-   * 60,000-entry board milliseconds on every transaction.
+   * 60,000-entry board milliseconds on every transaction. The other live entries of the key wait
+   * behind it (`shadowed`), the same on every peer that holds the same entries.
    */
   private decideContested(contested: Set<string>, added: IndexedEntry[], transaction: Y.Transaction, recordIds: Set<string>): void {
     // Added items are recognised by their clock, and their entries found by it.
@@ -376,25 +413,65 @@ export class FieldMap {
       }
       range.entries[clock - range.before] = entry
     }
-    const losers = new Set<IndexedEntry>()
-    for (let item: Y.Item | null = lastItem(added[0]); item !== null && contested.size > 0; item = item.left) {
+    // Every live entry of the contested keys, the winner among them once the walk finds it.
+    const candidates = new Map<string, IndexedEntry[]>()
+    const candidatesOf = (key: string): IndexedEntry[] => {
+      let list = candidates.get(key)
+      if (!list) {
+        list = []
+        candidates.set(key, list)
+      }
+      return list
+    }
+    for (const key of contested) {
+      const list = candidatesOf(key)
+      const current = this.entryAt(key)
+      if (current && !current.item.deleted) list.push(current)
+      list.push(...this.liveShadows(key))
+    }
+    for (const entry of added) {
+      const key = fieldKey(entry.recordId, entry.field)
+      if (contested.has(key)) candidatesOf(key).push(entry)
+    }
+    const deciding = new Set(contested)
+    for (let item: Y.Item | null = lastItem(added[0] as IndexedEntry); item !== null && deciding.size > 0; item = item.left) {
       if (item.deleted || !(item.content instanceof Y.ContentBinary)) continue
       const range = addedOf.get(item.id.client)
       const raw = item.content.content
       const newEntry = range && item.id.clock >= range.before ? range.entries[item.id.clock - range.before] : undefined
       const key = newEntry ? fieldKey(newEntry.recordId, newEntry.field) : keyOf(raw)
-      if (!contested.delete(key)) continue
+      if (!deciding.delete(key)) continue
+      const list = candidatesOf(key)
+      const winner = list.find((entry) => entry.raw === raw) ?? newEntry ?? decode(item, raw)
       const current = this.entryAt(key)
-      if (current?.raw === raw) continue
-      if (current) losers.add(current)
-      const entry = newEntry ?? decode(item, raw)
+      if (current?.raw !== winner.raw) {
+        if (current) this.unindex(current)
+        this.index(winner)
+        recordIds.add(winner.recordId)
+      }
+      this.shadowed.delete(key)
+      for (const entry of list) if (entry.raw !== winner.raw && !entry.item.deleted) this.shadow(entry)
+    }
+  }
+
+  /** Gives each key the rightmost of its live losers, found from the array's end leftwards. */
+  private promoteShadows(keys: Set<string>): void {
+    const waiting = new Map<Y.Item, IndexedEntry>()
+    for (const key of keys) for (const entry of this.liveShadows(key)) waiting.set(entry.item, entry)
+    const [first] = waiting.values()
+    if (!first) return
+    let left = waiting.size
+    for (let item: Y.Item | null = lastItem(first); item !== null && left > 0; item = item.left) {
+      const entry = waiting.get(item)
+      if (!entry) continue
+      left--
+      const key = fieldKey(entry.recordId, entry.field)
+      if (!keys.delete(key)) continue
       this.index(entry)
-      recordIds.add(entry.recordId)
+      const losers = (this.shadowed.get(key) ?? []).filter((loser) => loser !== entry)
+      if (losers.length > 0) this.shadowed.set(key, losers)
+      else this.shadowed.delete(key)
     }
-    for (const entry of added) {
-      if (this.entryOf(entry.recordId, entry.field)?.raw !== entry.raw) losers.add(entry)
-    }
-    if (losers.size > 0) this.doc.transact(() => this.deleteEntries(losers))
   }
 }
 
