@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import { keyBounds, keyEnd, parseValue, textOf } from './entryBytes.ts'
+import { keyBounds, parseValue, textOf } from './entryBytes.ts'
 
 const bytes = (text: string) => new TextEncoder().encode(text)
 
@@ -22,21 +22,14 @@ describe('reading entries from their bytes', () => {
     expect(() => parseValue(raw, 0, raw.length)).toThrow()
   })
 
-  test('finds where the key ends only in entries of the exact form JSON.stringify writes', () => {
-    expect(keyEnd(bytes('["shape:a/x",1]'))).toBe(11)
-    for (const odd of ['[ "shape:a/x",1]', '["shape:a/x" ,1]', '["shape:é/x",1]', '["shape:\\"a/x",1]', '["shape:a/x",1] ', '["shape:a/x",1}']) {
-      expect(keyEnd(bytes(odd)), odd).toBeUndefined()
-    }
-  })
-
   test('finds an entry\'s key and its last slash only in plain ASCII keys', () => {
     const bounds = (text: string) => {
       const found = keyBounds(bytes(text))
-      return found === undefined ? undefined : [Math.floor(found / 0x10000), found % 0x10000]
+      return found === undefined ? undefined : [found >>> 16, found & 0xffff]
     }
     expect(bounds('["shape:a/x",1]')).toEqual([9, 11])
     expect(bounds('["shape:a/b/props.x",{}]')).toEqual([11, 19])
-    for (const odd of ['["shape:a",1]', '["shape:\u0001/x",1]', '["shape:\u0001a/x",1]', '["shape:é/x",1]', '["shape:\\"a/x",1]', '["shape:a/x" ,1]', '["shape:a/x",1}']) {
+    for (const odd of ['["shape:a",1]', '[ "shape:a/x",1]', '["shape:\u0001/x",1]', '["shape:\u0001a/x",1]', '["shape:é/x",1]', '["shape:\\"a/x",1]', '["shape:a/x" ,1]', '["shape:a/x",1}']) {
       expect(bounds(odd), odd).toBeUndefined()
     }
   })

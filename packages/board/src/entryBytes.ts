@@ -27,21 +27,6 @@ const FALSE = new TextEncoder().encode('false')
 const NULL = new TextEncoder().encode('null')
 
 /**
- * Where the key of a stored entry ends (its closing quote), read from its bytes without decoding the
- * value; undefined when the entry is not in that exact form (an escaped or non-ASCII key, spaces,
- * not closed by `]`), for the caller to parse it whole.
- */
-export function keyEnd(raw: Uint8Array): number | undefined {
-  if (raw[0] !== OPEN_BRACKET || raw[1] !== QUOTE || raw[raw.length - 1] !== CLOSE_BRACKET) return undefined
-  for (let i = 2; i < raw.length; i++) {
-    const byte = raw[i] as number
-    if (byte === QUOTE) return raw[i + 1] === COMMA ? i : undefined
-    if (byte === BACKSLASH || byte >= 0x80) return undefined
-  }
-  return undefined
-}
-
-/**
  * Where an entry's key ends (its closing quote) and its last slash, in one pass over the key, as
  * `slash * 0x10000 + end` (no object per entry); undefined for an escaped, non-ASCII or control
  * character in the key, a key without a slash, or one too long to say so: the caller parses those

@@ -1,7 +1,7 @@
 import * as decoding from 'lib0/decoding'
 import * as Y from 'yjs'
 import { appendEntries } from './append.ts'
-import { keyBounds, keyEnd, parseValue, sameRecordId, spells, textOf } from './entryBytes.ts'
+import { keyBounds, parseValue, sameRecordId, spells, textOf } from './entryBytes.ts'
 
 /** One field's value (JSON) as the document holds it. */
 export interface FieldEntry {
@@ -99,8 +99,8 @@ function fieldNameAt(raw: Uint8Array, from: number, to: number): string {
 function decode(item: Y.Item, raw: StoredEntry, previous?: IndexedEntry): IndexedEntry {
   const key = keyBounds(raw)
   if (key === undefined) return decodeWhole(item, raw, previous)
-  const slash = Math.floor(key / 0x10000)
-  const end = key % 0x10000
+  const slash = key >>> 16
+  const end = key & 0xffff
   // A record's entries are written side by side: the previous entry's id, when it is this one's,
   // is shared instead of built again. One string per record instead of one per field, and the maps
   // keyed by record id hash it once (a fresh copy is hashed at each lookup).
@@ -119,8 +119,8 @@ function decodeWhole(item: Y.Item, raw: StoredEntry, previous?: IndexedEntry): I
 
 /** The key of a stored entry, without decoding its value when the entry allows. */
 function keyOf(raw: StoredEntry): string {
-  const end = keyEnd(raw)
-  return end === undefined ? (JSON.parse(decoder.decode(raw)) as [string])[0] : textOf(raw, 2, end)
+  const key = keyBounds(raw)
+  return key === undefined ? (JSON.parse(decoder.decode(raw)) as [string])[0] : textOf(raw, 2, key & 0xffff)
 }
 
 /** A field entry as the array stores it. */
@@ -445,7 +445,6 @@ export class FieldMap {
       const winner = list.find((entry) => entry.raw === raw) ?? newEntry ?? decode(item, raw)
       const current = this.entryAt(key)
       if (current?.raw !== winner.raw) {
-        if (current) this.unindex(current)
         this.index(winner)
         recordIds.add(winner.recordId)
       }
