@@ -369,8 +369,8 @@ export class FieldMap {
 
   /**
    * New entries win over older ones of the same key when they sit further right; an entry that lost
-   * (a concurrent write landed to its right) is deleted. Every peer makes the same decision from the
-   * same array order, so they converge. Returns how many entries deleted by the transaction the new
+   * (a concurrent write landed to its right) waits behind the winner (`shadowed`). Every peer makes
+   * the same decision from the same array order, so they converge. Returns how many entries deleted by the transaction the new
    * ones replaced in the index.
    */
   private settleAdded(added: IndexedEntry[], transaction: Y.Transaction, recordIds: Set<string>): number {
