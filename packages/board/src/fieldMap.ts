@@ -315,6 +315,7 @@ export class FieldMap {
           recordIds.add(entry.recordId)
           if (this.shadowed.size > 0 && this.shadowed.has(key)) uncovered.add(key)
         } else if (this.shadowed.size > 0 && this.shadowed.has(key)) {
+          // A loser deleted: dropped from the key's list (liveShadows prunes the deleted ones).
           this.liveShadows(key)
         }
       }
@@ -370,8 +371,8 @@ export class FieldMap {
   /**
    * New entries win over older ones of the same key when they sit further right; an entry that lost
    * (a concurrent write landed to its right) waits behind the winner (`shadowed`). Every peer makes
-   * the same decision from the same array order, so they converge. Returns how many entries deleted by the transaction the new
-   * ones replaced in the index.
+   * the same decision from the same array order, so they converge. Returns how many entries deleted
+   * by the transaction the new ones replaced in the index.
    */
   private settleAdded(added: IndexedEntry[], transaction: Y.Transaction, recordIds: Set<string>): number {
     // A new entry that is the only live one of its key wins without a decision: the common case,
